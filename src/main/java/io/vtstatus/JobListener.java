@@ -1,0 +1,41 @@
+package io.vtstatus;
+
+import java.time.Duration;
+
+/**
+ * Callbacks for what a {@link StatusClient} does, for progress output and metrics. Every method
+ * has an empty default; override what you need. Called on the client's threads: return quickly
+ * and never block. An exception thrown here is logged and otherwise ignored.
+ */
+public interface JobListener {
+
+  /** A status request for {@code jobId} is about to be sent (attempt counts from 1). */
+  default void pollSent(String jobId, int attempt) {}
+
+  /** A status request was answered with {@code status}, or failed with {@code failure}. */
+  default void pollAnswered(String jobId, int attempt, JobStatus status) {}
+
+  /** A status request failed; the client will retry if time allows. */
+  default void pollFailed(String jobId, int attempt, Exception failure) {}
+
+  /** The job's status changed from {@code from} to {@code to} as far as this client knows. */
+  default void statusChanged(String jobId, JobStatus from, JobStatus to) {}
+
+  /**
+   * A webhook for {@code jobId} was accepted. {@code verified} is false for an unsigned one,
+   * which the client confirms with a poll before trusting it.
+   */
+  default void webhookReceived(String jobId, JobStatus status, boolean verified) {}
+
+  /** A request to the webhook listener was rejected; {@code reason} says why. */
+  default void webhookRejected(int httpStatus, String reason) {}
+
+  /** The listener was registered with the server (or registration failed with {@code failure}). */
+  default void webhookRegistered(String url, Exception failure) {}
+
+  /** The watch ended with {@code result}; called exactly once per successful watch. */
+  default void completed(JobResult result) {}
+
+  /** The watch ended without a result (timeout, unknown job, protocol error, cancel, close). */
+  default void failed(String jobId, Throwable failure, Duration waited) {}
+}

@@ -1,0 +1,19 @@
+package io.vtstatus;
+
+import java.io.IOException;
+
+/** The server does not know the job (a 404): a wrong id, or a server restart that lost it. */
+public final class JobNotFoundException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  private final String jobId;
+
+  public JobNotFoundException(String jobId, String detail) {
+    super("unknown job " + jobId + ": " + detail);
+    this.jobId = jobId;
+  }
+
+  public String jobId() {
+    return jobId;
+  }
+}

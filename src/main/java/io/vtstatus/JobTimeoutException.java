@@ -1,0 +1,46 @@
+package io.vtstatus;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * We stopped waiting; the job did not fail. Carries the last status seen (usually {@link
+ * JobStatus#PENDING}) so callers can tell "still running" from "never answered".
+ */
+public final class JobTimeoutException extends TimeoutException {
+  private static final long serialVersionUID = 1L;
+
+  private final String jobId;
+  private final JobStatus lastStatus;
+  private final transient Duration waited;
+  private final int polls;
+
+  public JobTimeoutException(String jobId, JobStatus lastStatus, Duration waited, int polls) {
+    super("gave up waiting for job " + jobId + " after " + waited.toMillis() + " ms and " + polls
+        + " polls; last status seen: " + lastStatus.wireName());
+    this.jobId = Objects.requireNonNull(jobId);
+    this.lastStatus = Objects.requireNonNull(lastStatus);
+    this.waited = waited;
+    this.polls = polls;
+  }
+
+  public String jobId() {
+    return jobId;
+  }
+
+  /** The last status the server reported ({@link JobStatus#PENDING} if none was seen). */
+  public JobStatus lastStatus() {
+    return lastStatus;
+  }
+
+  /** How long we waited. */
+  public Duration waited() {
+    return waited == null ? Duration.ZERO : waited;
+  }
+
+  /** How many status requests were sent. */
+  public int polls() {
+    return polls;
+  }
+}

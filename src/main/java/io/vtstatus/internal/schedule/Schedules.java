@@ -1,0 +1,67 @@
+package io.vtstatus.internal.schedule;
+
+import io.vtstatus.PollContext;
+import io.vtstatus.PollSchedule;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The built-in schedules behind {@link PollSchedule}'s factories. */
+public final class Schedules {
+  /** One poll is worth 50 ms of detection delay: see docs/POLLING.md for why. */
+  public static final Duration DEFAULT_REQUEST_COST = Duration.ofMillis(50);
+
+  private static final long[] STEPPED_MS = {4000, 4000, 4000, 4000, 4000, 4000, 2000, 2000, 1000, 1000};
+
+  private Schedules() {}
+
+  public static PollSchedule fixed(Duration interval) {
+    return new PollSchedule() {
+      @Override
+      public Duration nextDelay(PollContext c) {
+        return interval;
+      }
+
+      @Override
+      public String toString() {
+        return "fixed(" + interval + ")";
+      }
+    };
+  }
+
+  public static PollSchedule exponential(Duration initial, double factor, Duration max) {
+    return new PollSchedule() {
+      @Override
+      public Duration nextDelay(PollContext c) {
+        if (c.serverHint().isPresent()) {
+          return c.serverHint().get();
+        }
+        double cap = Math.min(max.toNanos(), initial.toNanos() * Math.pow(factor, c.attempt()));
+        return Duration.ofNanos((long) (ThreadLocalRandom.current().nextDouble() * cap));
+      }
+
+      @Override
+      public String toString() {
+        return "exponential(" + initial + ", " + factor + ", " + max + ")";
+      }
+    };
+  }
+
+  public static PollSchedule stepped() {
+    return new PollSchedule() {
+      @Override
+      public Duration nextDelay(PollContext c) {
+        int i = Math.min(c.attempt(), STEPPED_MS.length - 1);
+        return Duration.ofMillis(STEPPED_MS[i]);
+      }
+
+      @Override
+      public String toString() {
+        return "stepped()";
+      }
+    };
+  }
+
+  public static PollSchedule adaptive(Duration requestCost) {
+    return new AdaptiveSchedule(requestCost);
+  }
+}
