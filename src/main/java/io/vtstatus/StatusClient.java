@@ -1,0 +1,311 @@
+package io.vtstatus;
+
+import io.vtstatus.internal.client.ClientConfig;
+import io.vtstatus.internal.client.Engine;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tells you when a remote job is done, as soon as the server knows: it listens for a webhook
+ * and polls {@code GET /status} on a {@link PollSchedule}, and the first terminal signal wins.
+ *
+ * <pre>{@code
+ * try (StatusClient client = StatusClient.builder(URI.create("http://127.0.0.1:8080")).build()) {
+ *   JobResult r = client.await(client.submit());
+ *   System.out.println(r.status() + " via " + r.detectedBy());
+ * }
+ * }</pre>
+ *
+ * <p>One client watches any number of jobs on a handful of threads: one scheduler, a small
+ * bounded pool for blocking HTTP requests, and the webhook listener's. It is thread-safe.
+ * {@link #close()} stops everything, fails pending watches with {@link CancellationException},
+ * and leaves no thread behind.
+ *
+ * <p>Outcomes are kept apart: a job that ended in error completes normally with {@link
+ * JobStatus#ERROR}; giving up is a {@link JobTimeoutException}; an unknown job is a {@link
+ * JobNotFoundException}; an unusable answer is a {@link ProtocolException}.
+ */
+public final class StatusClient implements AutoCloseable {
+  private final Engine engine;
+
+  private StatusClient(ClientConfig config) {
+    this.engine = Engine.start(config);
+  }
+
+  /** A builder for a client of the server at {@code server} (e.g. {@code http://127.0.0.1:8080}). */
+  public static Builder builder(URI server) {
+    return new Builder(server);
+  }
+
+  /**
+   * The original Go client's entry point: a client of {@code serverUrl} whose webhook listener
+   * uses {@code webhookPort} on loopback. Use {@link #startClientWithWebhook()} next.
+   */
+  public static StatusClient create(String serverUrl, int webhookPort) {
+    return builder(URI.create(serverUrl)).webhook(WebhookOptions.port(webhookPort)).build();
+  }
+
+  /**
+   * Like the original {@code StartClientWithWebhook}: waits until the listener is registered (or
+   * registration has failed, in which case polling carries on alone), then waits for the
+   * server's default job ({@code GET /status} without a job id) and returns its terminal status.
+   *
+   * @throws JobTimeoutException if the job is still pending after this client's timeout
+   * @throws IOException if the server answers something unusable
+   * @throws InterruptedException if interrupted while waiting (the watch is cancelled)
+   */
+  public JobStatus startClientWithWebhook()
+      throws IOException, JobTimeoutException, InterruptedException {
+    engine.awaitRegistration();
+    return join(engine.watchDefault(), engine.config().timeout()).status();
+  }
+
+  /**
+   * Starts watching {@code jobId}. The future completes with the job's terminal status, or
+   * exceptionally with {@link JobTimeoutException}, {@link JobNotFoundException}, {@link
+   * ProtocolException}, or {@link CancellationException} when the client closes. Cancelling it
+   * stops this watch's polls at once. Uses the client's {@linkplain Builder#timeout timeout}.
+   *
+   * @throws IllegalArgumentException if {@code jobId} is not {@code [A-Za-z0-9._-]{1,128}}
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<JobResult> watch(String jobId) {
+    return engine.watch(jobId, engine.config().timeout());
+  }
+
+  /** As {@link #watch(String)}, giving up after {@code timeout} instead of the client's default. */
+  public CompletableFuture<JobResult> watch(String jobId, Duration timeout) {
+    return engine.watch(jobId, positive(timeout, "timeout"));
+  }
+
+  /** Blocks until {@code jobId} ends; see {@link #await(String, Duration)}. */
+  public JobResult await(String jobId) throws IOException, JobTimeoutException, InterruptedException {
+    return await(jobId, engine.config().timeout());
+  }
+
+  /**
+   * Blocks until {@code jobId} ends and returns how. A job that ended in error returns normally
+   * with {@link JobStatus#ERROR}.
+   *
+   * @throws JobTimeoutException if it is still pending after {@code timeout} (carries the last
+   *     status seen)
+   * @throws JobNotFoundException if the server does not know the job
+   * @throws ProtocolException if the server's answers are unusable
+   * @throws InterruptedException if interrupted (the watch is cancelled)
+   * @throws CancellationException if the client is closed meanwhile
+   */
+  public JobResult await(String jobId, Duration timeout)
+      throws IOException, JobTimeoutException, InterruptedException {
+    return join(watch(jobId, timeout), timeout);
+  }
+
+  /**
+   * Creates a job on servers that support it ({@code POST /jobs}) and returns its id. Retried
+   * safely: the request carries an {@code Idempotency-Key}.
+   *
+   * @throws IOException if the server refuses or cannot be reached
+   */
+  public String submit() throws IOException, InterruptedException {
+    return engine.submit(Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * Creates a job that takes {@code duration} and ends with {@code outcome}, on servers that
+   * accept those fields (our simulator does).
+   */
+  public String submit(Duration duration, JobStatus outcome) throws IOException, InterruptedException {
+    Objects.requireNonNull(duration, "duration");
+    Objects.requireNonNull(outcome, "outcome");
+    if (!outcome.isTerminal()) {
+      throw new IllegalArgumentException("outcome must be terminal: " + outcome);
+    }
+    return engine.submit(Optional.of(duration), Optional.of(outcome));
+  }
+
+  /** The URL the webhook listener was registered as, once it is listening. */
+  public Optional<URI> webhookUrl() {
+    return engine.webhookUrl();
+  }
+
+  /** The server this client talks to. */
+  public URI server() {
+    return engine.config().server();
+  }
+
+  /** The number of watches not yet ended. */
+  public int activeWatches() {
+    return engine.activeWatches();
+  }
+
+  /**
+   * Stops the listener, the scheduler and in-flight polls, and fails pending watches with
+   * {@link CancellationException}. Idempotent. If interrupted while waiting for threads to end,
+   * returns early with the interrupt flag set.
+   */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  private JobResult join(CompletableFuture<JobResult> f, Duration timeout)
+      throws IOException, JobTimeoutException, InterruptedException {
+    CountDownLatch done = new CountDownLatch(1);
+    f.whenComplete((r, e) -> done.countDown());
+    // The watch enforces its own deadline (a last poll at the deadline, then a timeout); the
+    // latch only guards against that machinery failing to answer at all.
+    Duration grace = engine.config().requestTimeout().plusSeconds(5);
+    try {
+      if (!done.await(saturatedNanos(timeout.plus(grace)), TimeUnit.NANOSECONDS)) {
+        f.cancel(true);
+        throw new JobTimeoutException("(unknown)", JobStatus.PENDING, timeout, 0);
+      }
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      throw e;
+    }
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof JobTimeoutException) {
+        throw (JobTimeoutException) c;
+      }
+      if (c instanceof IOException) {
+        throw (IOException) c;
+      }
+      if (c instanceof RuntimeException) {
+        throw (RuntimeException) c;
+      }
+      throw new IOException(c);
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static Duration positive(Duration d, String what) {
+    Objects.requireNonNull(d, what);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("Invalid duration for " + what + ": " + d);
+    }
+    return d;
+  }
+
+  /**
+   * Configures a {@link StatusClient}. Setters validate at once and are named after the
+   * property; {@link #build()} copies, so a builder can be reused.
+   */
+  public static final class Builder {
+    private final URI server;
+    private WebhookOptions webhook = WebhookOptions.port(0);
+    private PollSchedule schedule;
+    private Duration timeout = Duration.ofMinutes(10);
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private ScheduledExecutorService executor;
+    private Clock clock = Clock.systemUTC();
+    private JobListener listener = new JobListener() {};
+    private int maxConcurrentRequests = 16;
+
+    private Builder(URI server) {
+      Objects.requireNonNull(server, "server");
+      String scheme = server.getScheme();
+      if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)
+          || server.getHost() == null) {
+        throw new IllegalArgumentException("Invalid server URI (need http://host[:port]): " + server);
+      }
+      this.server = server;
+    }
+
+    /**
+     * How to listen for webhooks. Default: {@code WebhookOptions.port(0)}, a free loopback port,
+     * registered with the server at start-up. {@link WebhookOptions#disabled()} polls only.
+     */
+    public Builder webhook(WebhookOptions options) {
+      this.webhook = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** The poll schedule shared by every job. Default: {@link PollSchedule#adaptive()}. */
+    public Builder pollSchedule(PollSchedule schedule) {
+      this.schedule = Objects.requireNonNull(schedule, "schedule");
+      return this;
+    }
+
+    /** How long a watch waits in all before {@link JobTimeoutException}. Default 10 minutes. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = positive(timeout, "timeout");
+      return this;
+    }
+
+    /** How long one HTTP request may take, connecting included. Default 10 seconds. */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = positive(timeout, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * The scheduler for poll timers. The client never shuts it down; default: one named daemon
+     * thread of the client's own, stopped by {@link #close()}.
+     */
+    public Builder executor(ScheduledExecutorService executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** The wall clock used to check webhook timestamps. Default: the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Receives the client's events (polls, status changes, webhooks, completions). */
+    public Builder listener(JobListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * The most HTTP requests in flight at once (threads of the request pool). Default 16: keep
+     * it below the server's idle-connection limit.
+     */
+    public Builder maxConcurrentRequests(int n) {
+      if (n < 1 || n > 1024) {
+        throw new IllegalArgumentException("Invalid maxConcurrentRequests: " + n);
+      }
+      this.maxConcurrentRequests = n;
+      return this;
+    }
+
+    /**
+     * Builds and starts the client: the webhook listener binds now (failing with {@link
+     * java.io.UncheckedIOException} if the port is taken) and registers in the background.
+     */
+    public StatusClient build() {
+      return new StatusClient(new ClientConfig(
+          server,
+          webhook,
+          schedule == null ? PollSchedule.adaptive() : schedule,
+          timeout,
+          requestTimeout,
+          Optional.ofNullable(executor),
+          clock,
+          listener,
+          maxConcurrentRequests));
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.vtstatus;
+
+import java.security.GeneralSecurityException;
+import java.util.Objects;
+
+/** A webhook failed verification; {@link #reason()} says how. */
+public final class WebhookVerificationException extends GeneralSecurityException {
+  private static final long serialVersionUID = 1L;
+
+  /** Why a webhook was rejected. */
+  public enum Reason {
+    /** A required header or the body is missing. */
+    MISSING_HEADERS,
+    /** A header is not in the expected form. */
+    MALFORMED,
+    /** The timestamp is outside the replay window (too old or in the future). */
+    STALE_TIMESTAMP,
+    /** No signature matched: wrong secret, or a tampered id, timestamp or body. */
+    BAD_SIGNATURE
+  }
+
+  private final Reason reason;
+
+  public WebhookVerificationException(Reason reason, String message) {
+    super(message);
+    this.reason = Objects.requireNonNull(reason);
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+}

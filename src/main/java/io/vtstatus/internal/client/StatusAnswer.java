@@ -1,0 +1,92 @@
+package io.vtstatus.internal.client;
+
+import io.vtstatus.JobStatus;
+import io.vtstatus.ProtocolException;
+import io.vtstatus.internal.json.Json;
+import io.vtstatus.internal.json.JsonException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** A parsed {@code GET /status} answer (or webhook body): status plus the server's hints. */
+record StatusAnswer(
+    Optional<String> jobId,
+    JobStatus status,
+    Optional<Instant> updatedAt,
+    Optional<Duration> eta,
+    OptionalInt progress) {
+
+  static final int MAX_BODY = 64 * 1024;
+
+  /** Parses a body; {@code what} names the source for error messages. */
+  static StatusAnswer parse(String body, String what) throws ProtocolException {
+    Map<String, Object> o;
+    try {
+      o = Json.parseObject(body);
+    } catch (JsonException e) {
+      throw new ProtocolException(what + " is not a JSON object (" + e.getMessage() + "): " + excerpt(body));
+    }
+    try {
+      Optional<String> word = Json.string(o, "result");
+      if (word.isEmpty()) {
+        word = Json.string(o, "status");
+      }
+      if (word.isEmpty()) {
+        throw new ProtocolException(what + " has neither \"result\" nor \"status\": " + excerpt(body));
+      }
+      String w = word.get();
+      JobStatus status = JobStatus.fromWire(w).orElseThrow(
+          () -> new ProtocolException(what + " has an unknown status \"" + excerpt(w) + "\""));
+      Optional<Instant> updated = Optional.empty();
+      Optional<String> ts = Json.string(o, "updated_at");
+      if (ts.isPresent()) {
+        try {
+          updated = Optional.of(Instant.parse(ts.get()));
+        } catch (DateTimeParseException e) {
+          // A timestamp we cannot read loses us a detail, not the answer.
+        }
+      }
+      Optional<Duration> eta = Optional.empty();
+      Object etaRaw = o.get("eta_ms");
+      if (etaRaw != null) {
+        Optional<Long> ms = numberOrEmpty(o, "eta_ms");
+        if (ms.isPresent() && ms.get() >= 0) {
+          eta = Optional.of(Duration.ofMillis(Math.min(ms.get(), Duration.ofDays(1).toMillis())));
+        }
+      }
+      OptionalInt progress = OptionalInt.empty();
+      Optional<Long> p = numberOrEmpty(o, "progress");
+      if (p.isPresent() && p.get() >= 0 && p.get() <= 100) {
+        progress = OptionalInt.of(p.get().intValue());
+      }
+      Optional<String> job = Json.string(o, "job");
+      return new StatusAnswer(job, status, updated, eta, progress);
+    } catch (JsonException e) {
+      throw new ProtocolException(what + ": " + e.getMessage() + ": " + excerpt(body));
+    }
+  }
+
+  private static Optional<Long> numberOrEmpty(Map<String, Object> o, String key) {
+    try {
+      return Json.integer(o, key);
+    } catch (JsonException e) {
+      return Optional.empty();
+    }
+  }
+
+  static String excerpt(String s) {
+    if (s == null) {
+      return "(no body)";
+    }
+    String t = s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    StringBuilder b = new StringBuilder(t.length());
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      b.append(c < 0x20 ? ' ' : c);
+    }
+    return b.toString();
+  }
+}
