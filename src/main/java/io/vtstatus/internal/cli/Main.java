@@ -1,15 +1,47 @@
 package io.vtstatus.internal.cli;
 
+import java.io.PrintStream;
+import java.util.Arrays;
+
 /** The {@code vtstatus} command line: {@code server}, {@code wait}, {@code demo}, {@code bench}. */
 public final class Main {
+  static final String USAGE = String.join("\n",
+      "usage: java -jar vtstatus.jar <command> [options]",
+      "  server   run the simulator of the job-status backend",
+      "  wait     wait for a job (or submit one) and print how it ended",
+      "  demo     run jobs on an embedded simulator and show webhooks and polling race",
+      "  bench    measure detection delay and polls per job for each poll schedule",
+      "Run a command with --help for its options.");
+
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    int code = run(args, System.out, System.err);
+    if (code != Integer.MIN_VALUE) {
+      System.exit(code);
+    }
   }
 
-  static int run(String[] args) {
-    System.err.println("usage: vtstatus server|wait|demo|bench [options]");
-    return 2;
+  /** Runs a command; returns its exit code, or MIN_VALUE when it keeps running (server). */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0) {
+      err.println(USAGE);
+      return 2;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "wait":
+        return WaitCommand.run(rest, out, err);
+      case "demo":
+        return DemoCommand.run(rest, out, err);
+      case "-h":
+      case "--help":
+      case "help":
+        out.println(USAGE);
+        return 0;
+      default:
+        err.println("vtstatus: unknown command '" + args[0] + "'\n" + USAGE);
+        return 2;
+    }
   }
 }

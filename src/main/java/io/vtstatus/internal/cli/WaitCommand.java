@@ -1,0 +1,200 @@
+package io.vtstatus.internal.cli;
+
+import io.vtstatus.JobListener;
+import io.vtstatus.JobNotFoundException;
+import io.vtstatus.JobResult;
+import io.vtstatus.JobStatus;
+import io.vtstatus.JobTimeoutException;
+import io.vtstatus.PollSchedule;
+import io.vtstatus.StatusClient;
+import io.vtstatus.WebhookOptions;
+import io.vtstatus.internal.json.Json;
+import io.vtstatus.internal.util.Durations;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+
+/** {@code vtstatus wait}: waits for one job and says how it ended, in words and exit codes. */
+final class WaitCommand {
+  static final int COMPLETED = 0;
+  static final int JOB_ERROR = 1;
+  static final int USAGE = 2;
+  static final int TIMED_OUT = 3;
+  static final int UNREACHABLE = 4;
+
+  static final String HELP = String.join("\n",
+      "usage: vtstatus wait [--server http://127.0.0.1:8080] [--job ID]",
+      "                     [--webhook-port N | --no-webhook] [--timeout 60s]",
+      "                     [--schedule adaptive|fixed:1s|exponential:500ms,2,30s|stepped]",
+      "                     [--quiet] [--json]",
+      "Waits for job ID (or submits a new job with POST /jobs and waits for it).",
+      "Progress goes to stderr; the last stdout line is the final status (or JSON with --json).",
+      "Exit codes: 0 completed, 1 job ended in error, 2 usage error, 3 timed out,",
+      "            4 server unreachable or protocol error (including unknown job).");
+
+  private WaitCommand() {}
+
+  static int run(String[] argv, PrintStream out, PrintStream err) {
+    Args a;
+    URI server;
+    Duration timeout;
+    PollSchedule schedule;
+    WebhookOptions webhook;
+    try {
+      a = Args.parse(argv, Set.of("server", "job", "webhook-port", "timeout", "schedule"),
+          Set.of("no-webhook", "quiet", "json", "help"));
+      if (a.has("help")) {
+        out.println(HELP);
+        return 0;
+      }
+      if (!a.positional().isEmpty()) {
+        throw new Args.UsageException("unexpected argument '" + a.positional().get(0) + "'");
+      }
+      try {
+        server = URI.create(a.get("server", "http://127.0.0.1:8080"));
+        StatusClient.builder(server);
+      } catch (IllegalArgumentException e) {
+        throw new Args.UsageException("--server: " + e.getMessage());
+      }
+      timeout = a.duration("timeout", Duration.ofSeconds(60));
+      if (timeout.isZero()) {
+        throw new Args.UsageException("--timeout must be positive");
+      }
+      schedule = ScheduleSpec.parse(a.get("schedule", "adaptive"));
+      if (a.has("no-webhook") && a.has("webhook-port")) {
+        throw new Args.UsageException("--webhook-port and --no-webhook exclude each other");
+      }
+      webhook = a.has("no-webhook") ? WebhookOptions.disabled()
+          : WebhookOptions.port(a.integer("webhook-port", 0, 0, 65535));
+      Optional<String> job = a.get("job");
+      if (job.isPresent() && !io.vtstatus.internal.client.Engine.JOB_ID.matcher(job.get()).matches()) {
+        throw new Args.UsageException("--job must match [A-Za-z0-9._-]{1,128}");
+      }
+    } catch (Args.UsageException e) {
+      err.println("vtstatus wait: " + e.getMessage());
+      return USAGE;
+    }
+    boolean quiet = a.has("quiet");
+    boolean json = a.has("json");
+    PrintStream progress = quiet ? null : err;
+    StatusClient client;
+    try {
+      client = StatusClient.builder(server)
+          .webhook(webhook)
+          .pollSchedule(schedule)
+          .timeout(timeout)
+          .requestTimeout(Duration.ofSeconds(Math.max(1, Math.min(10, timeout.toSeconds()))))
+          .listener(progress == null ? new JobListener() {} : new Progress(progress))
+          .build();
+    } catch (UncheckedIOException e) {
+      err.println("vtstatus wait: " + e.getMessage());
+      return UNREACHABLE;
+    }
+    try (client) {
+      String id;
+      if (a.get("job").isPresent()) {
+        id = a.get("job").get();
+      } else {
+        id = client.submit();
+        if (progress != null) {
+          progress.println("submitted job " + id);
+        }
+      }
+      JobResult r = client.await(id, timeout);
+      if (json) {
+        out.println(Json.obj()
+            .put("job", r.jobId())
+            .put("status", r.status().wireName())
+            .put("detected_by", r.detectedBy().name().toLowerCase(java.util.Locale.ROOT))
+            .put("polls", r.polls())
+            .put("waited_ms", r.waited().toMillis())
+            .toString());
+      } else {
+        out.println(r.status().wireName());
+      }
+      return r.status() == JobStatus.COMPLETED ? COMPLETED : JOB_ERROR;
+    } catch (JobTimeoutException e) {
+      if (e.getCause() instanceof ConnectException) {
+        err.println("vtstatus wait: server unreachable: " + server + " (" + e.getCause().getMessage() + ")");
+        printFailure(out, json, "unreachable", e.jobId());
+        return UNREACHABLE;
+      }
+      err.println("vtstatus wait: " + e.getMessage());
+      printFailure(out, json, "timeout", e.jobId());
+      return TIMED_OUT;
+    } catch (JobNotFoundException e) {
+      err.println("vtstatus wait: " + e.getMessage());
+      printFailure(out, json, "unknown", e.jobId());
+      return UNREACHABLE;
+    } catch (IOException e) {
+      err.println("vtstatus wait: " + e.getMessage());
+      printFailure(out, json, "unreachable", a.get("job").orElse(""));
+      return UNREACHABLE;
+    } catch (InterruptedException | CancellationException e) {
+      Thread.currentThread().interrupt();
+      err.println("vtstatus wait: interrupted");
+      return TIMED_OUT;
+    }
+  }
+
+  private static void printFailure(PrintStream out, boolean json, String what, String job) {
+    if (json) {
+      out.println(Json.obj().put("job", job).put("status", what).toString());
+    } else {
+      out.println(what);
+    }
+  }
+
+  /** Progress lines on stderr. */
+  static final class Progress implements JobListener {
+    private final PrintStream err;
+    private final long t0 = System.nanoTime();
+
+    Progress(PrintStream err) {
+      this.err = err;
+    }
+
+    private void line(String s) {
+      err.printf("[%8s] %s%n", Durations.format(Duration.ofNanos(System.nanoTime() - t0)), s);
+    }
+
+    @Override
+    public void pollAnswered(String jobId, int attempt, JobStatus status) {
+      line("poll #" + attempt + " " + jobId + ": " + status.wireName());
+    }
+
+    @Override
+    public void pollFailed(String jobId, int attempt, Exception failure) {
+      line("poll #" + attempt + " " + jobId + " failed: " + failure.getMessage());
+    }
+
+    @Override
+    public void statusChanged(String jobId, JobStatus from, JobStatus to) {
+      if (from != to && to.isTerminal()) {
+        line(jobId + ": " + from.wireName() + " -> " + to.wireName());
+      }
+    }
+
+    @Override
+    public void webhookReceived(String jobId, JobStatus status, boolean verified) {
+      line("webhook " + jobId + ": " + status.wireName() + (verified ? " (signature verified)" : " (unsigned: confirming by poll)"));
+    }
+
+    @Override
+    public void webhookRegistered(String url, Exception failure) {
+      line(failure == null ? "listening for webhooks at " + url
+          : "webhook registration failed (" + failure.getMessage() + "); polling only for now");
+    }
+
+    @Override
+    public void webhookRejected(int httpStatus, String reason) {
+      line("rejected a webhook request (" + httpStatus + "): " + reason);
+    }
+  }
+}

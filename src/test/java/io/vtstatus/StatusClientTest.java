@@ -1,0 +1,265 @@
+package io.vtstatus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vtstatus.simulator.JobDurations;
+import io.vtstatus.simulator.SimulatorServer;
+import io.vtstatus.simulator.WebhookDelivery;
+import io.vtstatus.testing.Recorder;
+import io.vtstatus.testing.ThreadLeaks;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The client against the simulator, over real loopback sockets. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StatusClientTest {
+  private static final Duration LONG = Duration.ofSeconds(20);
+  private final List<AutoCloseable> closeLater = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = closeLater.size() - 1; i >= 0; i--) {
+      closeLater.get(i).close();
+    }
+  }
+
+  private SimulatorServer sim(SimulatorServer.Builder b) throws Exception {
+    SimulatorServer s = b.build().start();
+    closeLater.add(s);
+    return s;
+  }
+
+  private StatusClient client(StatusClient.Builder b) {
+    StatusClient c = b.build();
+    closeLater.add(c);
+    return c;
+  }
+
+  private static String awaitRegistered(Recorder rec) throws InterruptedException {
+    return rec.awaitRegistration(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void webhookBeatsPolling() throws Exception {
+    SimulatorServer sim = sim(SimulatorServer.builder());
+    Recorder rec = new Recorder();
+    StatusClient c = client(StatusClient.builder(sim.url())
+        .pollSchedule(PollSchedule.fixed(Duration.ofSeconds(30))).listener(rec));
+    assertEquals("ok", awaitRegistered(rec));
+    String id = sim.submit(Duration.ofMillis(100), JobStatus.COMPLETED);
+    JobResult r = c.await(id, LONG);
+    assertEquals(JobStatus.COMPLETED, r.status());
+    assertEquals(DetectedBy.WEBHOOK, r.detectedBy());
+    assertEquals(0, r.polls());
+    assertTrue(r.updatedAt().isPresent());
+  }
+
+  @Test
+  void pollingAloneFindsTheEnd() throws Exception {
+    SimulatorServer sim = sim(SimulatorServer.builder());
+    StatusClient c = client(StatusClient.builder(sim.url())
+        .webhook(WebhookOptions.disabled()).pollSchedule(PollSchedule.fixed(Duration.ofMillis(50))));
+    String id = sim.submit(Duration.ofMillis(200), JobStatus.COMPLETED);
+    JobResult r = c.await(id, LONG);
+    assertEquals(JobStatus.COMPLETED, r.status());
+    assertEquals(DetectedBy.POLL, r.detectedBy());
+    assertTrue(r.polls() >= 2, "polls " + r.polls());
+    assertEquals(r.polls(), sim.statusRequests(id));
+  }
+
+  @Test
+  void errorOutcomeIsAResultNotAnException() throws Exception {
+    SimulatorServer sim = sim(SimulatorServer.builder());
+    StatusClient c = client(StatusClient.builder(sim.url()).pollSchedule(PollSchedule.fixed(Duration.ofMillis(50))));
+    String id = sim.submit(Duration.ofMillis(50), JobStatus.ERROR);
+    JobResult r = c.await(id, LONG);
+    assertEquals(JobStatus.ERROR, r.status());
+    assertFalse(r.isCompleted());
+  }
+
+  @Test
+  void unreachableListenerIsCaughtByPolling() throws Exception {
+    SimulatorServer sim = sim(SimulatorServer.builder().webhookRetries(List.of(Duration.ZERO)));
+    Recorder rec = new Recorder();
+    // Registered under a URL nobody listens on: every delivery is refused.
+    StatusClient c = client(StatusClient.builder(sim.url())
+        .webhook(WebhookOptions.port(0).publicUrl(URI.create("http://127.0.0.1:1/webhook")))
+        .pollSchedule(PollSchedule.fixed(Duration.ofMillis(100))).listener(rec));
+    assertEquals("ok", awaitRegistered(rec));
+    String id = sim.submit(Duration.ofMillis(100), JobStatus.COMPLETED);
+    JobResult r = c.await(id, LONG);
+    assertEquals(DetectedBy.POLL, r.detectedBy());
+    assertEquals(JobStatus.COMPLETED, r.status());
+    WebhookDelivery d = sim.takeDelivery(LONG).orElseThrow();
+    assertEquals(0, d.statusCode());
+  }
+
+  @Test
+  void droppedWebhooksAreCaughtByPolling() throws Exception {
+    SimulatorServer sim = sim(SimulatorServer.builder().dropWebhooks(1.0));
+    Recorder rec = new Recorder();
+    StatusClient c = client(StatusClient.builder(sim.url())
+        .pollSchedule(PollSchedule.fixed(Duration.ofMillis(100))).listener(rec));
+    assertEquals("ok", awaitRegistered(rec));
+    String id = sim.submit(Duration.ofMillis(100), JobStatus.ERROR);
+    JobResult r = c.await(id, LONG);
+    assertEquals(DetectedBy.POLL, r.detectedBy());
+    assertEquals(JobStatus.ERROR, r.status());
+    assertEquals(0, rec.webhooks.get());
+  }
+
+  @Test
+  void duplicateWebhooksCompleteOnce() throws Exception {
+    SimulatorServer sim = sim(SimulatorServer.builder().duplicateWebhooks(1.0));
+    Recorder rec = new Recorder();
+    StatusClient c = client(StatusClient.builder(sim.url())
+        .pollSchedule(PollSchedule.fixed(Duration.ofSeconds(30))).listener(rec));
+    assertEquals("ok", awaitRegistered(rec));
+    String id = sim.submit(Duration.ofMillis(50), JobStatus.COMPLETED);
+    CompletableFuture<JobResult> f = c.watch(id, LONG);
+    assertEquals(DetectedBy.WEBHOOK, f.get(20, TimeUnit.SECONDS).detectedBy());
+    // Both copies reach the listener; the second is acknowledged as already seen.
+    WebhookDelivery first = sim.takeDelivery(LONG).orElseThrow();
+    WebhookDelivery second = sim.takeDelivery(LONG).orElseThrow();
+    assertEquals(first.eventId(), second.eventId());
+    assertEquals(204, second.statusCode());
+    assertEquals(1, rec.completions.get(id).get());
+    assertEquals(1, rec.webhooks.get(), "the replayed id must not count as a second webhook");
+  }
+
+  @Test
+  void webhookBeforeWatchCompletesTheWatchAtOnce() throws Exception {
+    SimulatorServer sim = sim(SimulatorServer.builder());
+    Recorder rec = new Recorder();
+    StatusClient c = client(StatusClient.builder(sim.url())
+        .pollSchedule(PollSchedule.fixed(Duration.ofSeconds(30))).listener(rec));
+    assertEquals("ok", awaitRegistered(rec));
+    String id = sim.submit(Duration.ZERO, JobStatus.COMPLETED);
+    WebhookDelivery d = sim.takeDelivery(LONG).orElseThrow();
+    assertEquals(id, d.jobId());
+    assertEquals(204, d.statusCode());
+    JobResult r = c.await(id, LONG);
+    assertEquals(DetectedBy.WEBHOOK, r.detectedBy());
+    assertEquals(0, r.polls());
+  }
+
+  @Test
+  void timeoutCarriesTheLastStatus() throws Exception {
+    SimulatorServer sim = sim(SimulatorServer.builder());
+    StatusClient c = client(StatusClient.builder(sim.url())
+        .webhook(WebhookOptions.disabled()).pollSchedule(PollSchedule.fixed(Duration.ofMillis(50))));
+    String id = sim.submit(Duration.ofHours(1), JobStatus.COMPLETED);
+    JobTimeoutException e = assertThrows(JobTimeoutException.class, () -> c.await(id, Duration.ofMillis(300)));
+    assertEquals(JobStatus.PENDING, e.lastStatus());
+    assertEquals(id, e.jobId());
+    assertTrue(e.polls() >= 2);
+    assertEquals(0, c.activeWatches());
+  }
+
+  @Test
+  void unknownJobFailsFast() throws Exception {
+    SimulatorServer sim = sim(SimulatorServer.builder());
+    StatusClient c = client(StatusClient.builder(sim.url()).webhook(WebhookOptions.disabled()));
+    JobNotFoundException e = assertThrows(JobNotFoundException.class, () -> c.await("no-such-job", LONG));
+    assertEquals("no-such-job", e.jobId());
+  }
+
+  @Test
+  void cancelStopsPolling() throws Exception {
+    SimulatorServer sim = sim(SimulatorServer.builder());
+    Recorder rec = new Recorder();
+    StatusClient c = client(StatusClient.builder(sim.url()).webhook(WebhookOptions.disabled())
+        .pollSchedule(PollSchedule.fixed(Duration.ofMillis(20))).listener(rec));
+    String cancelled = sim.submit(Duration.ofHours(1), JobStatus.COMPLETED);
+    String marker = sim.submit(Duration.ofHours(1), JobStatus.COMPLETED);
+    CompletableFuture<JobResult> f = c.watch(cancelled, LONG);
+    assertTrue(rec.awaitEvent("poll " + cancelled, LONG));
+    assertTrue(rec.awaitEvent("poll " + cancelled, LONG));
+    assertTrue(f.cancel(true));
+    int after = sim.statusRequests(cancelled);
+    // While the marker job is polled ten times, the cancelled one would have been too.
+    c.watch(marker, LONG);
+    for (int i = 0; i < 10; i++) {
+      assertTrue(rec.awaitEvent("poll " + marker, LONG));
+    }
+    assertTrue(sim.statusRequests(cancelled) <= after + 1, "polls went on after cancel");
+    assertEquals(1, c.activeWatches());
+  }
+
+  @Test
+  void closeFailsPendingWatchesAndLeavesNoThread() throws Exception {
+    ThreadLeaks leaks = ThreadLeaks.snapshot();
+    CompletableFuture<JobResult> f;
+    try (SimulatorServer sim = SimulatorServer.builder().build().start()) {
+      StatusClient c = StatusClient.builder(sim.url()).build();
+      f = c.watch(sim.submit(Duration.ofHours(1), JobStatus.COMPLETED), LONG);
+      c.close();
+      c.close();
+      assertThrows(IllegalStateException.class, () -> c.watch("x"));
+    }
+    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+    assertInstanceOf(CancellationException.class, e.getCause());
+    leaks.assertNoNewThreads(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void seedEntryWaitsForTheDefaultJob() throws Exception {
+    SimulatorServer sim = sim(SimulatorServer.builder().delay(JobDurations.fixed(Duration.ofMillis(300))));
+    try (StatusClient c = StatusClient.create(sim.url().toString(), 0)) {
+      assertEquals(JobStatus.COMPLETED, c.startClientWithWebhook());
+    }
+    assertTrue(sim.statusRequests("default") >= 1);
+  }
+
+  @Test
+  void thousandJobsOnOneClientResolveExactlyOnceOnFewThreads() throws Exception {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    SimulatorServer sim = sim(SimulatorServer.builder().seed(7).errorRate(0.3)
+        .delay(JobDurations.uniform(Duration.ofMillis(50), Duration.ofMillis(1500))).dropWebhooks(0.2));
+    Recorder rec = new Recorder();
+    StatusClient c = client(StatusClient.builder(sim.url()).listener(rec));
+    assertEquals("ok", awaitRegistered(rec));
+    long startedBefore = mx.getTotalStartedThreadCount();
+    int n = 1000;
+    Map<String, CompletableFuture<JobResult>> fs = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      String id = sim.submit();
+      fs.put(id, c.watch(id, Duration.ofSeconds(40)));
+    }
+    CompletableFuture.allOf(fs.values().toArray(new CompletableFuture<?>[0])).get(50, TimeUnit.SECONDS);
+    long started = mx.getTotalStartedThreadCount() - startedBefore;
+    AtomicInteger byHook = new AtomicInteger();
+    for (Map.Entry<String, CompletableFuture<JobResult>> e : fs.entrySet()) {
+      JobResult r = e.getValue().join();
+      assertEquals(sim.status(e.getKey()), Optional.of(r.status()), e.getKey());
+      assertEquals(1, rec.completions.get(e.getKey()).get(), e.getKey());
+      if (r.detectedBy() == DetectedBy.WEBHOOK) {
+        byHook.incrementAndGet();
+      }
+    }
+    assertEquals(n, rec.completions.size());
+    assertTrue(byHook.get() > n / 2, "webhooks detected " + byHook);
+    // Client and simulator together: pools are bounded, nothing starts a thread per job.
+    assertTrue(started <= 64, "threads started during the run: " + started);
+    assertEquals(0, c.activeWatches());
+  }
+}
