@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** A {@link JobListener} that records events for tests to count and block on. */
 public final class Recorder implements JobListener {
   public final Map<String, AtomicInteger> completions = new ConcurrentHashMap<>();
+  public final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
   public final AtomicInteger polls = new AtomicInteger();
   public final AtomicInteger webhooks = new AtomicInteger();
   public final AtomicInteger rejected = new AtomicInteger();
@@ -46,6 +47,18 @@ public final class Recorder implements JobListener {
   @Override
   public void completed(JobResult result) {
     completions.computeIfAbsent(result.jobId(), k -> new AtomicInteger()).incrementAndGet();
+  }
+
+  @Override
+  public void failed(String jobId, Throwable failure, Duration waited) {
+    failures.computeIfAbsent(jobId, k -> new AtomicInteger()).incrementAndGet();
+  }
+
+  /** How many times {@code jobId} ended, by result or by failure. */
+  public int endings(String jobId) {
+    AtomicInteger c = completions.get(jobId);
+    AtomicInteger f = failures.get(jobId);
+    return (c == null ? 0 : c.get()) + (f == null ? 0 : f.get());
   }
 
   /** Blocks until the listener was registered (or registration failed); returns the outcome. */
