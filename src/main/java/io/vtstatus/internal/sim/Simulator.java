@@ -48,6 +48,7 @@ public final class Simulator {
   static final int HTTP_THREADS = 4;
   static final int MAX_BODY = 64 * 1024;
   static final int MAX_IDEMPOTENCY_KEYS = 10_000;
+  static final long MAX_DRAIN = 1 << 20;
   static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   static final String DEFAULT_JOB = "default";
   private static final System.Logger LOGGER = System.getLogger(Simulator.class.getName());
@@ -292,7 +293,9 @@ public final class Simulator {
       body = HttpServers.readBody(ex, MAX_BODY);
       response = route(method, path, query, ex.getRequestHeaders(), body);
     } catch (HttpServers.BodyTooLargeException e) {
-      response = Response.error(413, "request body over " + MAX_BODY + " bytes");
+      drain(ex);
+      response = Response.error(413, "request body over " + MAX_BODY + " bytes")
+          .with("Connection", "close");
     } catch (BadRequest e) {
       response = Response.error(e.code, e.getMessage());
       if (!e.allow.isEmpty()) {
@@ -308,6 +311,23 @@ public final class Simulator {
     }
     requests.add(new RecordedRequest(method, path, query, copy(ex.getRequestHeaders()), body));
     respond(ex, response);
+  }
+
+  /**
+   * Reads and discards what is left of a refused body, up to a bound: answering while the client
+   * is still sending resets the connection and the client never sees our 413.
+   */
+  private static void drain(HttpExchange ex) {
+    byte[] buf = new byte[8192];
+    long left = MAX_DRAIN;
+    try {
+      int n;
+      while (left > 0 && (n = ex.getRequestBody().read(buf)) > 0) {
+        left -= n;
+      }
+    } catch (IOException ignored) {
+      // The client went away; the answer will fail to send, which is fine.
+    }
   }
 
   private static Map<String, List<String>> copy(Headers h) {

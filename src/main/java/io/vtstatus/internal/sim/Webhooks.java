@@ -277,13 +277,16 @@ final class Webhooks {
     if (closed) {
       return;
     }
+    if (error == null && response.statusCode() == 410) {
+      // Unregister before recording, so whoever sees the 410 sees the registration gone.
+      unregister(e.reg.id);
+    }
     int code = recordOutcome(e, attempt, response, error);
     if (code / 100 == 2) {
       if (rand.chance(cfg.duplicateWebhooks())) {
         launch(new Pending(e, attempt, true));
       }
     } else if (code == 410) {
-      unregister(e.reg.id);
       log.accept("webhook " + e.reg.id + " answered 410: unregistered");
     } else {
       retryOrGiveUp(e, attempt);
