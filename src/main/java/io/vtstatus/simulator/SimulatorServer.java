@@ -1,6 +1,378 @@
 package io.vtstatus.simulator;
 
-/** Placeholder: the simulator arrives with issue 2. */
-public final class SimulatorServer {
-  private SimulatorServer() {}
+import io.vtstatus.JobStatus;
+import io.vtstatus.internal.sim.Config;
+import io.vtstatus.internal.sim.Simulator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A simulated job-status backend speaking wire protocol v1 ({@code docs/PROTOCOL.md}), for tests
+ * and demos; shaped like OkHttp's {@code MockWebServer}.
+ *
+ * <pre>{@code
+ * try (SimulatorServer sim = SimulatorServer.builder()
+ *     .delay(JobDurations.fixed(Duration.ofMillis(200)))
+ *     .build()
+ *     .start()) {
+ *   String job = sim.submit();
+ *   URI status = sim.url("/status?job=" + job);
+ *   ...
+ *   RecordedRequest first = sim.takeRequest(Duration.ofSeconds(5)).orElseThrow();
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. A server starts once; after {@link #close()} it cannot be restarted, but its
+ * records ({@link #takeRequest}, {@link #takeDelivery}, counts, {@link #status}) stay readable.
+ */
+public final class SimulatorServer implements AutoCloseable {
+  private final Config config;
+  private final Object lock = new Object();
+  private volatile Simulator engine;
+  private boolean closed;
+
+  private SimulatorServer(Config config) {
+    this.config = config;
+  }
+
+  /** A builder with the defaults of the original simulator: jobs take 5 s..15 s, no faults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds the configured address and starts serving.
+   *
+   * @return this server
+   * @throws IOException if the address cannot be bound
+   * @throws IllegalStateException if started before, or closed
+   */
+  public SimulatorServer start() throws IOException {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("simulator is closed; build a new one");
+      }
+      if (engine != null) {
+        throw new IllegalStateException("simulator already started");
+      }
+      engine = Simulator.start(config);
+    }
+    return this;
+  }
+
+  private Simulator engine() {
+    Simulator e = engine;
+    if (e == null) {
+      throw new IllegalStateException("simulator not started");
+    }
+    return e;
+  }
+
+  /** The base URL, e.g. {@code http://127.0.0.1:54321}. */
+  public URI url() {
+    Simulator e = engine();
+    String host = e.host().contains(":") ? "[" + e.host() + "]" : e.host();
+    return URI.create("http://" + host + ":" + e.port());
+  }
+
+  /**
+   * The URL of {@code path} (which may carry a query) on this server.
+   *
+   * @param path e.g. {@code /status?job=job_1}; a missing leading {@code /} is added
+   */
+  public URI url(String path) {
+    Objects.requireNonNull(path, "path");
+    return URI.create(url() + (path.startsWith("/") ? path : "/" + path));
+  }
+
+  /** The bound port. */
+  public int port() {
+    return engine().port();
+  }
+
+  /** Starts a job with the configured delay and error rate; returns its id. */
+  public String submit() {
+    return engine().submit();
+  }
+
+  /**
+   * Starts a job that ends with {@code outcome} after {@code duration}.
+   *
+   * @throws IllegalArgumentException if {@code outcome} is not terminal or the duration is
+   *     negative or over 30 days
+   */
+  public String submit(Duration duration, JobStatus outcome) {
+    Objects.requireNonNull(duration, "duration");
+    Objects.requireNonNull(outcome, "outcome");
+    if (duration.isNegative() || duration.compareTo(Duration.ofDays(30)) > 0) {
+      throw new IllegalArgumentException("Invalid duration: " + duration);
+    }
+    if (!outcome.isTerminal()) {
+      throw new IllegalArgumentException("outcome must be COMPLETED or ERROR, not " + outcome);
+    }
+    return engine().submit(duration, outcome);
+  }
+
+  /**
+   * Ends job {@code id} now with {@code outcome} and sends its webhooks.
+   *
+   * @return true if this ended the job, false if it had ended already
+   * @throws IllegalArgumentException if the job is unknown or {@code outcome} is not terminal
+   */
+  public boolean complete(String id, JobStatus outcome) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(outcome, "outcome");
+    if (!outcome.isTerminal()) {
+      throw new IllegalArgumentException("outcome must be COMPLETED or ERROR, not " + outcome);
+    }
+    return engine().complete(id, outcome);
+  }
+
+  /** Job {@code id}'s status now, empty if there is no such job. */
+  public Optional<JobStatus> status(String id) {
+    return engine().status(Objects.requireNonNull(id, "id"));
+  }
+
+  /** Every HTTP request received so far, good or bad. */
+  public long requestCount() {
+    return engine().requestCount();
+  }
+
+  /**
+   * The number of {@code GET /status} requests for job {@code jobId} (including those answered
+   * with a simulated failure); {@code "default"} counts the job-less form. 0 for an unknown job.
+   */
+  public int statusRequests(String jobId) {
+    return engine().statusRequests(Objects.requireNonNull(jobId, "jobId"));
+  }
+
+  /**
+   * The oldest request not yet taken, waiting up to {@code timeout} for one. The server keeps
+   * the latest 10,000.
+   *
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public Optional<RecordedRequest> takeRequest(Duration timeout) throws InterruptedException {
+    return engine().takeRequest(Objects.requireNonNull(timeout, "timeout"));
+  }
+
+  /**
+   * The oldest webhook delivery attempt not yet taken (success, failure or drop), waiting up to
+   * {@code timeout} for one. The server keeps the latest 10,000.
+   *
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public Optional<WebhookDelivery> takeDelivery(Duration timeout) throws InterruptedException {
+    return engine().takeDelivery(Objects.requireNonNull(timeout, "timeout"));
+  }
+
+  /** Webhook delivery attempts so far, including failed and dropped ones. */
+  public long deliveryCount() {
+    return engine().deliveryCount();
+  }
+
+  /**
+   * Stops serving, cancels pending timers and webhook deliveries and ends the server's threads.
+   * Idempotent; if interrupted while waiting for threads, restores the interrupt flag.
+   */
+  @Override
+  public void close() {
+    Simulator e;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      e = engine;
+    }
+    if (e != null) {
+      e.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    Simulator e = engine;
+    return "SimulatorServer[" + (e == null ? "not started" : url().toString())
+        + (closed ? ", closed" : "") + "]";
+  }
+
+  /**
+   * Configures a {@link SimulatorServer}. Each setter validates its argument; {@link #build()}
+   * copies the configuration, so a builder can be reused. Not thread-safe.
+   */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 0;
+    private JobDurations delay = JobDurations.uniform(Duration.ofSeconds(5), Duration.ofSeconds(15));
+    private double errorRate;
+    private boolean hints;
+    private double failRate;
+    private double throttleRate;
+    private Duration latencyMin = Duration.ZERO;
+    private Duration latencyMax = Duration.ZERO;
+    private double dropWebhooks;
+    private double duplicateWebhooks;
+    private List<Duration> webhookRetries =
+        List.of(Duration.ZERO, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(2),
+            Duration.ofSeconds(10), Duration.ofSeconds(30));
+    private Duration webhookTimeout = Duration.ofSeconds(5);
+    private Optional<Long> seed = Optional.empty();
+    private Clock clock = Clock.systemUTC();
+    private Optional<PrintStream> log = Optional.empty();
+
+    private Builder() {}
+
+    /** The address to bind; default {@code 127.0.0.1}. */
+    public Builder host(String host) {
+      Objects.requireNonNull(host, "host");
+      if (host.isBlank()) {
+        throw new IllegalArgumentException("Invalid host: empty");
+      }
+      this.host = host;
+      return this;
+    }
+
+    /** The port to bind, 0 (the default) for any free port. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("Invalid port: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** How long jobs stay pending; default uniform 5 s..15 s. */
+    public Builder delay(JobDurations delay) {
+      this.delay = Objects.requireNonNull(delay, "delay");
+      return this;
+    }
+
+    /** The fraction of jobs (0..1) that end in {@code error}; default 0. */
+    public Builder errorRate(double errorRate) {
+      this.errorRate = rate("errorRate", errorRate);
+      return this;
+    }
+
+    /**
+     * Whether pending {@code /status} answers carry {@code progress}, {@code eta_ms} and {@code
+     * Retry-After}; default false.
+     */
+    public Builder hints(boolean hints) {
+      this.hints = hints;
+      return this;
+    }
+
+    /** The fraction of {@code /status} requests (0..1) answered 503 with {@code Retry-After: 1}. */
+    public Builder failRate(double failRate) {
+      this.failRate = rate("failRate", failRate);
+      return this;
+    }
+
+    /** The fraction of {@code /status} requests (0..1) answered 429 with {@code Retry-After: 1}. */
+    public Builder throttleRate(double throttleRate) {
+      this.throttleRate = rate("throttleRate", throttleRate);
+      return this;
+    }
+
+    /**
+     * Delays every response by a uniform random time in {@code [min, max]}, without holding a
+     * server thread; default none.
+     */
+    public Builder latency(Duration min, Duration max) {
+      Objects.requireNonNull(min, "min");
+      Objects.requireNonNull(max, "max");
+      if (min.isNegative() || max.compareTo(min) < 0 || max.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException("Invalid latency: " + min + ".." + max);
+      }
+      this.latencyMin = min;
+      this.latencyMax = max;
+      return this;
+    }
+
+    /** The fraction of webhook attempts (0..1) silently not sent; they are retried as failures. */
+    public Builder dropWebhooks(double dropWebhooks) {
+      this.dropWebhooks = rate("dropWebhooks", dropWebhooks);
+      return this;
+    }
+
+    /**
+     * The fraction of successful webhook deliveries (0..1) sent a second time with the same
+     * {@code webhook-id}, to test a receiver's idempotency.
+     */
+    public Builder duplicateWebhooks(double duplicateWebhooks) {
+      this.duplicateWebhooks = rate("duplicateWebhooks", duplicateWebhooks);
+      return this;
+    }
+
+    /**
+     * The delay before each webhook attempt: the first entry precedes the first attempt
+     * (usually 0), each further entry one retry. Default {@code 0, 100ms, 500ms, 2s, 10s, 30s}.
+     *
+     * @throws IllegalArgumentException if empty or a delay is negative
+     */
+    public Builder webhookRetries(List<Duration> delays) {
+      Objects.requireNonNull(delays, "delays");
+      if (delays.isEmpty()) {
+        throw new IllegalArgumentException("webhookRetries needs at least one entry");
+      }
+      for (Duration d : delays) {
+        if (d == null || d.isNegative() || d.compareTo(Duration.ofDays(1)) > 0) {
+          throw new IllegalArgumentException("Invalid retry delay: " + d);
+        }
+      }
+      this.webhookRetries = List.copyOf(delays);
+      return this;
+    }
+
+    /** The connect and response timeout of each webhook attempt; default 5 s. */
+    public Builder webhookTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("Invalid duration: " + timeout);
+      }
+      this.webhookTimeout = timeout;
+      return this;
+    }
+
+    /** Makes every random choice (durations, outcomes, faults, ids) reproducible. */
+    public Builder seed(long seed) {
+      this.seed = Optional.of(seed);
+      return this;
+    }
+
+    /** The clock for {@code updated_at} and {@code webhook-timestamp}; deadlines use nanoTime. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Where to log one line per job transition and webhook attempt; default nowhere. */
+    public Builder log(PrintStream log) {
+      this.log = Optional.of(Objects.requireNonNull(log, "log"));
+      return this;
+    }
+
+    /** A new, not yet started server with a copy of this configuration. */
+    public SimulatorServer build() {
+      long s = seed.orElseGet(() -> ThreadLocalRandom.current().nextLong());
+      return new SimulatorServer(new Config(host, port, delay, errorRate, hints, failRate,
+          throttleRate, latencyMin, latencyMax, dropWebhooks, duplicateWebhooks, webhookRetries,
+          webhookTimeout, s, clock, log));
+    }
+
+    private static double rate(String name, double v) {
+      if (!(v >= 0 && v <= 1)) {
+        throw new IllegalArgumentException("Invalid " + name + ": " + v + " (want 0..1)");
+      }
+      return v;
+    }
+  }
 }

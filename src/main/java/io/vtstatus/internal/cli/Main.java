@@ -16,13 +16,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    int code = run(args, System.out, System.err);
-    if (code != Integer.MIN_VALUE) {
-      System.exit(code);
-    }
+    System.exit(run(args, System.out, System.err));
   }
 
-  /** Runs a command; returns its exit code, or MIN_VALUE when it keeps running (server). */
+  /** Runs a command and returns its exit code ({@code server} returns once it is stopped). */
   static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length == 0) {
       err.println(USAGE);
@@ -30,6 +27,8 @@ public final class Main {
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {
+      case "server":
+        return ServerCommand.run(rest, out, err);
       case "wait":
         return WaitCommand.run(rest, out, err);
       case "demo":

@@ -1,0 +1,32 @@
+package io.vtstatus.internal.sim;
+
+import io.vtstatus.simulator.JobDurations;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** A simulator's validated, immutable configuration (the public builder checks the values). */
+public record Config(
+    String host,
+    int port,
+    JobDurations delay,
+    double errorRate,
+    boolean hints,
+    double failRate,
+    double throttleRate,
+    Duration latencyMin,
+    Duration latencyMax,
+    double dropWebhooks,
+    double duplicateWebhooks,
+    List<Duration> webhookRetries,
+    Duration webhookTimeout,
+    long seed,
+    Clock clock,
+    Optional<PrintStream> log) {
+
+  public Config {
+    webhookRetries = List.copyOf(webhookRetries);
+  }
+}
