@@ -7,6 +7,8 @@
 module io.vtstatus {
   requires transitive java.net.http;
   requires jdk.httpserver;
+  // Thread and heap figures for `bench`.
+  requires java.management;
 
   exports io.vtstatus;
   exports io.vtstatus.simulator;

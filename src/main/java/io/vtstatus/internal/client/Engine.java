@@ -182,7 +182,7 @@ public final class Engine {
     w.future.whenComplete((r, e) -> ended(w, r, e));
     watches.computeIfAbsent(w.jobId, k -> ConcurrentHashMap.newKeySet()).add(w);
     if (closed.get()) {
-      w.future.completeExceptionally(new CancellationException("client closed"));
+      fail(w, new CancellationException("client closed"));
       return w.future;
     }
     // The webhook handler stores before it dispatches, and we register before we look: an
@@ -203,7 +203,27 @@ public final class Engine {
     return w.future;
   }
 
+  /**
+   * Ends {@code w} with {@code failure}. Like {@link #complete}, it detaches the watch first, so
+   * a caller woken by the future already sees it gone.
+   */
+  private void fail(Watch w, Throwable failure) {
+    if (!w.future.isDone()) {
+      detach(w);
+      w.future.completeExceptionally(failure);
+    }
+  }
+
   private void ended(Watch w, JobResult r, Throwable e) {
+    detach(w);
+    if (e != null) {
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+          ? e.getCause() : e;
+      listener.failed(w.jobId, cause, w.waited());
+    }
+  }
+
+  private void detach(Watch w) {
     ScheduledFuture<?> p;
     synchronized (w) {
       p = w.pending;
@@ -216,11 +236,6 @@ public final class Engine {
       s.remove(w);
       return s.isEmpty() ? null : s;
     });
-    if (e != null) {
-      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-          ? e.getCause() : e;
-      listener.failed(w.jobId, cause, w.waited());
-    }
   }
 
   private long nextDelayNanos(Watch w) {
@@ -264,7 +279,7 @@ public final class Engine {
         w.pending = scheduler.schedule(() -> dispatch(w), d, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException ex) {
         w.pending = null;
-        w.future.completeExceptionally(new CancellationException("client closed"));
+        fail(w, new CancellationException("client closed"));
       }
     }
   }
@@ -273,7 +288,7 @@ public final class Engine {
     try {
       requests.execute(() -> poll(w));
     } catch (RejectedExecutionException ex) {
-      w.future.completeExceptionally(new CancellationException("client closed"));
+      fail(w, new CancellationException("client closed"));
     }
   }
 
@@ -303,13 +318,13 @@ public final class Engine {
       delay = answered(w, attempt, resp, body);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      w.future.completeExceptionally(new CancellationException("interrupted"));
+      fail(w, new CancellationException("interrupted"));
       return;
     } catch (IOException e) {
       delay = transientFailure(w, attempt, e, Optional.empty());
     } catch (RuntimeException e) {
       // A bug of ours or the JDK's must not leave a watch hanging.
-      w.future.completeExceptionally(e);
+      fail(w, e);
       return;
     } finally {
       synchronized (w) {
@@ -334,7 +349,7 @@ public final class Engine {
       try {
         a = StatusAnswer.parse(body, "GET " + w.statusUri + " answer");
       } catch (ProtocolException e) {
-        w.future.completeExceptionally(e);
+        fail(w, e);
         return -1;
       }
       listener.pollAnswered(w.jobId, attempt, a.status());
@@ -356,7 +371,7 @@ public final class Engine {
       return nextDelayNanos(w);
     }
     if (code == 404) {
-      w.future.completeExceptionally(new JobNotFoundException(w.jobId,
+      fail(w, new JobNotFoundException(w.jobId,
           "GET " + w.statusUri + " answered 404: " + StatusAnswer.excerpt(body)));
       return -1;
     }
@@ -365,7 +380,7 @@ public final class Engine {
           new IOException("GET " + w.statusUri + " answered " + code + ": " + StatusAnswer.excerpt(body)),
           retryAfter);
     }
-    w.future.completeExceptionally(new ProtocolException(
+    fail(w, new ProtocolException(
         "GET " + w.statusUri + " answered " + code + ": " + StatusAnswer.excerpt(body)));
     return -1;
   }
@@ -390,7 +405,7 @@ public final class Engine {
     if (w.lastFailure != null) {
       t.initCause(w.lastFailure);
     }
-    w.future.completeExceptionally(t);
+    fail(w, t);
   }
 
   private void changed(Watch w, JobStatus now) {
@@ -407,6 +422,10 @@ public final class Engine {
   private void complete(Watch w, JobStatus status, DetectedBy by, Optional<Instant> updatedAt) {
     Duration waited = w.waited();
     JobResult r = new JobResult(w.jobId, status, by, w.polls.get(), waited, updatedAt);
+    if (w.future.isDone()) {
+      return;
+    }
+    detach(w);
     if (w.future.complete(r)) {
       listener.completed(r);
       try {
@@ -613,7 +632,7 @@ public final class Engine {
     }
     for (Set<Watch> s : watches.values()) {
       for (Watch w : s) {
-        w.future.completeExceptionally(new CancellationException("client closed"));
+        fail(w, new CancellationException("client closed"));
       }
     }
     firstRegistration.complete(null);
