@@ -63,6 +63,8 @@ final class ServerCommand {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
+      out.println("vtstatus simulator stopped");
+      out.flush();
       stopped.countDown();
     }, "vtstatus-sim-shutdown"));
     out.println("vtstatus simulator listening on " + server.url() + "  (Ctrl-C to stop)");

@@ -26,7 +26,9 @@ public final class Json {
     }
   };
 
+  /** The deepest nesting of arrays and objects accepted. */
   public static final int MAX_DEPTH = 32;
+  /** The longest text accepted, in characters. */
   public static final int MAX_LENGTH = 1 << 20;
 
   private final String s;
@@ -359,11 +361,13 @@ public final class Json {
   public static final class ObjectBuilder {
     private final Map<String, Object> m = new LinkedHashMap<>();
 
+    /** Adds or replaces {@code k}; a Java null is written as JSON null. */
     public ObjectBuilder put(String k, Object v) {
       m.put(k, v == null ? NULL : v);
       return this;
     }
 
+    /** The live map being built. */
     public Map<String, Object> map() {
       return m;
     }

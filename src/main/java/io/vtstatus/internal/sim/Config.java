@@ -26,6 +26,7 @@ public record Config(
     Clock clock,
     Optional<PrintStream> log) {
 
+  /** Copies the retry list so the config stays immutable. */
   public Config {
     webhookRetries = List.copyOf(webhookRetries);
   }

@@ -14,10 +14,12 @@ public final class Distributions {
 
   private Distributions() {}
 
+  /** See {@link JobDurations#fixed}. */
   public static JobDurations fixed(Duration d) {
     return new Fixed(check("duration", d));
   }
 
+  /** See {@link JobDurations#uniform}. */
   public static JobDurations uniform(Duration min, Duration max) {
     check("min", min);
     check("max", max);
@@ -28,6 +30,7 @@ public final class Distributions {
     return new Uniform(min, max);
   }
 
+  /** See {@link JobDurations#lognormal}. */
   public static JobDurations lognormal(Duration median, double sigma) {
     check("median", median);
     if (median.isZero()) {
@@ -39,6 +42,7 @@ public final class Distributions {
     return new LogNormal(median, sigma);
   }
 
+  /** See {@link JobDurations#parse}. */
   public static JobDurations parse(String text) {
     Objects.requireNonNull(text, "text");
     String t = text.trim();

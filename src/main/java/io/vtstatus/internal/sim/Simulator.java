@@ -99,10 +99,12 @@ public final class Simulator {
     return new Simulator(cfg);
   }
 
+  /** The bound port. */
   public int port() {
     return server.getAddress().getPort();
   }
 
+  /** The configured bind address. */
   public String host() {
     return cfg.host();
   }
@@ -213,28 +215,34 @@ public final class Simulator {
     return finish(job, outcome, true);
   }
 
+  /** Job {@code id}'s status now, finishing it first if it is due; empty if unknown. */
   public Optional<JobStatus> status(String id) {
     Job job = jobs.get(id);
     return job == null ? Optional.empty() : Optional.of(current(job).status());
   }
 
+  /** {@code GET /status} requests seen for job {@code id}; 0 if unknown. */
   public int statusRequests(String id) {
     Job job = jobs.get(id);
     return job == null ? 0 : job.statusRequests.get();
   }
 
+  /** Every request received. */
   public long requestCount() {
     return requestCount.get();
   }
 
+  /** The oldest recorded request not yet taken, waiting up to {@code timeout}. */
   public Optional<RecordedRequest> takeRequest(Duration timeout) throws InterruptedException {
     return requests.take(timeout);
   }
 
+  /** The oldest recorded delivery attempt not yet taken, waiting up to {@code timeout}. */
   public Optional<WebhookDelivery> takeDelivery(Duration timeout) throws InterruptedException {
     return webhooks.take(timeout);
   }
 
+  /** Every delivery attempt so far, including failed and dropped ones. */
   public long deliveryCount() {
     return webhooks.deliveryCount();
   }
