@@ -204,17 +204,23 @@ public final class Engine {
   }
 
   /**
-   * Ends {@code w} with {@code failure}. Like {@link #complete}, it detaches the watch first, so
-   * a caller woken by the future already sees it gone.
+   * Ends {@code w} with {@code failure}. Like {@link #complete}, it detaches the watch and tells
+   * the listener first, so a caller woken by the future sees a consistent state.
    */
   private void fail(Watch w, Throwable failure) {
-    if (!w.future.isDone()) {
-      detach(w);
-      w.future.completeExceptionally(failure);
+    if (w.future.isDone() || !w.finished.compareAndSet(false, true)) {
+      return;
     }
+    detach(w);
+    listener.failed(w.jobId, failure, w.waited());
+    w.future.completeExceptionally(failure);
   }
 
+  /** Runs when the future completes, also when the user cancels or completes it. */
   private void ended(Watch w, JobResult r, Throwable e) {
+    if (!w.finished.compareAndSet(false, true)) {
+      return;
+    }
     detach(w);
     if (e != null) {
       Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
@@ -422,18 +428,17 @@ public final class Engine {
   private void complete(Watch w, JobStatus status, DetectedBy by, Optional<Instant> updatedAt) {
     Duration waited = w.waited();
     JobResult r = new JobResult(w.jobId, status, by, w.polls.get(), waited, updatedAt);
-    if (w.future.isDone()) {
+    if (w.future.isDone() || !w.finished.compareAndSet(false, true)) {
       return;
     }
     detach(w);
-    if (w.future.complete(r)) {
-      listener.completed(r);
-      try {
-        cfg.schedule().jobFinished(waited);
-      } catch (RuntimeException ex) {
-        LOG.log(Level.WARNING, "poll schedule's jobFinished threw", ex);
-      }
+    listener.completed(r);
+    try {
+      cfg.schedule().jobFinished(waited);
+    } catch (RuntimeException ex) {
+      LOG.log(Level.WARNING, "poll schedule's jobFinished threw", ex);
     }
+    w.future.complete(r);
   }
 
   // ---------------------------------------------------------------- webhooks
@@ -724,6 +729,8 @@ public final class Engine {
     final long deadlineNanos;
     final CompletableFuture<JobResult> future = new CompletableFuture<>();
     final AtomicInteger polls = new AtomicInteger();
+    /** Set by whichever ending comes first; the listener hears of exactly one. */
+    final AtomicBoolean finished = new AtomicBoolean();
     volatile JobStatus last = JobStatus.PENDING;
     volatile int answered;
     volatile int failures;
