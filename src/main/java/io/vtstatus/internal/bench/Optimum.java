@@ -72,11 +72,25 @@ public final class Optimum {
   /**
    * The Barlow–Hunter–Proschan optimum: the recursion {@code x[k+1] − x[k] = (F(x[k]) −
    * F(x[k−1])) / f(x[k]) − c} from the first poll {@code x1} that minimises the exact expected
-   * cost (grid over quantiles, then golden section). The floor no schedule can beat.
+   * cost (grid over quantiles, then golden section), polished by coordinate descent. The floor
+   * no schedule can beat (strictly: the best stationary point found; checked against brute force
+   * on small cases).
    */
   public static Plan bhp(Distribution d, double c) {
-    double[] times = PollPlans.optimalBhp(d, c, MAX_POLLS);
-    return new Plan(times, PollPlans.expectedCost(d, times, c));
+    // The cost in x1 has several local minima on multimodal distributions and the recursion is
+    // numerically unstable, so both the recursion's best plan and Keller's asymptotic plan are
+    // polished by coordinate descent (whose fixed points satisfy the BHP condition) and the
+    // cheaper one is kept.
+    Plan best = null;
+    for (double[] start : new double[][] {
+        PollPlans.optimalBhp(d, c, MAX_POLLS), PollPlans.optimalKeller(d, c, MAX_POLLS)}) {
+      double[] times = PollPlans.polish(d, start, c, 200);
+      double cost = PollPlans.expectedCost(d, times, c);
+      if (best == null || cost < best.cost()) {
+        best = new Plan(times, cost);
+      }
+    }
+    return best;
   }
 
   /** The BHP recursion from a given first poll (falls back to fixed steps where it fails). */

@@ -50,6 +50,7 @@ final class AdaptiveSchedule implements PollSchedule {
   static final Duration SAFETY_NET_INTERVAL = Duration.ofSeconds(30);
   static final Duration SAFETY_NET_MAX_WAIT = Duration.ofMinutes(10);
   private static final int MAX_PLAN_POLLS = 2000;
+  private static final int POLISH_SWEEPS = 20;
 
   private final Duration requestCost;
   private final double c;
@@ -149,8 +150,9 @@ final class AdaptiveSchedule implements PollSchedule {
     if (s.count() == 0) {
       return;
     }
-    double[] bhp = PollPlans.optimalBhp(s, c, MAX_PLAN_POLLS);
-    double[] keller = PollPlans.optimalKeller(s, c, MAX_PLAN_POLLS);
+    double[] bhp = PollPlans.polish(s, PollPlans.optimalBhp(s, c, MAX_PLAN_POLLS), c, POLISH_SWEEPS);
+    double[] keller =
+        PollPlans.polish(s, PollPlans.optimalKeller(s, c, MAX_PLAN_POLLS), c, POLISH_SWEEPS);
     double bhpCost = PollPlans.expectedCost(s, bhp, c);
     double kellerCost = PollPlans.expectedCost(s, keller, c);
     boolean useBhp = bhpCost <= kellerCost;

@@ -202,4 +202,47 @@ public final class PollPlans {
     }
     return best;
   }
+
+  /**
+   * Coordinate descent on the exact cost: each poll in turn moves to the best place between its
+   * neighbours (golden section on its share of the cost, {@code F(x)·(x − x[k+1] − c) −
+   * x·F(x[k−1])}), for {@code sweeps} sweeps or until nothing moves. A fixed point satisfies the
+   * BHP optimality condition, so this polishes a plan that the recursion (which is unstable) or
+   * Keller's asymptotic rule only approximates. Returns a new array; the last poll stays put.
+   */
+  public static double[] polish(DurationModel m, double[] plan, double c, int sweeps) {
+    double[] x = plan.clone();
+    for (int sweep = 0; sweep < sweeps; sweep++) {
+      double moved = 0;
+      for (int k = 0; k + 1 < x.length; k++) {
+        double left = k == 0 ? 0 : x[k - 1];
+        double right = x[k + 1];
+        double fLeft = k == 0 ? 0 : m.cdf(left);
+        double a = left;
+        double b = right;
+        for (int it = 0; it < 30; it++) {
+          double p = b - GOLDEN * (b - a);
+          double q = a + GOLDEN * (b - a);
+          double gp = m.cdf(p) * (p - right - c) - p * fLeft;
+          double gq = m.cdf(q) * (q - right - c) - q * fLeft;
+          if (gp < gq) {
+            b = q;
+          } else {
+            a = p;
+          }
+        }
+        double best = 0.5 * (a + b);
+        double now = m.cdf(x[k]) * (x[k] - right - c) - x[k] * fLeft;
+        double then = m.cdf(best) * (best - right - c) - best * fLeft;
+        if (then < now) {
+          moved = Math.max(moved, Math.abs(best - x[k]));
+          x[k] = best;
+        }
+      }
+      if (moved < 1e-7) {
+        break;
+      }
+    }
+    return x;
+  }
 }
