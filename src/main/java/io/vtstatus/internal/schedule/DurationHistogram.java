@@ -63,6 +63,9 @@ public final class DurationHistogram {
     if (!(seconds >= MIN_SECONDS)) {
       return 0;
     }
+    if (seconds >= MAX_SECONDS) {
+      return LOG_BINS;
+    }
     int i = 1 + (int) Math.floor(BINS_PER_DECADE * Math.log10(seconds / MIN_SECONDS));
     // Guard floating-point edge cases so the bin really contains the value.
     if (i > 1 && seconds < EDGES[i]) {

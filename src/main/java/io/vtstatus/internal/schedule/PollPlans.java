@@ -34,7 +34,9 @@ public final class PollPlans {
       throw new IllegalArgumentException("empty plan");
     }
     double gap = times.length > 1 ? times[times.length - 1] - times[times.length - 2] : times[0];
-    gap = Math.max(gap, 1e-6);
+    // A degenerate last gap would make the continuation crawl: never continue with steps below
+    // 0.1% of the time already elapsed.
+    gap = Math.max(gap, Math.max(1e-3 * times[times.length - 1], 1e-6));
     double prevF = 0;
     double sum = 0;
     double x = 0;
@@ -43,7 +45,7 @@ public final class PollPlans {
       double f = m.cdf(x);
       sum += (c * k + x) * (f - prevF);
       prevF = f;
-      if (1.0 - f <= 1e-13 || k >= 10_000_000) {
+      if (1.0 - f <= 1e-13 || k >= 1_000_000) {
         // Whatever mass is left (if any) is charged as if detected at x: a tiny underestimate.
         sum += (c * (k + 1) + x) * Math.max(0, 1.0 - f);
         break;
