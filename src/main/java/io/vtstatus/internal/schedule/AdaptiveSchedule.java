@@ -30,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe and cheap: {@code nextDelay} reads an immutable plan (a binary search, no
  * locking); {@code jobFinished} is O(1) and re-plans every {@value #REPLAN_EVERY} jobs, which
- * costs about a millisecond on one caller's thread while the others keep the previous plan.
+ * costs a few milliseconds on one caller's thread while the others keep the previous plan.
  */
 final class AdaptiveSchedule implements PollSchedule {
   /** Jobs seen finish before the learned plan replaces the prior. */
