@@ -61,7 +61,16 @@ public final class Schedules {
     };
   }
 
+  /**
+   * The learning schedule: see {@link AdaptiveSchedule} and docs/POLLING.md. Thread-safe; one
+   * instance serves every job of a client.
+   */
   public static PollSchedule adaptive(Duration requestCost) {
     return new AdaptiveSchedule(requestCost);
+  }
+
+  /** As {@link #adaptive(Duration)}, with explicit bounds on every delay (tests, benchmark). */
+  public static PollSchedule adaptive(Duration requestCost, Duration minInterval, Duration maxInterval) {
+    return new AdaptiveSchedule(requestCost, minInterval, maxInterval);
   }
 }

@@ -1,0 +1,343 @@
+package io.vtstatus.internal.bench;
+
+import io.vtstatus.internal.schedule.DurationModel;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * A true job-duration distribution for the benchmark (seconds): exact cdf, pdf, quantile and
+ * mean, plus sampling. Immutable and thread-safe; sample with a seeded {@link Random}.
+ */
+public interface Distribution extends DurationModel {
+
+  /** One duration drawn with {@code rnd}. */
+  default double sample(Random rnd) {
+    return quantile(rnd.nextDouble());
+  }
+
+  /** A short label for tables, e.g. {@code lognormal(3s,0.3)}. */
+  String name();
+
+  /** Uniform on [a, b], 0 ≤ a &lt; b. */
+  static Distribution uniform(double a, double b) {
+    if (!(a >= 0 && b > a)) {
+      throw new IllegalArgumentException("Invalid uniform: " + a + ", " + b);
+    }
+    return new Distribution() {
+      @Override
+      public double cdf(double t) {
+        return t <= a ? 0 : t >= b ? 1 : (t - a) / (b - a);
+      }
+
+      @Override
+      public double pdf(double t) {
+        return t < a || t > b ? 0 : 1 / (b - a);
+      }
+
+      @Override
+      public double quantile(double p) {
+        return a + Math.max(0, Math.min(1, p)) * (b - a);
+      }
+
+      @Override
+      public double mean() {
+        return 0.5 * (a + b);
+      }
+
+      @Override
+      public String name() {
+        return "uniform(" + a + "s," + b + "s)";
+      }
+    };
+  }
+
+  /** Exponential with the given mean: constant hazard 1/mean. */
+  static Distribution exponential(double mean) {
+    if (!(mean > 0)) {
+      throw new IllegalArgumentException("Invalid mean: " + mean);
+    }
+    return new Distribution() {
+      @Override
+      public double cdf(double t) {
+        return t <= 0 ? 0 : -Math.expm1(-t / mean);
+      }
+
+      @Override
+      public double pdf(double t) {
+        return t < 0 ? 0 : Math.exp(-t / mean) / mean;
+      }
+
+      @Override
+      public double quantile(double p) {
+        return p >= 1 ? Double.POSITIVE_INFINITY : -mean * Math.log1p(-Math.max(0, p));
+      }
+
+      @Override
+      public double mean() {
+        return mean;
+      }
+
+      @Override
+      public String name() {
+        return "exponential(" + mean + "s)";
+      }
+    };
+  }
+
+  /** Lognormal: ln T ~ N(ln median, sigma²). */
+  static Distribution lognormal(double median, double sigma) {
+    if (!(median > 0 && sigma > 0)) {
+      throw new IllegalArgumentException("Invalid lognormal: " + median + ", " + sigma);
+    }
+    double mu = Math.log(median);
+    return new Distribution() {
+      @Override
+      public double cdf(double t) {
+        return t <= 0 ? 0 : Normal.cdf((Math.log(t) - mu) / sigma);
+      }
+
+      @Override
+      public double survival(double t) {
+        // The upper tail directly, without 1 − cdf cancellation.
+        return t <= 0 ? 1 : Normal.cdf(-(Math.log(t) - mu) / sigma);
+      }
+
+      @Override
+      public double pdf(double t) {
+        if (t <= 0) {
+          return 0;
+        }
+        double z = (Math.log(t) - mu) / sigma;
+        return Math.exp(-0.5 * z * z) / (t * sigma * Math.sqrt(2 * Math.PI));
+      }
+
+      @Override
+      public double quantile(double p) {
+        if (p <= 0) {
+          return 0;
+        }
+        return p >= 1 ? Double.POSITIVE_INFINITY : Math.exp(mu + sigma * Normal.quantile(p));
+      }
+
+      @Override
+      public double mean() {
+        return median * Math.exp(0.5 * sigma * sigma);
+      }
+
+      @Override
+      public String name() {
+        return "lognormal(" + median + "s," + sigma + ")";
+      }
+    };
+  }
+
+  /** A mixture: with probability {@code weightA} from {@code a}, else from {@code b}. */
+  static Distribution mixture(double weightA, Distribution a, Distribution b) {
+    if (!(weightA >= 0 && weightA <= 1)) {
+      throw new IllegalArgumentException("Invalid weight: " + weightA);
+    }
+    double wb = 1 - weightA;
+    return new Distribution() {
+      @Override
+      public double cdf(double t) {
+        return weightA * a.cdf(t) + wb * b.cdf(t);
+      }
+
+      @Override
+      public double survival(double t) {
+        return weightA * a.survival(t) + wb * b.survival(t);
+      }
+
+      @Override
+      public double pdf(double t) {
+        return weightA * a.pdf(t) + wb * b.pdf(t);
+      }
+
+      @Override
+      public double quantile(double p) {
+        if (p <= 0) {
+          return 0;
+        }
+        if (p >= 1) {
+          return Math.max(a.quantile(1), b.quantile(1));
+        }
+        // Bisection on the monotone cdf between the components' quantiles.
+        double lo = Math.min(a.quantile(p), b.quantile(p));
+        double hi = Math.max(a.quantile(p), b.quantile(p));
+        for (int i = 0; i < 200 && hi - lo > 1e-12 * Math.max(1, hi); i++) {
+          double mid = 0.5 * (lo + hi);
+          if (cdf(mid) < p) {
+            lo = mid;
+          } else {
+            hi = mid;
+          }
+        }
+        return hi;
+      }
+
+      @Override
+      public double sample(Random rnd) {
+        return rnd.nextDouble() < weightA ? a.sample(rnd) : b.sample(rnd);
+      }
+
+      @Override
+      public double mean() {
+        return weightA * a.mean() + wb * b.mean();
+      }
+
+      @Override
+      public String name() {
+        return "mixture(" + weightA + "×" + a.name() + "+" + wb + "×" + b.name() + ")";
+      }
+    };
+  }
+
+  /**
+   * The empirical distribution of {@code samples}, with the cdf interpolated linearly between
+   * consecutive order statistics (each gap holds 1/(n−1) of the mass, spread uniformly), so it
+   * has a density the BHP recursion can use. Needs at least two distinct samples.
+   */
+  static Distribution empirical(double[] samples) {
+    double[] s = samples.clone();
+    Arrays.sort(s);
+    if (s.length < 2 || !(s[0] >= 0) || s[s.length - 1] <= s[0]) {
+      throw new IllegalArgumentException("need at least two distinct, non-negative samples");
+    }
+    int gaps = s.length - 1;
+    double m = 0;
+    for (int i = 0; i < gaps; i++) {
+      m += 0.5 * (s[i] + s[i + 1]);
+    }
+    double mean = m / gaps;
+    return new Distribution() {
+      @Override
+      public double cdf(double t) {
+        if (t <= s[0]) {
+          return 0;
+        }
+        if (t >= s[gaps]) {
+          return 1;
+        }
+        int i = Arrays.binarySearch(s, t);
+        if (i >= 0) {
+          while (i + 1 <= gaps && s[i + 1] == t) {
+            i++;
+          }
+          return i / (double) gaps;
+        }
+        int hi = -i - 1;
+        int lo = hi - 1;
+        return (lo + (t - s[lo]) / (s[hi] - s[lo])) / gaps;
+      }
+
+      @Override
+      public double pdf(double t) {
+        if (t < s[0] || t >= s[gaps]) {
+          return 0;
+        }
+        int i = Arrays.binarySearch(s, t);
+        int lo = i >= 0 ? i : -i - 2;
+        while (lo + 1 <= gaps && s[lo + 1] == s[lo]) {
+          lo++;
+        }
+        if (lo >= gaps) {
+          return 0;
+        }
+        return 1.0 / (gaps * (s[lo + 1] - s[lo]));
+      }
+
+      @Override
+      public double quantile(double p) {
+        double q = Math.max(0, Math.min(1, p)) * gaps;
+        int i = Math.min((int) Math.floor(q), gaps - 1);
+        return s[i] + (q - i) * (s[i + 1] - s[i]);
+      }
+
+      @Override
+      public double mean() {
+        return mean;
+      }
+
+      @Override
+      public String name() {
+        return "empirical(n=" + s.length + ")";
+      }
+    };
+  }
+
+  /** The standard normal distribution's cdf and quantile, to about 1e-7 relative accuracy. */
+  final class Normal {
+    private Normal() {}
+
+    static double cdf(double z) {
+      return 0.5 * erfc(-z / Math.sqrt(2));
+    }
+
+    /** Complementary error function. */
+    static double erfc(double x) {
+      double z = Math.abs(x);
+      double t = 1 / (1 + 0.5 * z);
+      // Numerical Recipes' Chebyshev fit: fractional error below 1.2e-7 everywhere.
+      double r =
+          t
+              * Math.exp(
+                  -z * z
+                      - 1.26551223
+                      + t
+                          * (1.00002368
+                              + t
+                                  * (0.37409196
+                                      + t
+                                          * (0.09678418
+                                              + t
+                                                  * (-0.18628806
+                                                      + t
+                                                          * (0.27886807
+                                                              + t
+                                                                  * (-1.13520398
+                                                                      + t
+                                                                          * (1.48851587
+                                                                              + t
+                                                                                  * (-0.82215223
+                                                                                      + t
+                                                                                          * 0.17087277)))))))));
+      return x >= 0 ? r : 2 - r;
+    }
+
+    /** Acklam's rational approximation, polished by one Halley step on {@link #cdf}. */
+    static double quantile(double p) {
+      if (p <= 0) {
+        return Double.NEGATIVE_INFINITY;
+      }
+      if (p >= 1) {
+        return Double.POSITIVE_INFINITY;
+      }
+      double[] a = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+          1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00};
+      double[] b = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+          6.680131188771972e+01, -1.328068155288572e+01};
+      double[] cc = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+          -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00};
+      double[] d = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+          3.754408661907416e+00};
+      double x;
+      if (p < 0.02425) {
+        double q = Math.sqrt(-2 * Math.log(p));
+        x = (((((cc[0] * q + cc[1]) * q + cc[2]) * q + cc[3]) * q + cc[4]) * q + cc[5])
+            / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+      } else if (p <= 1 - 0.02425) {
+        double q = p - 0.5;
+        double r = q * q;
+        x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+            / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+      } else {
+        double q = Math.sqrt(-2 * Math.log(1 - p));
+        x = -(((((cc[0] * q + cc[1]) * q + cc[2]) * q + cc[3]) * q + cc[4]) * q + cc[5])
+            / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+      }
+      double e = cdf(x) - p;
+      double u = e * Math.sqrt(2 * Math.PI) * Math.exp(x * x / 2);
+      return x - u / (1 + x * u / 2);
+    }
+  }
+}

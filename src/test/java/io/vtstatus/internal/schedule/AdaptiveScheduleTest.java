@@ -1,0 +1,211 @@
+package io.vtstatus.internal.schedule;
+
+import static io.vtstatus.internal.schedule.PollSimulation.ctx;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vtstatus.JobStatus;
+import io.vtstatus.PollContext;
+import io.vtstatus.internal.bench.Distribution;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AdaptiveScheduleTest {
+  static final Duration COST = Duration.ofMillis(50);
+
+  /** Trains on the distribution's quantiles (deterministic, smooth) in shuffled order. */
+  static AdaptiveSchedule trained(Distribution d, int jobs) {
+    AdaptiveSchedule s = new AdaptiveSchedule(COST);
+    List<Double> q = new ArrayList<>();
+    for (int i = 0; i < jobs; i++) {
+      q.add(d.quantile((i + 0.5) / jobs));
+    }
+    java.util.Collections.shuffle(q, new Random(3));
+    for (double v : q) {
+      s.jobFinished(Duration.ofNanos(Math.round(v * 1e9)));
+    }
+    s.replan();
+    return s;
+  }
+
+  /** The gaps between successive polls of one job that is never done, up to {@code until}. */
+  static List<Double> gaps(AdaptiveSchedule s, String id, double until) {
+    List<Double> gaps = new ArrayList<>();
+    double now = 0;
+    for (int attempt = 0; now < until; attempt++) {
+      double d = s.nextDelay(ctx(id, attempt, now, false)).toNanos() / 1e9;
+      gaps.add(d);
+      now += d;
+    }
+    return gaps;
+  }
+
+  static double seconds(Duration d) {
+    return d.toNanos() / 1e9;
+  }
+
+  @Test
+  void exponentialDurationsGiveTheConstantIntervalDeltaStar() {
+    double mean = 2;
+    AdaptiveSchedule s = trained(Distribution.exponential(mean), 400);
+    double deltaStar = Math.sqrt(2 * 0.05 * mean);
+    // Over the bulk (to twice the mean; beyond, the learned tail rests on few samples).
+    List<Double> g = gaps(s, "job-1", 2 * mean);
+    // Skip the first poll (its phase is free) and the last (cut at `until`).
+    for (int i = 1; i < g.size() - 1; i++) {
+      assertEquals(deltaStar, g.get(i), 0.15 * deltaStar, "gap " + i + " of " + g);
+    }
+  }
+
+  @Test
+  void risingHazardShortensIntervalsAsElapsedGrows() {
+    for (Distribution d : List.of(Distribution.lognormal(3, 0.3), Distribution.uniform(5, 15))) {
+      AdaptiveSchedule s = trained(d, 400);
+      List<Double> g = gaps(s, "job-1", d.quantile(0.9));
+      assertTrue(g.size() >= 4, d.name() + ": " + g);
+      // Over the bulk the intervals shrink: compare early gaps with late ones.
+      double early = g.get(1);
+      double late = g.get(g.size() - 1);
+      assertTrue(late < early, d.name() + ": " + g);
+      // And the first poll waits for the bulk instead of polling early.
+      assertTrue(g.get(0) > d.quantile(0.02), d.name() + ": " + g);
+    }
+  }
+
+  @Test
+  void warmUpUsesTheGeometricPrior() {
+    AdaptiveSchedule s = new AdaptiveSchedule(COST);
+    for (int i = 0; i < AdaptiveSchedule.WARMUP - 1; i++) {
+      s.jobFinished(Duration.ofSeconds(10));
+    }
+    double first = seconds(s.nextDelay(ctx("a", 0, 0, false)));
+    assertTrue(first >= 0.125 && first <= 0.375, "jittered first poll " + first);
+    assertEquals(0.25 * 1.5, seconds(s.nextDelay(ctx("a", 1, first, false))), 1e-9);
+    assertEquals(0.25 * 1.5 * 1.5, seconds(s.nextDelay(ctx("a", 2, first, false))), 1e-9);
+    assertEquals(60, seconds(s.nextDelay(ctx("a", 40, 1000, false))), 1e-9, "capped at max");
+    // The first polls of different jobs differ (no lockstep), and each job's is stable.
+    assertTrue(seconds(s.nextDelay(ctx("b", 0, 0, false))) != first);
+    assertEquals(first, seconds(s.nextDelay(ctx("a", 0, 0, false))));
+    s.jobFinished(Duration.ofSeconds(10));
+    assertTrue(s.plan() != null, "learned after WARMUP jobs");
+    assertTrue(seconds(s.nextDelay(ctx("a", 0, 0, false))) > 5, "now waits for the 10 s bulk");
+  }
+
+  @Test
+  void serverHintsOverrideAndAreClamped() {
+    AdaptiveSchedule s = trained(Distribution.lognormal(3, 0.3), 200);
+    assertEquals(Duration.ofMillis(700), s.nextDelay(hinted(Optional.of(Duration.ofMillis(700)), Optional.empty())));
+    assertEquals(Duration.ofMillis(1200), s.nextDelay(hinted(Optional.empty(), Optional.of(Duration.ofMillis(1200)))));
+    assertEquals(Duration.ofMillis(20), s.nextDelay(hinted(Optional.of(Duration.ZERO), Optional.empty())));
+    assertEquals(Duration.ofSeconds(60), s.nextDelay(hinted(Optional.of(Duration.ofHours(1)), Optional.empty())));
+  }
+
+  private static PollContext hinted(Optional<Duration> retryAfter, Optional<Duration> eta) {
+    return new PollContext("h", 1, Duration.ofSeconds(1), JobStatus.PENDING, retryAfter, eta,
+        OptionalInt.empty(), false);
+  }
+
+  @Test
+  void delaysStayWithinBounds() {
+    Duration min = Duration.ofMillis(100);
+    Duration max = Duration.ofSeconds(2);
+    AdaptiveSchedule s = new AdaptiveSchedule(COST, min, max);
+    Random rnd = new Random(5);
+    Distribution d = Distribution.lognormal(30, 1.5);
+    for (int i = 0; i < 300; i++) {
+      s.jobFinished(Duration.ofNanos(Math.round(d.sample(rnd) * 1e9)));
+    }
+    for (int j = 0; j < 200; j++) {
+      double now = 0;
+      for (int attempt = 0; attempt < 200; attempt++) {
+        Duration delay = s.nextDelay(ctx("j" + j, attempt, now, attempt % 7 == 3));
+        assertTrue(delay.compareTo(min) >= 0 && delay.compareTo(max) <= 0 || attempt % 7 == 3,
+            "delay " + delay);
+        now += seconds(delay);
+      }
+    }
+  }
+
+  @Test
+  void webhooksStretchIntoASafetyNetAndTightenWhenOverdue() {
+    Distribution d = Distribution.lognormal(3, 0.3);
+    AdaptiveSchedule s = trained(d, 300);
+    double p99 = s.plan().p99;
+    double first = seconds(s.nextDelay(ctx("w", 0, 0, true)));
+    assertEquals(Math.max(1.5 * p99, 5), first, 1e-6);
+    // Overdue: back to tight, hazard-driven polling (well under the safety-net spacing).
+    double next = seconds(s.nextDelay(ctx("w", 1, first, true)));
+    assertTrue(next < 2, "overdue poll after " + next);
+    // Without webhooks the same job polls far earlier.
+    assertTrue(seconds(s.nextDelay(ctx("w", 0, 0, false))) < first / 2);
+  }
+
+  @Test
+  void jitterIsSmallStableAndSpreadsJobs() {
+    AdaptiveSchedule s = trained(Distribution.lognormal(3, 0.3), 300);
+    double lo = Double.MAX_VALUE;
+    double hi = 0;
+    for (int j = 0; j < 1000; j++) {
+      double first = seconds(s.nextDelay(ctx("job-" + j, 0, 0, false)));
+      lo = Math.min(lo, first);
+      hi = Math.max(hi, first);
+    }
+    double planned = s.plan().times[0];
+    assertTrue(lo >= planned * (1 - AdaptiveSchedule.JITTER) - 1e-9);
+    assertTrue(hi <= planned * (1 + AdaptiveSchedule.JITTER) + 1e-9);
+    assertTrue(hi - lo > planned * AdaptiveSchedule.JITTER, "spread " + lo + ".." + hi);
+  }
+
+  @Test
+  void adaptsAfterTheDistributionShifts() {
+    AdaptiveSchedule s = trained(Distribution.lognormal(2, 0.3), 300);
+    Random rnd = new Random(9);
+    Distribution after = Distribution.lognormal(10, 0.3);
+    double floor = io.vtstatus.internal.bench.Optimum.bhp(after, 0.05).cost();
+    int seen = 0;
+    StringBuilder trace = new StringBuilder();
+    for (int checkpoint : new int[] {100, 200, 300, 400, 500}) {
+      for (; seen < checkpoint; seen++) {
+        s.jobFinished(Duration.ofNanos(Math.round(after.sample(rnd) * 1e9)));
+      }
+      s.replan();
+      double ratio = PollPlans.expectedCost(after, s.plan().times, 0.05) / floor;
+      trace.append(String.format(java.util.Locale.ROOT, " %d:%.3f", checkpoint, ratio));
+      if (checkpoint == AdaptiveSchedule.RECOVERY_JOBS) {
+        assertTrue(ratio <= 1.15, "cost/floor after " + checkpoint + " jobs:" + trace);
+      }
+    }
+    System.out.println("SHIFT lognormal(2s,0.3) -> lognormal(10s,0.3), plan cost/floor after n jobs:" + trace);
+  }
+
+  @Test
+  void concurrentUseIsSafe() throws InterruptedException {
+    AdaptiveSchedule s = new AdaptiveSchedule(COST);
+    Distribution d = Distribution.lognormal(3, 0.5);
+    Thread[] threads = new Thread[4];
+    for (int t = 0; t < threads.length; t++) {
+      int id = t;
+      threads[t] = new Thread(() -> {
+        Random rnd = new Random(id);
+        for (int i = 0; i < 2000; i++) {
+          s.jobFinished(Duration.ofNanos(Math.round(d.sample(rnd) * 1e9)));
+          Duration delay = s.nextDelay(ctx("t" + id + "-" + i, i % 5, rnd.nextDouble() * 6, false));
+          assertTrue(!delay.isNegative());
+        }
+      });
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertEquals(8000, s.histogram().count());
+  }
+}
