@@ -86,13 +86,15 @@ final class DemoCommand {
       }
       out.println("submitted " + jobs + " jobs; waiting for all of them");
       List<CompletableFuture<JobResult>> fs = new ArrayList<>();
+      List<Instant> started = new ArrayList<>();
       for (String id : ids) {
+        started.add(Instant.now());
         fs.add(client.watch(id));
       }
       List<Row> rows = new ArrayList<>();
       for (int i = 0; i < ids.size(); i++) {
         JobResult r = fs.get(i).get(90, TimeUnit.SECONDS);
-        Instant detectedAt = Instant.now();
+        Instant detectedAt = started.get(i).plus(r.waited());
         rows.add(new Row(r, r.updatedAt().map(u -> Duration.between(u, detectedAt))));
       }
       table(out, rows, Duration.ofNanos(System.nanoTime() - t0));
@@ -121,7 +123,7 @@ final class DemoCommand {
 
   private static void table(PrintStream out, List<Row> rows, Duration total) {
     out.println();
-    out.printf("%-12s %-10s %-9s %12s %6s%n", "job", "outcome", "detected", "delay", "polls");
+    out.printf("%-22s %-10s %-9s %9s %6s%n", "job", "outcome", "detected", "delay", "polls");
     int polls = 0;
     int byHook = 0;
     int errors = 0;
@@ -132,7 +134,7 @@ final class DemoCommand {
       byHook += j.detectedBy() == DetectedBy.WEBHOOK ? 1 : 0;
       errors += j.status() == JobStatus.ERROR ? 1 : 0;
       r.delay().ifPresent(d -> delays.add(Math.max(0, d.toNanos())));
-      out.printf("%-12s %-10s %-9s %12s %6d%n", j.jobId(), j.status().wireName(),
+      out.printf("%-22s %-10s %-9s %9s %6d%n", j.jobId(), j.status().wireName(),
           j.detectedBy().name().toLowerCase(Locale.ROOT),
           r.delay().map(d -> Durations.format(d.isNegative() ? Duration.ZERO : d)).orElse("?"), j.polls());
     }

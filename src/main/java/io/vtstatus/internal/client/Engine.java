@@ -167,12 +167,14 @@ public final class Engine {
     if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
       throw new IllegalArgumentException("Invalid job id (need [A-Za-z0-9._-]{1,128}): " + jobId);
     }
-    return start(new Watch(jobId, URI.create(cfg.base() + "/status?job=" + jobId), timeout), false);
+    return start(new Watch(jobId, URI.create(cfg.base() + "/status?job=" + jobId), timeout,
+        cfg.clock().instant()), false);
   }
 
   /** Watches the server's default job, polled as {@code GET /status}, with a first poll now. */
   public CompletableFuture<JobResult> watchDefault() {
-    return start(new Watch(DEFAULT_JOB, URI.create(cfg.base() + "/status"), cfg.timeout()), true);
+    return start(new Watch(DEFAULT_JOB, URI.create(cfg.base() + "/status"), cfg.timeout(),
+        cfg.clock().instant()), true);
   }
 
   private CompletableFuture<JobResult> start(Watch w, boolean pollNow) {
@@ -434,11 +436,27 @@ public final class Engine {
     detach(w);
     listener.completed(r);
     try {
-      cfg.schedule().jobFinished(waited);
+      cfg.schedule().jobFinished(observedDuration(w, waited, updatedAt));
     } catch (RuntimeException ex) {
       LOG.log(Level.WARNING, "poll schedule's jobFinished threw", ex);
     }
     w.future.complete(r);
+  }
+
+  /**
+   * The job's duration as seen from {@code watch()}. A poll detects the end up to one interval
+   * late; learning from detection times would teach the schedule its own lateness. The server's
+   * {@code updated_at} says when the job really ended, so we use it when it is plausible.
+   */
+  private Duration observedDuration(Watch w, Duration waited, Optional<Instant> updatedAt) {
+    if (updatedAt.isEmpty()) {
+      return waited;
+    }
+    Duration d = Duration.between(w.startWall, updatedAt.get());
+    if (d.isNegative()) {
+      return Duration.ZERO;
+    }
+    return d.compareTo(waited) > 0 ? waited : d;
   }
 
   // ---------------------------------------------------------------- webhooks
@@ -726,6 +744,7 @@ public final class Engine {
     final String jobId;
     final URI statusUri;
     final long startNanos = System.nanoTime();
+    final Instant startWall;
     final long deadlineNanos;
     final CompletableFuture<JobResult> future = new CompletableFuture<>();
     final AtomicInteger polls = new AtomicInteger();
@@ -745,7 +764,8 @@ public final class Engine {
     long lastConfirmNanos = Long.MIN_VALUE / 2;
     boolean inFlight;
 
-    Watch(String jobId, URI statusUri, Duration timeout) {
+    Watch(String jobId, URI statusUri, Duration timeout, Instant startWall) {
+      this.startWall = startWall;
       this.jobId = jobId;
       this.statusUri = statusUri;
       this.deadlineNanos = startNanos + saturatedNanos(timeout);
