@@ -140,6 +140,16 @@ public final class SimulatorServer implements AutoCloseable {
     return engine().status(Objects.requireNonNull(id, "id"));
   }
 
+  /** The number of jobs the server knows (the default job included once created). */
+  public int jobCount() {
+    return engine().jobCount();
+  }
+
+  /** The number of webhook registrations in force. */
+  public int webhookCount() {
+    return engine().webhookCount();
+  }
+
   /** Every HTTP request received so far, good or bad. */
   public long requestCount() {
     return engine().requestCount();

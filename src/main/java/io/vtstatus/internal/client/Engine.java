@@ -341,8 +341,15 @@ public final class Engine {
     }
     if (delay >= 0 && !w.future.isDone()) {
       if (w.recheck) {
+        // A hint arrived while this poll was in flight: confirm it, within the rate limit.
         w.recheck = false;
-        delay = 0;
+        long now = System.nanoTime();
+        long at;
+        synchronized (w) {
+          at = Math.max(now, w.lastConfirmNanos + CONFIRM_INTERVAL_NANOS);
+          w.lastConfirmNanos = at;
+        }
+        delay = Math.min(delay, at - now);
       }
       scheduleAt(w, delay);
     }
@@ -495,6 +502,7 @@ public final class Engine {
       }
       if (w.inFlight) {
         w.recheck = true;
+        w.hinted = true;
         return;
       }
       at = Math.max(now, w.lastConfirmNanos + CONFIRM_INTERVAL_NANOS);

@@ -22,7 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class WebhookListener {
   static final int MAX_BODY = 64 * 1024;
+  static final int HANDLER_THREADS = 16;
 
   private final Engine engine;
   private final HttpServer server;
@@ -52,7 +54,11 @@ final class WebhookListener {
 
   static WebhookListener start(Engine engine, WebhookOptions o) throws IOException {
     InetAddress bind = o.bindAddress().orElse(InetAddress.getLoopbackAddress());
-    ExecutorService ex = Executors.newFixedThreadPool(2, Threads.daemon("vtstatus-webhook"));
+    // Several threads, so a few stuck senders cannot starve real deliveries until the server's
+    // request-time limit (HttpServers.tune) drops them; idle threads end.
+    ThreadPoolExecutor ex = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), Threads.daemon("vtstatus-webhook"));
+    ex.allowCoreThreadTimeOut(true);
     HttpServer s;
     try {
       s = HttpServers.create(new InetSocketAddress(bind, o.port()), ex);
@@ -127,7 +133,10 @@ final class WebhookListener {
     try {
       body = HttpServers.readBody(ex, MAX_BODY);
     } catch (HttpServers.BodyTooLargeException e) {
-      throw new Rejection(413, "body over " + MAX_BODY + " bytes");
+      HttpServers.drain(ex, 1 << 20);
+      Rejection r = new Rejection(413, "body over " + MAX_BODY + " bytes");
+      r.headers.set("Connection", "close");
+      throw r;
     }
     String id = h.getFirst("webhook-id");
     String ts = h.getFirst("webhook-timestamp");

@@ -228,6 +228,14 @@ public final class Simulator {
   }
 
   /** Every request received. */
+  public int jobCount() {
+    return jobs.size();
+  }
+
+  public int webhookCount() {
+    return webhooks.registrations().size();
+  }
+
   public long requestCount() {
     return requestCount.get();
   }
@@ -301,7 +309,7 @@ public final class Simulator {
       body = HttpServers.readBody(ex, MAX_BODY);
       response = route(method, path, query, ex.getRequestHeaders(), body);
     } catch (HttpServers.BodyTooLargeException e) {
-      drain(ex);
+      HttpServers.drain(ex, MAX_DRAIN);
       response = Response.error(413, "request body over " + MAX_BODY + " bytes")
           .with("Connection", "close");
     } catch (BadRequest e) {
@@ -319,23 +327,6 @@ public final class Simulator {
     }
     requests.add(new RecordedRequest(method, path, query, copy(ex.getRequestHeaders()), body));
     respond(ex, response);
-  }
-
-  /**
-   * Reads and discards what is left of a refused body, up to a bound: answering while the client
-   * is still sending resets the connection and the client never sees our 413.
-   */
-  private static void drain(HttpExchange ex) {
-    byte[] buf = new byte[8192];
-    long left = MAX_DRAIN;
-    try {
-      int n;
-      while (left > 0 && (n = ex.getRequestBody().read(buf)) > 0) {
-        left -= n;
-      }
-    } catch (IOException ignored) {
-      // The client went away; the answer will fail to send, which is fine.
-    }
   }
 
   private static Map<String, List<String>> copy(Headers h) {
