@@ -148,7 +148,10 @@ class BadInputFuzzTest {
         if (r.statusCode() >= 400) {
           assertEquals(jobs, sim.jobCount(), "a refused " + method + " " + uri + " created a job");
           assertEquals(hooks, sim.webhookCount(), "a refused " + method + " " + uri + " changed webhooks");
-          if (!method.equals("HEAD")) {
+          // The JDK server itself refuses request-URIs it cannot parse, in HTML, before any
+          // handler of ours runs; every answer of ours is JSON.
+          boolean jdkOwn = r.statusCode() == 400 && r.body().startsWith("<h1>400 Bad Request</h1>");
+          if (!method.equals("HEAD") && !jdkOwn) {
             assertTrue(r.body().startsWith("{\"error\":"), "not a JSON error: " + r.body());
           }
         }
