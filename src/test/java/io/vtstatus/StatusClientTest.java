@@ -182,6 +182,25 @@ class StatusClientTest {
   }
 
   @Test
+  void aRestartedServerGetsOurRegistrationBack() throws Exception {
+    SimulatorServer first = SimulatorServer.builder().build().start();
+    Recorder rec = new Recorder();
+    StatusClient c = client(StatusClient.builder(first.url())
+        .pollSchedule(PollSchedule.fixed(Duration.ofSeconds(30))).listener(rec));
+    assertEquals("ok", awaitRegistered(rec));
+    String lost = first.submit(Duration.ofHours(1), JobStatus.COMPLETED);
+    int port = first.port();
+    first.close();
+    SimulatorServer second = sim(SimulatorServer.builder().port(port));
+    // The 404 for a job the new server never knew tells the client to register again.
+    assertThrows(JobNotFoundException.class, () -> c.await(lost, LONG));
+    assertEquals("ok", awaitRegistered(rec));
+    assertEquals(1, second.webhookCount());
+    JobResult r = c.await(second.submit(Duration.ofMillis(50), JobStatus.COMPLETED), LONG);
+    assertEquals(DetectedBy.WEBHOOK, r.detectedBy());
+  }
+
+  @Test
   void cancelStopsPolling() throws Exception {
     SimulatorServer sim = sim(SimulatorServer.builder());
     Recorder rec = new Recorder();

@@ -68,6 +68,8 @@ public final class Engine {
   /** At most one confirming poll per job per this interval, however many hints arrive. */
   static final long CONFIRM_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
   static final long MIN_LAST_REQUEST_NANOS = TimeUnit.SECONDS.toNanos(1);
+  static final long REREGISTER_MIN_NANOS = TimeUnit.SECONDS.toNanos(10);
+  static final long REREGISTER_EVERY_MINUTES = 5;
 
   private final ClientConfig cfg;
   private final JobListener listener;
@@ -85,6 +87,9 @@ public final class Engine {
   private volatile boolean registered;
   private volatile WebhookVerifier verifier;
   private volatile ScheduledFuture<?> registrationRetry;
+  private volatile ScheduledFuture<?> registrationRefresh;
+  private final AtomicLong lastRegistrationNanos =
+      new AtomicLong(System.nanoTime() - REREGISTER_MIN_NANOS - 1);
 
   private Engine(ClientConfig cfg) {
     this.cfg = cfg;
@@ -133,6 +138,8 @@ public final class Engine {
     Engine e = new Engine(cfg);
     if (e.webhooks != null) {
       e.register(0);
+      e.registrationRefresh = e.scheduler.scheduleWithFixedDelay(e::refreshRegistration,
+          REREGISTER_EVERY_MINUTES, REREGISTER_EVERY_MINUTES, TimeUnit.MINUTES);
     }
     return e;
   }
@@ -386,6 +393,8 @@ public final class Engine {
       return nextDelayNanos(w);
     }
     if (code == 404) {
+      // A server that lost a job may have restarted and lost our registration with it.
+      refreshRegistration();
       fail(w, new JobNotFoundException(w.jobId,
           "GET " + w.statusUri + " answered 404: " + StatusAnswer.excerpt(body)));
       return -1;
@@ -525,6 +534,19 @@ public final class Engine {
     }
   }
 
+  /**
+   * Registers again (registration is idempotent) if the last attempt is old enough: servers
+   * forget registrations when they restart, and nothing else would tell us.
+   */
+  private void refreshRegistration() {
+    long now = System.nanoTime();
+    long last = lastRegistrationNanos.get();
+    if (webhooks != null && registered && now - last > REREGISTER_MIN_NANOS
+        && lastRegistrationNanos.compareAndSet(last, now)) {
+      register(0);
+    }
+  }
+
   private void register(int attempt) {
     if (closed.get()) {
       return;
@@ -657,9 +679,10 @@ public final class Engine {
     if (webhooks != null) {
       webhooks.stop();
     }
-    ScheduledFuture<?> r = registrationRetry;
-    if (r != null) {
-      r.cancel(false);
+    for (ScheduledFuture<?> r : new ScheduledFuture<?>[] {registrationRetry, registrationRefresh}) {
+      if (r != null) {
+        r.cancel(false);
+      }
     }
     for (Set<Watch> s : watches.values()) {
       for (Watch w : s) {
