@@ -12,8 +12,9 @@ jar: $(JAR)
 $(JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
 	$(MVN) -DskipTests package
 
+# Not quiet: Surefire's per-class and closing "Tests run" lines are the test report.
 test:
-	$(MVN) verify
+	mvn -B -ntp verify
 
 demo: $(JAR)
 	$(JAVA) -jar $(JAR) demo
