@@ -67,7 +67,7 @@ public final class StatusClient implements AutoCloseable {
   public JobStatus startClientWithWebhook()
       throws IOException, JobTimeoutException, InterruptedException {
     engine.awaitRegistration();
-    return join(engine.watchDefault(), engine.config().timeout()).status();
+    return join("default", engine.watchDefault(), engine.config().timeout()).status();
   }
 
   /**
@@ -106,7 +106,7 @@ public final class StatusClient implements AutoCloseable {
    */
   public JobResult await(String jobId, Duration timeout)
       throws IOException, JobTimeoutException, InterruptedException {
-    return join(watch(jobId, timeout), timeout);
+    return join(jobId, watch(jobId, timeout), timeout);
   }
 
   /**
@@ -157,7 +157,7 @@ public final class StatusClient implements AutoCloseable {
     engine.close();
   }
 
-  private JobResult join(CompletableFuture<JobResult> f, Duration timeout)
+  private JobResult join(String jobId, CompletableFuture<JobResult> f, Duration timeout)
       throws IOException, JobTimeoutException, InterruptedException {
     CountDownLatch done = new CountDownLatch(1);
     f.whenComplete((r, e) -> done.countDown());
@@ -167,7 +167,7 @@ public final class StatusClient implements AutoCloseable {
     try {
       if (!done.await(saturatedNanos(timeout.plus(grace)), TimeUnit.NANOSECONDS)) {
         f.cancel(true);
-        throw new JobTimeoutException("(unknown)", JobStatus.PENDING, timeout, 0);
+        throw new JobTimeoutException(jobId, JobStatus.PENDING, timeout, 0);
       }
     } catch (InterruptedException e) {
       f.cancel(true);
