@@ -8,11 +8,13 @@ public final class JobNotFoundException extends IOException {
 
   private final String jobId;
 
+  /** A 404 for {@code jobId}; {@code detail} says what the server answered. */
   public JobNotFoundException(String jobId, String detail) {
     super("unknown job " + jobId + ": " + detail);
     this.jobId = jobId;
   }
 
+  /** The job the server does not know. */
   public String jobId() {
     return jobId;
   }

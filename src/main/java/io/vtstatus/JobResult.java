@@ -23,6 +23,7 @@ public record JobResult(
     Duration waited,
     Optional<Instant> updatedAt) {
 
+  /** Checks that every component is present and the status is terminal. */
   public JobResult {
     Objects.requireNonNull(jobId, "jobId");
     Objects.requireNonNull(status, "status");

@@ -16,6 +16,7 @@ public final class JobTimeoutException extends TimeoutException {
   private final transient Duration waited;
   private final int polls;
 
+  /** A watch of {@code jobId} gave up after {@code waited} and {@code polls} polls. */
   public JobTimeoutException(String jobId, JobStatus lastStatus, Duration waited, int polls) {
     super("gave up waiting for job " + jobId + " after " + waited.toMillis() + " ms and " + polls
         + " polls; last status seen: " + lastStatus.wireName());
@@ -25,6 +26,7 @@ public final class JobTimeoutException extends TimeoutException {
     this.polls = polls;
   }
 
+  /** The job we stopped waiting for. */
   public String jobId() {
     return jobId;
   }

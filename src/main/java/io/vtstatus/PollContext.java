@@ -27,6 +27,7 @@ public record PollContext(
     OptionalInt progress,
     boolean webhooksArriving) {
 
+  /** Checks that every component is present and {@code attempt} is not negative. */
   public PollContext {
     Objects.requireNonNull(jobId, "jobId");
     Objects.requireNonNull(elapsed, "elapsed");

@@ -6,10 +6,12 @@ import java.io.IOException;
 public final class ProtocolException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** An unusable answer; {@code message} quotes what came back. */
   public ProtocolException(String message) {
     super(message);
   }
 
+  /** An unusable answer, with the failure that made it so. */
   public ProtocolException(String message, Throwable cause) {
     super(message, cause);
   }
