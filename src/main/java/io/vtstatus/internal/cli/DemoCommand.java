@@ -1,7 +1,6 @@
 package io.vtstatus.internal.cli;
 
 import io.vtstatus.DetectedBy;
-import io.vtstatus.JobListener;
 import io.vtstatus.JobResult;
 import io.vtstatus.JobStatus;
 import io.vtstatus.StatusClient;
@@ -75,7 +74,7 @@ final class DemoCommand {
          StatusClient client = StatusClient.builder(sim.url())
              .webhook(WebhookOptions.port(0))
              .timeout(Duration.ofSeconds(60))
-             .listener(new Live(out, t0))
+             .listener(new ProgressLines(out, t0))
              .build()) {
       out.println("simulator at " + sim.url() + "; jobs take " + a(delay) + ", " + pct(errorRate)
           + " end in error, " + pct(drop) + " of webhook attempts dropped");
@@ -144,41 +143,5 @@ final class DemoCommand {
         rows.size(), rows.size() - errors, errors, Durations.format(total), byHook, rows.size() - byHook);
     out.printf("       %.2f polls per job; median detection delay %s (from the server's updated_at)%n",
         (double) polls / rows.size(), median);
-  }
-
-  /** One line per event, as it happens. */
-  private static final class Live implements JobListener {
-    private final PrintStream out;
-    private final long t0;
-
-    Live(PrintStream out, long t0) {
-      this.out = out;
-      this.t0 = t0;
-    }
-
-    private synchronized void line(String s) {
-      out.printf("[%7s] %s%n", Durations.format(Duration.ofNanos(System.nanoTime() - t0)), s);
-    }
-
-    @Override
-    public void pollAnswered(String jobId, int attempt, JobStatus status) {
-      line("poll    " + jobId + " #" + attempt + ": " + status.wireName());
-    }
-
-    @Override
-    public void pollFailed(String jobId, int attempt, Exception failure) {
-      line("poll    " + jobId + " #" + attempt + " failed: " + failure.getMessage());
-    }
-
-    @Override
-    public void webhookReceived(String jobId, JobStatus status, boolean verified) {
-      line("webhook " + jobId + ": " + status.wireName() + (verified ? " (signature verified)" : " (unsigned)"));
-    }
-
-    @Override
-    public void completed(JobResult r) {
-      line("done    " + r.jobId() + ": " + r.status().wireName() + " via "
-          + r.detectedBy().name().toLowerCase(Locale.ROOT) + " after " + r.polls() + " polls");
-    }
   }
 }

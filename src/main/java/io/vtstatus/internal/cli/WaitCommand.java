@@ -9,7 +9,6 @@ import io.vtstatus.PollSchedule;
 import io.vtstatus.StatusClient;
 import io.vtstatus.WebhookOptions;
 import io.vtstatus.internal.json.Json;
-import io.vtstatus.internal.util.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -90,7 +89,7 @@ final class WaitCommand {
           .pollSchedule(schedule)
           .timeout(timeout)
           .requestTimeout(Duration.ofSeconds(Math.max(1, Math.min(10, timeout.toSeconds()))))
-          .listener(progress == null ? new JobListener() {} : new Progress(progress))
+          .listener(progress == null ? new JobListener() {} : new ProgressLines(progress, System.nanoTime()))
           .build();
     } catch (UncheckedIOException e) {
       err.println("vtstatus wait: " + e.getMessage());
@@ -148,53 +147,6 @@ final class WaitCommand {
       out.println(Json.obj().put("job", job).put("status", what).toString());
     } else {
       out.println(what);
-    }
-  }
-
-  /** Progress lines on stderr. */
-  static final class Progress implements JobListener {
-    private final PrintStream err;
-    private final long t0 = System.nanoTime();
-
-    Progress(PrintStream err) {
-      this.err = err;
-    }
-
-    private void line(String s) {
-      err.printf("[%8s] %s%n", Durations.format(Duration.ofNanos(System.nanoTime() - t0)), s);
-    }
-
-    @Override
-    public void pollAnswered(String jobId, int attempt, JobStatus status) {
-      line("poll #" + attempt + " " + jobId + ": " + status.wireName());
-    }
-
-    @Override
-    public void pollFailed(String jobId, int attempt, Exception failure) {
-      line("poll #" + attempt + " " + jobId + " failed: " + failure.getMessage());
-    }
-
-    @Override
-    public void statusChanged(String jobId, JobStatus from, JobStatus to) {
-      if (from != to && to.isTerminal()) {
-        line(jobId + ": " + from.wireName() + " -> " + to.wireName());
-      }
-    }
-
-    @Override
-    public void webhookReceived(String jobId, JobStatus status, boolean verified) {
-      line("webhook " + jobId + ": " + status.wireName() + (verified ? " (signature verified)" : " (unsigned: confirming by poll)"));
-    }
-
-    @Override
-    public void webhookRegistered(String url, Exception failure) {
-      line(failure == null ? "listening for webhooks at " + url
-          : "webhook registration failed (" + failure.getMessage() + "); polling only for now");
-    }
-
-    @Override
-    public void webhookRejected(int httpStatus, String reason) {
-      line("rejected a webhook request (" + httpStatus + "): " + reason);
     }
   }
 }
