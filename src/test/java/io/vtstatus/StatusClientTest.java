@@ -239,8 +239,42 @@ class StatusClientTest {
   }
 
   @Test
+  void injectedSchedulerIsUsedAndLeftRunning() throws Exception {
+    SimulatorServer sim = sim(SimulatorServer.builder());
+    java.util.concurrent.ScheduledThreadPoolExecutor mine = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
+    try {
+      StatusClient c = StatusClient.builder(sim.url()).webhook(WebhookOptions.disabled())
+          .executor(mine).pollSchedule(PollSchedule.fixed(Duration.ofMillis(20))).build();
+      try (c) {
+        c.await(sim.submit(Duration.ofMillis(100), JobStatus.COMPLETED), LONG);
+      }
+      assertTrue(mine.getCompletedTaskCount() >= 2, "polls were not timed on the injected scheduler");
+      assertFalse(mine.isShutdown());
+    } finally {
+      mine.shutdownNow();
+    }
+  }
+
+  @Test
+  void clockOutOfStepRejectsWebhooksAsStaleAndPollingCarriesOn() throws Exception {
+    SimulatorServer sim = sim(SimulatorServer.builder());
+    Recorder rec = new Recorder();
+    java.time.Clock ahead = java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(1));
+    StatusClient c = client(StatusClient.builder(sim.url()).clock(ahead)
+        .pollSchedule(PollSchedule.fixed(Duration.ofMillis(200))).listener(rec));
+    assertEquals("ok", awaitRegistered(rec));
+    String id = sim.submit(Duration.ofMillis(50), JobStatus.COMPLETED);
+    assertEquals(401, sim.takeDelivery(LONG).orElseThrow().statusCode());
+    JobResult r = c.await(id, LONG);
+    assertEquals(DetectedBy.POLL, r.detectedBy());
+    assertTrue(rec.rejected.get() >= 1);
+  }
+
+  @Test
   void seedEntryWaitsForTheDefaultJob() throws Exception {
-    SimulatorServer sim = sim(SimulatorServer.builder().delay(JobDurations.fixed(Duration.ofMillis(300))));
+    // The integration the original never ran: our simulator, our client, and the server's log.
+    SimulatorServer sim = sim(SimulatorServer.builder().delay(JobDurations.fixed(Duration.ofMillis(300)))
+        .log(System.out));
     try (StatusClient c = StatusClient.create(sim.url().toString(), 0)) {
       assertEquals(JobStatus.COMPLETED, c.startClientWithWebhook());
     }
