@@ -34,6 +34,8 @@ public final class Main {
         return WaitCommand.run(rest, out, err);
       case "demo":
         return DemoCommand.run(rest, out, err);
+      case "bench":
+        return BenchCommand.run(rest, out, err);
       case "-h":
       case "--help":
       case "help":

@@ -1,0 +1,94 @@
+package io.vtstatus.internal.bench;
+
+import io.vtstatus.DetectedBy;
+import io.vtstatus.JobResult;
+import io.vtstatus.JobStatus;
+import io.vtstatus.PollSchedule;
+import io.vtstatus.StatusClient;
+import io.vtstatus.WebhookOptions;
+import io.vtstatus.simulator.SimulatorServer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Issue 6's detection floor: one job at a time, so nothing queues. The webhook path uses the
+ * default schedule (which, once webhooks arrive, waits seconds before a safety-net poll, so the
+ * webhook always wins); the poll path uses {@code fixed(Δ)} with webhooks off. Delay is from the
+ * job's true end (submit + duration) to the client's {@code completed} callback.
+ */
+public final class LatencyBench {
+  private LatencyBench() {}
+
+  /** One path's figures, milliseconds. */
+  public record Path(String name, int jobs, int resolved, int detectedAsExpected, double p50Ms,
+      double p99Ms, double meanMs, double goalMs) {}
+
+  /** Both paths. */
+  public record Result(Path webhook, Path poll, double pollIntervalMs, double seconds) {}
+
+  /**
+   * Runs {@code jobs} measured jobs per path after {@code warmup} unmeasured ones (the first
+   * requests of a JVM pay for class loading and JIT compilation).
+   */
+  public static Result run(int jobs, int warmup, Duration interval, long seed, Consumer<String> log)
+      throws IOException, InterruptedException {
+    long t0 = System.nanoTime();
+    log.accept("latency: " + jobs + " sequential jobs per path, poll interval "
+        + interval.toMillis() + " ms");
+    Random rnd = new Random(seed);
+    Path hook;
+    Path poll;
+    try (SimulatorServer sim = SimulatorServer.builder().seed(seed).build().start()) {
+      Tally t = new Tally();
+      try (StatusClient client = StatusClient.builder(sim.url())
+          .webhook(WebhookOptions.port(0)).listener(t).timeout(Duration.ofSeconds(30)).build()) {
+        if (!t.awaitRegistration(Duration.ofSeconds(10))) {
+          throw new IOException("webhook registration did not succeed within 10 s");
+        }
+        hook = path("webhook", sim, client, t, jobs, warmup, () -> 0.020, DetectedBy.WEBHOOK, 2.0);
+      }
+      Tally u = new Tally();
+      double dt = interval.toNanos() / 1e9;
+      try (StatusClient client = StatusClient.builder(sim.url())
+          .webhook(WebhookOptions.disabled()).pollSchedule(PollSchedule.fixed(interval))
+          .listener(u).timeout(Duration.ofSeconds(30)).build()) {
+        // Durations spread over several intervals, so the end falls at a random phase of the polls.
+        poll = path("poll", sim, client, u, jobs, warmup, () -> dt * (1.5 + 3 * rnd.nextDouble()),
+            DetectedBy.POLL, dt * 1000 / 2 + 5);
+      }
+    }
+    return new Result(hook, poll, interval.toNanos() / 1e6, (System.nanoTime() - t0) / 1e9);
+  }
+
+  private static Path path(String name, SimulatorServer sim, StatusClient client, Tally t, int jobs,
+      int warmup, java.util.function.DoubleSupplier duration, DetectedBy expected, double goalMs)
+      throws InterruptedException {
+    double[] delays = new double[jobs];
+    int resolved = 0;
+    int asExpected = 0;
+    for (int i = -warmup; i < jobs; i++) {
+      double d = duration.getAsDouble();
+      long submitted = System.nanoTime();
+      String id = sim.submit(ScheduleBench.seconds(d), JobStatus.COMPLETED);
+      JobResult r;
+      try {
+        r = client.watch(id).get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        continue;
+      }
+      if (i < 0) {
+        continue;
+      }
+      delays[resolved++] = Math.max(0, (t.detectedAt(id) - submitted - d * 1e9) / 1e6);
+      asExpected += r.detectedBy() == expected ? 1 : 0;
+    }
+    double[] v = java.util.Arrays.copyOf(delays, resolved);
+    return new Path(name, jobs, resolved, asExpected, Stats.percentile(v, 0.5),
+        Stats.percentile(v, 0.99), Stats.mean(v), goalMs);
+  }
+}

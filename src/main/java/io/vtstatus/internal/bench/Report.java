@@ -1,0 +1,211 @@
+package io.vtstatus.internal.bench;
+
+import io.vtstatus.internal.json.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Renders benchmark results as Markdown tables (for the terminal and docs/BENCHMARKS.md) and as
+ * one JSON object per scenario. Stateless.
+ */
+public final class Report {
+  /** Issue 5's goals: adaptive ≤ 1.15× floor and ≤ 0.5× stepped. */
+  public static final double FLOOR_GOAL = 1.15;
+  public static final double STEPPED_GOAL = 0.5;
+  /** Issue 6's goals for the scale run. */
+  public static final int PEAK_THREADS_GOAL = 32;
+  public static final int STARTED_THREADS_GOAL = 200;
+  public static final double HEAP_GOAL_MB = 64;
+  public static final double WEBHOOK_P99_GOAL_MS = 50;
+  public static final double SCALE_POLLS_GOAL = 1.2;
+  /** With webhooks on, adaptive polls per job. */
+  public static final double WEBHOOK_POLLS_GOAL = 1.1;
+
+  private Report() {}
+
+  // ------------------------------------------------------------------ schedules
+
+  /** The per-schedule table of one scenario, with the floor and the goal check. */
+  public static String markdown(ScheduleBench.Result r) {
+    StringBuilder b = new StringBuilder();
+    ScheduleBench.Settings s = r.settings();
+    int warm = (int) Math.ceil(s.warmup() * r.rows().get(0).jobs());
+    b.append(String.format(Locale.ROOT, "### `%s` — %s, webhooks %s%n%n", r.scenario().name(),
+        r.scenario().describe(), s.webhooks().label()));
+    b.append(String.format(Locale.ROOT,
+        "%d jobs (first %d = warm-up, excluded below), scale ×%s, c = %.0f ms, ~%d concurrent, "
+            + "%.1f s wall. BHP floor %.4f s; best fixed Δ* = %.3f s costs %.4f s (%.3f× floor).%n%n",
+        r.rows().get(0).jobs(), warm, num(s.scale()), s.requestCost() * 1000, s.concurrency(),
+        r.seconds(), r.floor(), r.bestFixed(), r.bestFixedCost(), r.bestFixedCost() / r.floor()));
+    b.append("| schedule | config | mean delay | p50 | p99 | polls/job | cost | ÷ floor | warm-up cost ÷ floor | by webhook | resolved once |\n");
+    b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (ScheduleBench.Row w : r.rows()) {
+      b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.2f | %.4f | **%.3f** | %.3f | %d | %d/%d |%n",
+          w.schedule(), w.config(), sec(w.meanDelay()), sec(w.p50Delay()), sec(w.p99Delay()),
+          w.pollsPerJob(), w.cost(), w.ratio(), w.warmupRatio(), w.byWebhook(), w.resolvedOnce(),
+          w.jobs()));
+    }
+    ScheduleBench.Row a = r.row("adaptive");
+    ScheduleBench.Row st = r.row("stepped");
+    double vsStepped = a.cost() / st.cost();
+    b.append(String.format(Locale.ROOT, "%nadaptive ÷ floor = %.3f (goal ≤ %.2f: %s); adaptive ÷ stepped = %.3f (goal ≤ %.1f: %s)",
+        a.ratio(), FLOOR_GOAL, holds(a.ratio() <= FLOOR_GOAL), vsStepped, STEPPED_GOAL,
+        holds(vsStepped <= STEPPED_GOAL)));
+    if (s.webhooks().on()) {
+      b.append(String.format(Locale.ROOT, "; adaptive polls/job with webhooks %s = %.2f (goal ≤ %.1f: %s)",
+          s.webhooks().label(), a.pollsPerJob(), WEBHOOK_POLLS_GOAL, holds(a.pollsPerJob() <= WEBHOOK_POLLS_GOAL)));
+    }
+    b.append(".\n");
+    r.shift().ifPresent(sh -> {
+      b.append(String.format(Locale.ROOT,
+          "%nShift after job %d: floor %.4f s before, %.4f s after. Jobs past the shift until the "
+              + "mean cost over a window of %d jobs is ≤ %.2f× the new floor:",
+          sh.shiftAt(), sh.floorBefore(), sh.floorAfter(), sh.window(), ScheduleBench.RECOVERY_LIMIT));
+      for (Map.Entry<String, Integer> e : sh.recovery().entrySet()) {
+        b.append(String.format(Locale.ROOT, " %s %s;", e.getKey(),
+            e.getValue() < 0 ? "never (within " + (r.rows().get(0).jobs() - sh.shiftAt()) + ")" : e.getValue()));
+      }
+      b.setLength(b.length() - 1);
+      b.append(".\n");
+    });
+    return b.toString();
+  }
+
+  /** One JSON object for a scenario's result. */
+  public static String json(ScheduleBench.Result r) {
+    List<Object> rows = new ArrayList<>();
+    for (ScheduleBench.Row w : r.rows()) {
+      rows.add(Json.obj().put("schedule", w.schedule()).put("config", w.config())
+          .put("jobs", w.jobs()).put("measured", w.measured())
+          .put("mean_delay_s", n(w.meanDelay())).put("p50_delay_s", n(w.p50Delay()))
+          .put("p99_delay_s", n(w.p99Delay())).put("polls_per_job", n(w.pollsPerJob()))
+          .put("cost_s", n(w.cost())).put("ratio_to_floor", n(w.ratio()))
+          .put("warmup_cost_s", n(w.warmupCost())).put("warmup_ratio_to_floor", n(w.warmupRatio()))
+          .put("by_webhook", w.byWebhook()).put("resolved_once", w.resolvedOnce())
+          .put("not_resolved_once", w.failed()).map());
+    }
+    Json.ObjectBuilder o = Json.obj().put("scenario", r.scenario().name())
+        .put("distribution", r.scenario().describe())
+        .put("webhooks", r.settings().webhooks().label())
+        .put("scale", r.settings().scale()).put("request_cost_s", r.settings().requestCost())
+        .put("warmup_fraction", r.settings().warmup())
+        .put("floor_s", n(r.floor())).put("best_fixed_interval_s", n(r.bestFixed()))
+        .put("best_fixed_cost_s", n(r.bestFixedCost()))
+        .put("adaptive_over_stepped", n(r.row("adaptive").cost() / r.row("stepped").cost()))
+        .put("rows", rows).put("seconds", n(r.seconds()));
+    r.shift().ifPresent(sh -> o.put("shift", Json.obj().put("shift_at", sh.shiftAt())
+        .put("floor_before_s", n(sh.floorBefore())).put("floor_after_s", n(sh.floorAfter()))
+        .put("window", sh.window()).put("recovery_jobs", new LinkedHashMap<>(sh.recovery())).map()));
+    return o.toString();
+  }
+
+  // ------------------------------------------------------------------ scale
+
+  public static String markdown(ScaleBench.Result r) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "### `scale` — %d concurrent jobs, one client%n%n", r.jobs()));
+    b.append(String.format(Locale.ROOT,
+        "Durations uniform %.2f–%.2f s (unscaled), webhooks on, %.0f%% of webhook attempts dropped "
+            + "(first attempt dropped for %d jobs), default `adaptive` schedule, %.1f s wall. "
+            + "Simulator and client share the JVM: whole-JVM thread figures include both.%n%n",
+        r.minSeconds(), r.maxSeconds(), r.drop() * 100, r.firstAttemptDropped(), r.seconds()));
+    b.append("| figure | measured | goal | holds |\n|---|---:|---:|---|\n");
+    row(b, "resolved exactly once", r.resolvedOnce() + "/" + r.jobs(), "all", r.resolvedOnce() == r.jobs());
+    row(b, "resolved more than once / not at all", r.resolvedMoreThanOnce() + " / " + r.failed(), "0 / 0",
+        r.resolvedMoreThanOnce() == 0 && r.failed() == 0);
+    row(b, "peak live threads, whole JVM", Integer.toString(r.peakThreads()), "≤ " + PEAK_THREADS_GOAL,
+        r.peakThreads() <= PEAK_THREADS_GOAL);
+    row(b, "peak live threads, client only (sampled every 10 ms)", Integer.toString(r.peakClientThreads()),
+        "≤ " + PEAK_THREADS_GOAL, r.peakClientThreads() <= PEAK_THREADS_GOAL);
+    row(b, "threads started, whole JVM", Long.toString(r.threadsStarted()), "≤ " + STARTED_THREADS_GOAL,
+        r.threadsStarted() <= STARTED_THREADS_GOAL);
+    row(b, "client threads seen", Integer.toString(r.clientThreadsSeen()), "", true);
+    row(b, "heap used after GC (simulator + client + bench records)", String.format(Locale.ROOT, "%.1f MB", r.heapAfterGcMb()),
+        "≤ " + (int) HEAP_GOAL_MB + " MB", r.heapAfterGcMb() <= HEAP_GOAL_MB);
+    row(b, "heap used after GC before the run", String.format(Locale.ROOT, "%.1f MB", r.heapBaselineMb()), "", true);
+    row(b, "webhook detection delay p50", ms(r.webhookP50Ms()), "", true);
+    row(b, "webhook detection delay p99 (all webhook-detected)", ms(r.webhookP99Ms()), "≤ " + (int) WEBHOOK_P99_GOAL_MS + " ms",
+        r.webhookP99Ms() <= WEBHOOK_P99_GOAL_MS);
+    row(b, "webhook detection delay p99 (first attempt delivered)", ms(r.webhookFirstAttemptP99Ms()),
+        "≤ " + (int) WEBHOOK_P99_GOAL_MS + " ms", r.webhookFirstAttemptP99Ms() <= WEBHOOK_P99_GOAL_MS);
+    row(b, "detected by webhook / by poll", r.byWebhook() + " / " + r.byPoll(), "", true);
+    row(b, "polls per job", String.format(Locale.ROOT, "%.3f", r.pollsPerJob()), "≤ " + SCALE_POLLS_GOAL,
+        r.pollsPerJob() <= SCALE_POLLS_GOAL);
+    b.append("\nClient threads seen: ").append(String.join(", ", r.clientThreadNames())).append(".\n");
+    return b.toString();
+  }
+
+  public static String json(ScaleBench.Result r) {
+    return Json.obj().put("scenario", "scale").put("jobs", r.jobs()).put("min_s", r.minSeconds())
+        .put("max_s", r.maxSeconds()).put("drop", r.drop()).put("resolved_once", r.resolvedOnce())
+        .put("resolved_more_than_once", r.resolvedMoreThanOnce()).put("not_resolved", r.failed())
+        .put("by_webhook", r.byWebhook()).put("by_poll", r.byPoll())
+        .put("polls_per_job", n(r.pollsPerJob())).put("peak_threads", r.peakThreads())
+        .put("threads_started", r.threadsStarted()).put("peak_client_threads", r.peakClientThreads())
+        .put("client_threads_seen", r.clientThreadsSeen())
+        .put("heap_after_gc_mb", n(r.heapAfterGcMb())).put("heap_baseline_mb", n(r.heapBaselineMb()))
+        .put("webhook_p50_ms", n(r.webhookP50Ms())).put("webhook_p99_ms", n(r.webhookP99Ms()))
+        .put("webhook_first_attempt_p99_ms", n(r.webhookFirstAttemptP99Ms()))
+        .put("first_attempt_dropped", r.firstAttemptDropped()).put("seconds", n(r.seconds())).toString();
+  }
+
+  // ------------------------------------------------------------------ latency
+
+  public static String markdown(LatencyBench.Result r) {
+    StringBuilder b = new StringBuilder();
+    b.append("### `latency` — one job at a time\n\n");
+    b.append("| path | jobs | detected by that path | p50 | p99 | mean | goal (p50) | holds |\n");
+    b.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+    for (LatencyBench.Path p : List.of(r.webhook(), r.poll())) {
+      b.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | ≤ %s | %s |%n",
+          p.name().equals("poll") ? String.format(Locale.ROOT, "poll, fixed(%.0f ms)", r.pollIntervalMs()) : p.name(),
+          p.resolved(), p.detectedAsExpected(), ms(p.p50Ms()), ms(p.p99Ms()), ms(p.meanMs()),
+          ms(p.goalMs()), holds(p.p50Ms() <= p.goalMs())));
+    }
+    return b.toString();
+  }
+
+  public static String json(LatencyBench.Result r) {
+    Json.ObjectBuilder o = Json.obj().put("scenario", "latency").put("poll_interval_ms", r.pollIntervalMs());
+    for (LatencyBench.Path p : List.of(r.webhook(), r.poll())) {
+      o.put(p.name(), Json.obj().put("jobs", p.jobs()).put("resolved", p.resolved())
+          .put("detected_by_path", p.detectedAsExpected()).put("p50_ms", n(p.p50Ms()))
+          .put("p99_ms", n(p.p99Ms())).put("mean_ms", n(p.meanMs())).put("goal_p50_ms", n(p.goalMs())).map());
+    }
+    return o.put("seconds", n(r.seconds())).toString();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static void row(StringBuilder b, String what, String value, String goal, boolean ok) {
+    b.append("| ").append(what).append(" | ").append(value).append(" | ").append(goal).append(" | ")
+        .append(goal.isEmpty() ? "" : holds(ok)).append(" |\n");
+  }
+
+  static String holds(boolean ok) {
+    return ok ? "holds" : "**fails**";
+  }
+
+  /** A JSON-safe number: rounded to 6 significant places, null when not finite. */
+  static Object n(double v) {
+    if (!Double.isFinite(v)) {
+      return null;
+    }
+    return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros();
+  }
+
+  private static String num(double v) {
+    return n(v) == null ? "?" : ((java.math.BigDecimal) n(v)).toPlainString();
+  }
+
+  private static String sec(double s) {
+    return Double.isFinite(s) ? String.format(Locale.ROOT, "%.3fs", s) : "?";
+  }
+
+  private static String ms(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f ms", v) : "?";
+  }
+}

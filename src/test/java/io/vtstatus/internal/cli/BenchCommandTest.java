@@ -1,0 +1,124 @@
+package io.vtstatus.internal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vtstatus.internal.bench.ScheduleBench;
+import io.vtstatus.internal.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vtstatus bench}: the smoke run's structure (not its speed) and usage errors. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class BenchCommandTest {
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void smokeRunReportsEveryScenarioAndScheduleWithEveryJobResolvedOnce(@TempDir Path dir) throws Exception {
+    Path md = dir.resolve("BENCHMARKS.md");
+    Run r = run("bench", "--smoke", "--json", "--markdown", md.toString());
+    assertEquals(0, r.code(), r.err());
+    List<Map<String, Object>> lines = new ArrayList<>();
+    for (String line : r.out().strip().split("\n")) {
+      lines.add(Json.parseObject(line));
+    }
+    Set<String> seen = new HashSet<>();
+    int webhookRuns = 0;
+    for (Map<String, Object> o : lines) {
+      String scenario = (String) o.get("scenario");
+      seen.add(scenario);
+      switch (scenario) {
+        case "scale":
+          assertEquals(number(o, "jobs"), number(o, "resolved_once"), o.toString());
+          assertEquals(0, number(o, "resolved_more_than_once"));
+          assertTrue(number(o, "peak_threads") > 0);
+          assertTrue(number(o, "heap_after_gc_mb") > 0);
+          break;
+        case "latency":
+          for (String path : List.of("webhook", "poll")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> p = (Map<String, Object>) o.get(path);
+            assertEquals(number(p, "jobs"), number(p, "resolved"), path);
+            assertNotNull(p.get("p50_ms"), path);
+          }
+          break;
+        default:
+          webhookRuns += "off".equals(o.get("webhooks")) ? 0 : 1;
+          assertNotNull(o.get("floor_s"), scenario);
+          assertTrue(Double.isFinite(number(o, "adaptive_over_stepped")), scenario);
+          @SuppressWarnings("unchecked")
+          List<Map<String, Object>> rows = (List<Map<String, Object>>) o.get("rows");
+          List<String> schedules = new ArrayList<>();
+          for (Map<String, Object> row : rows) {
+            schedules.add((String) row.get("schedule"));
+            assertEquals(number(row, "jobs"), number(row, "resolved_once"), scenario + " " + row);
+            assertEquals(0, number(row, "not_resolved_once"));
+            assertTrue(Double.isFinite(number(row, "ratio_to_floor")), scenario + " " + row);
+            assertTrue(Double.isFinite(number(row, "p99_delay_s")), scenario + " " + row);
+          }
+          assertEquals(ScheduleBench.SCHEDULES, schedules, scenario);
+          if (scenario.equals("shift")) {
+            assertNotNull(o.get("shift"));
+          }
+      }
+    }
+    assertEquals(Set.of("uniform", "lognormal-tight", "lognormal-wide", "bimodal", "shift", "scale",
+        "latency"), seen);
+    assertEquals(2, webhookRuns, "webhooks on and drop:0.5");
+    String doc = Files.readString(md);
+    assertTrue(doc.contains("bench --smoke --json --markdown"), doc);
+    assertTrue(doc.contains("### `shift`"), doc);
+  }
+
+  private static double number(Map<String, Object> o, String key) {
+    Object v = o.get(key);
+    assertTrue(v instanceof BigDecimal, key + " in " + o);
+    return ((BigDecimal) v).doubleValue();
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    for (String[] args : List.of(
+        new String[] {"bench", "--bogus"},
+        new String[] {"bench", "--scenario", "nope"},
+        new String[] {"bench", "--webhooks", "maybe"},
+        new String[] {"bench", "--webhooks", "drop:1.5"},
+        new String[] {"bench", "--jobs", "x"},
+        new String[] {"bench", "--scale", "0"},
+        new String[] {"bench", "extra"})) {
+      Run r = run(args);
+      assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+      assertTrue(r.err().startsWith("vtstatus bench: "), r.err());
+    }
+  }
+
+  @Test
+  void helpExitsZero() {
+    Run r = run("bench", "--help");
+    assertEquals(0, r.code());
+    assertTrue(r.out().contains("--scenario"), r.out());
+  }
+}
