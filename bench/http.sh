@@ -57,6 +57,7 @@ if [[ ${#need[@]} -gt 0 ]]; then
 fi
 [[ -f "$JAR" ]] || { echo "http.sh: no jar at $JAR (run 'make jar' or set JAR)" >&2; exit 1; }
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d /tmp/vtstatus-bench-http.XXXXXX)
 pids=()
 cleanup() {
@@ -217,10 +218,17 @@ verdict=$(
     else echo "- ${label[$s]} on ${jdk[$s]}: **$e errors at 500 connections**."; fi
     p99=$(median ${p99_l[$s,50]})
     read -r _ n50 n99 _ <<<"${nagle[$s]}"
-    if awk -v a="$p99" -v b="$n99" 'BEGIN { exit !(a < 40 && b < 40) }'; then
-      echo "- ${label[$s]} on ${jdk[$s]}: no Nagle stall (p99 ${n99} ms at c1, ${p99} ms at c50; a stall is ~40 ms)."
+    # A Nagle stall hits every response, so at one connection it moves the median to ~40 ms;
+    # a high p99 with a sub-millisecond median is the CPU being shared, not Nagle.
+    if awk -v a="$n50" 'BEGIN { exit !(a < 5) }'; then
+      echo "- ${label[$s]} on ${jdk[$s]}: no per-response Nagle stall (c1 p50 ${n50} ms, p99 ${n99} ms)."
     else
-      echo "- ${label[$s]} on ${jdk[$s]}: **p99 at or above 40 ms** (c1 ${n99} ms, c50 ${p99} ms): a Nagle stall or overload."
+      echo "- ${label[$s]} on ${jdk[$s]}: **c1 p50 ${n50} ms: responses look Nagle-stalled**."
+    fi
+    if awk -v a="$p99" 'BEGIN { exit !(a < 40) }'; then
+      echo "- ${label[$s]} on ${jdk[$s]}: p99 at c50 ${p99} ms, below the 40 ms stall."
+    else
+      echo "- ${label[$s]} on ${jdk[$s]}: **p99 at c50 ${p99} ms, not below 40 ms** (median of rounds; see the c1 line for whether it is Nagle)."
     fi
   done
 )
@@ -238,6 +246,7 @@ same JSON (\`bench/go/main.go\`). Produced by:
 ($(date -u +%Y-%m-%dT%H:%MZ); $(nproc) CPUs, $cpu; wrk $(wrk -v 2>&1 | awk 'NR==1 {print $2}'); \`wrk -t1 -c<connections> -d$duration --latency\`.)
 Each round measures Go, then the simulator on Java 17, then on JDK 25, at 50 and then 500
 connections; the table gives the median of $rounds rounds. Each server had a 3 s warm-up first.
+Load average (1/5/15 min) at start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg).
 **wrk, the server under test and the idle other servers share the same 2 cores**, so each
 figure is what a server does with the CPU wrk leaves it, and the runs are noisy: read the ratios,
 which are measured side by side, rather than the absolute figures.
