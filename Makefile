@@ -3,7 +3,7 @@ MVN ?= mvn -B -q
 JAR := target/vtstatus.jar
 JAVA ?= java
 
-.PHONY: all jar test demo server examples bench soak clean
+.PHONY: all jar test demo server examples bench soak clean bench-http
 
 all: jar
 
@@ -27,6 +27,9 @@ examples: $(JAR)
 
 bench: $(JAR)
 	$(JAVA) -Xmx256m -jar $(JAR) bench --scenario all --markdown docs/BENCHMARKS.md
+
+bench-http: jar
+	bash bench/http.sh --markdown docs/BENCHMARKS-http.md
 
 soak:
 	$(MVN) test -Dgroups=soak -DexcludedGroups=none

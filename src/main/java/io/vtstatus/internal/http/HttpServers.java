@@ -67,7 +67,16 @@ public final class HttpServers {
       }
     }
     InputStream in = ex.getRequestBody();
+    // Most requests (every GET) have no body: find that out before allocating an 8 KB buffer.
+    int first = in.read();
+    if (first < 0) {
+      return "";
+    }
+    if (limit < 1) {
+      throw new BodyTooLargeException(limit);
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(first);
     byte[] buf = new byte[8192];
     int n;
     while ((n = in.read(buf)) > 0) {
@@ -99,7 +108,11 @@ public final class HttpServers {
 
   /** Sends a JSON body with status {@code code} and closes the exchange. */
   public static void sendJson(HttpExchange ex, int code, String json) throws IOException {
-    byte[] b = json.getBytes(StandardCharsets.UTF_8);
+    sendJson(ex, code, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends UTF-8 JSON {@code b} (only read) with status {@code code}; closes the exchange. */
+  public static void sendJson(HttpExchange ex, int code, byte[] b) throws IOException {
     ex.getResponseHeaders().set("Content-Type", "application/json");
     ex.sendResponseHeaders(code, b.length);
     try (OutputStream os = ex.getResponseBody()) {

@@ -11,6 +11,9 @@ final class Job {
   /** What a reader sees; replaced as a whole so status and time always agree. */
   record State(JobStatus status, Instant updatedAt) {}
 
+  /** The {@code /status} body (without hints) for {@code state}, as UTF-8; never modified. */
+  record Rendered(State state, byte[] body) {}
+
   final String id;
   final JobStatus outcome;
   /** {@link System#nanoTime()} based: deadlines must not move when the wall clock does. */
@@ -19,6 +22,11 @@ final class Job {
   final AtomicReference<State> state;
   final AtomicInteger statusRequests = new AtomicInteger();
   volatile ScheduledFuture<?> timer;
+  /**
+   * The last body built, reused while the state is the same object. Racing writers build equal
+   * bodies, so whichever write wins is right.
+   */
+  volatile Rendered rendered;
 
   Job(String id, JobStatus outcome, long startNanos, long durationNanos, Instant createdAt) {
     this.id = id;

@@ -1,0 +1,3 @@
+module vtstatus/bench/go
+
+go 1.19
