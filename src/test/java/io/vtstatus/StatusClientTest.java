@@ -282,7 +282,7 @@ class StatusClientTest {
   }
 
   @Test
-  void thousandJobsOnOneClientResolveExactlyOnceOnFewThreads() throws Exception {
+  void twoThousandJobsOnOneClientResolveExactlyOnceOnFewThreads() throws Exception {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     SimulatorServer sim = sim(SimulatorServer.builder().seed(7).errorRate(0.3)
         .delay(JobDurations.uniform(Duration.ofMillis(50), Duration.ofMillis(1500))).dropWebhooks(0.2));
@@ -290,13 +290,19 @@ class StatusClientTest {
     StatusClient c = client(StatusClient.builder(sim.url()).listener(rec));
     assertEquals("ok", awaitRegistered(rec));
     long startedBefore = mx.getTotalStartedThreadCount();
-    int n = 1000;
+    int n = 2000;
     Map<String, CompletableFuture<JobResult>> fs = new HashMap<>();
     for (int i = 0; i < n; i++) {
       String id = sim.submit();
       fs.put(id, c.watch(id, Duration.ofSeconds(40)));
     }
     CompletableFuture.allOf(fs.values().toArray(new CompletableFuture<?>[0])).get(50, TimeUnit.SECONDS);
+    int clientThreads = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("vtstatus-") && !t.getName().startsWith("vtstatus-sim")) {
+        clientThreads++;
+      }
+    }
     long started = mx.getTotalStartedThreadCount() - startedBefore;
     AtomicInteger byHook = new AtomicInteger();
     for (Map.Entry<String, CompletableFuture<JobResult>> e : fs.entrySet()) {
@@ -312,6 +318,8 @@ class StatusClientTest {
     assertTrue(byHook.get() > n / 10, "webhooks detected " + byHook);
     // Client and simulator together: pools are bounded, nothing starts a thread per job.
     assertTrue(started <= 64, "threads started during the run: " + started);
+    // The client's own pools: scheduler, request pool, HttpClient executor, webhook handlers.
+    assertTrue(clientThreads <= 32, "client threads alive: " + clientThreads);
     assertEquals(0, c.activeWatches());
   }
 }

@@ -65,7 +65,10 @@ final class WaitCommand {
       if (timeout.isZero()) {
         throw new Args.UsageException("--timeout must be positive");
       }
-      schedule = ScheduleSpec.parse(a.get("schedule", "adaptive"));
+      PollSchedule chosen = ScheduleSpec.parse(a.get("schedule", "adaptive"));
+      // Someone asking about one job may be asking about a finished one: look at once, then
+      // follow the schedule.
+      schedule = ctx -> ctx.attempt() == 0 ? Duration.ZERO : chosen.nextDelay(ctx);
       if (a.has("no-webhook") && a.has("webhook-port")) {
         throw new Args.UsageException("--webhook-port and --no-webhook exclude each other");
       }

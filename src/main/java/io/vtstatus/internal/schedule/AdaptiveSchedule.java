@@ -52,6 +52,7 @@ final class AdaptiveSchedule implements PollSchedule {
   static final Duration DEFAULT_MAX = Duration.ofSeconds(60);
   static final Duration PRIOR_FIRST = Duration.ofMillis(250);
   static final double PRIOR_FACTOR = 1.5;
+  static final double DEFAULT_COST_SECONDS = 0.050;
   static final Duration SAFETY_NET_FIRST = Duration.ofSeconds(5);
   static final Duration SAFETY_NET_INTERVAL = Duration.ofSeconds(30);
   static final Duration SAFETY_NET_MAX_WAIT = Duration.ofMinutes(10);
@@ -62,6 +63,7 @@ final class AdaptiveSchedule implements PollSchedule {
   private final double c;
   private final double minSeconds;
   private final double maxSeconds;
+  private final double unit;
   private final DurationHistogram histogram = new DurationHistogram(HALF_LIFE);
   private final ReentrantLock planning = new ReentrantLock();
   private volatile Plan plan;
@@ -78,6 +80,16 @@ final class AdaptiveSchedule implements PollSchedule {
     this.c = requestCost.toNanos() / 1e9;
     this.minSeconds = minInterval.toNanos() / 1e9;
     this.maxSeconds = maxInterval.toNanos() / 1e9;
+    this.unit = c / DEFAULT_COST_SECONDS;
+  }
+
+  /**
+   * The prior's and the safety net's time constants are stated for the default 50 ms cost and
+   * scale with {@code requestCost}: cheaper polls buy a tighter prior and net, dearer ones a
+   * looser one, and a schedule for time-scaled jobs (the benchmark's) scales as a whole.
+   */
+  private double scaled(Duration d) {
+    return seconds(d) * unit;
   }
 
   /** The learned plan in use, or null during warm-up. */
@@ -103,22 +115,22 @@ final class AdaptiveSchedule implements PollSchedule {
     }
     Plan p = plan;
     if (ctx.webhooksArriving()) {
-      double netAt = Math.max(p == null ? 0 : 1.5 * p.p99, seconds(SAFETY_NET_FIRST));
+      double netAt = Math.max(p == null ? 0 : 1.5 * p.p99, scaled(SAFETY_NET_FIRST));
       if (e < netAt - minSeconds) {
-        return ofSeconds(Math.max(minSeconds, Math.min(netAt - e, seconds(SAFETY_NET_MAX_WAIT))));
+        return ofSeconds(Math.max(minSeconds, Math.min(netAt - e, scaled(SAFETY_NET_MAX_WAIT))));
       }
       if (p == null) {
         // Overdue with nothing learned yet: a slow, steady net.
-        return clamp(seconds(SAFETY_NET_INTERVAL));
+        return clamp(scaled(SAFETY_NET_INTERVAL));
       }
       // Overdue: fall through to the learned plan, whose tail tightens with the hazard.
     }
     if (p == null) {
-      double first = seconds(PRIOR_FIRST) * (1 + 0.5 * jitter(ctx.jobId()));
+      double first = scaled(PRIOR_FIRST) * (1 + 0.5 * jitter(ctx.jobId()));
       if (ctx.attempt() == 0) {
         return clamp(first);
       }
-      return clamp(seconds(PRIOR_FIRST) * Math.pow(PRIOR_FACTOR, Math.min(ctx.attempt(), 60)));
+      return clamp(scaled(PRIOR_FIRST) * Math.pow(PRIOR_FACTOR, Math.min(ctx.attempt(), 60)));
     }
     double stretch = 1 + JITTER * jitter(ctx.jobId());
     double[] t = p.times;
