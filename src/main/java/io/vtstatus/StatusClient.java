@@ -219,7 +219,7 @@ public final class StatusClient implements AutoCloseable {
     private ScheduledExecutorService executor;
     private Clock clock = Clock.systemUTC();
     private JobListener listener = new JobListener() {};
-    private int maxConcurrentRequests = 16;
+    private int maxConcurrentRequests = 8;
 
     private Builder(URI server) {
       Objects.requireNonNull(server, "server");
@@ -280,7 +280,7 @@ public final class StatusClient implements AutoCloseable {
     }
 
     /**
-     * The most HTTP requests in flight at once (threads of the request pool). Default 16: keep
+     * The most HTTP requests in flight at once (threads of the request pool). Default 8: keep
      * it below the server's idle-connection limit.
      */
     public Builder maxConcurrentRequests(int n) {

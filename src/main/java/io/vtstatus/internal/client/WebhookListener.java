@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class WebhookListener {
   static final int MAX_BODY = 64 * 1024;
-  static final int HANDLER_THREADS = 16;
+  static final int HANDLER_THREADS = 12;
 
   private final Engine engine;
   private final HttpServer server;
