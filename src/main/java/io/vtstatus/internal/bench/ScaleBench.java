@@ -36,6 +36,8 @@ import java.util.function.Consumer;
  * name (sampled every 10 ms), heap after GC, webhook detection delay and polls per job.
  */
 public final class ScaleBench {
+  /** Jobs run before the measured ones, so the JIT has compiled the HTTP paths. */
+  static final int WARMUP_JOBS = 3000;
   private ScaleBench() {}
 
   /**
@@ -53,6 +55,7 @@ public final class ScaleBench {
   /** Runs it; progress lines go to {@code log}. */
   public static Result run(int jobs, double minSeconds, double maxSeconds, double drop, long seed,
       Consumer<String> log) throws IOException, InterruptedException {
+    warmUp();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     System.gc();
@@ -97,6 +100,7 @@ public final class ScaleBench {
         log.accept(String.format(java.util.Locale.ROOT,
             "scale: %d jobs at once, %.2fs..%.2fs, webhooks on, %.0f%% of attempts dropped",
             jobs, minSeconds, maxSeconds, drop * 100));
+
         for (int i = 0; i < jobs; i++) {
           submitted[i] = System.nanoTime();
           ids[i] = sim.submit(ScheduleBench.seconds(dur[i]), JobStatus.COMPLETED);
@@ -161,6 +165,28 @@ public final class ScaleBench {
   }
 
   /** Notes, per job, whether the simulator dropped its first webhook attempt. */
+  /**
+   * The JIT compiles the JDK's HTTP client and server during the first few thousand exchanges,
+   * using a core for seconds. A throw-away simulator and client run that many first, so the
+   * measured run sees steady state, and its client learns nothing from the warm-up jobs.
+   */
+  private static void warmUp() throws IOException, InterruptedException {
+    Tally registered = new Tally();
+    try (SimulatorServer sim = SimulatorServer.builder().build().start();
+         StatusClient client = StatusClient.builder(sim.url()).listener(registered).build()) {
+      if (!registered.awaitRegistration(Duration.ofSeconds(10))) {
+        throw new IOException("warm-up: webhook registration did not succeed within 10 s");
+      }
+      List<CompletableFuture<JobResult>> warm = new ArrayList<>();
+      for (int i = 0; i < WARMUP_JOBS; i++) {
+        warm.add(client.watch(sim.submit(Duration.ofMillis(i % 100), JobStatus.COMPLETED)));
+      }
+      CompletableFuture.allOf(warm.toArray(new CompletableFuture<?>[0])).get(120, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("warm-up jobs did not resolve: " + e);
+    }
+  }
+
   private static void drainDeliveries(SimulatorServer sim, ConcurrentHashMap<String, Boolean> firstDropped) {
     try {
       while (!Thread.currentThread().isInterrupted()) {

@@ -63,8 +63,8 @@ public final class Engine {
 
   static final System.Logger LOG = System.getLogger("io.vtstatus");
   static final String USER_AGENT = "vtstatus/0.1.0";
-  /** How long after the last trusted webhook we still count webhooks as arriving. */
-  static final long WEBHOOK_HEALTH_NANOS = TimeUnit.MINUTES.toNanos(2);
+  /** After this many jobs in a row ended by poll with no webhook between, webhooks are not arriving. */
+  static final int SILENT_AFTER_POLL_WINS = 3;
   /** At most one confirming poll per job per this interval, however many hints arrive. */
   static final long CONFIRM_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
   static final long MIN_LAST_REQUEST_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -82,7 +82,8 @@ public final class Engine {
   private final ConcurrentHashMap<String, Set<Watch>> watches = new ConcurrentHashMap<>();
   private final EarlyEvents early = new EarlyEvents(10_000, TimeUnit.MINUTES.toNanos(10));
   private final CompletableFuture<Void> firstRegistration = new CompletableFuture<>();
-  private final AtomicLong lastWebhookNanos = new AtomicLong(System.nanoTime() - WEBHOOK_HEALTH_NANOS - 1);
+  /** Jobs polls found ended since the last webhook that reached us: evidence webhooks do not. */
+  private final AtomicInteger pollWinsSinceWebhook = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean registered;
   private volatile WebhookVerifier verifier;
@@ -270,7 +271,10 @@ public final class Engine {
   }
 
   boolean webhooksArriving() {
-    return registered && System.nanoTime() - lastWebhookNanos.get() < WEBHOOK_HEALTH_NANOS;
+    // Registered and not yet contradicted: presume webhooks work, so a client that starts
+    // thousands of watches at once does not poll them all before the first webhook can arrive.
+    // Three jobs in a row found ended by polls, with no webhook between, say they do not.
+    return registered && pollWinsSinceWebhook.get() < SILENT_AFTER_POLL_WINS;
   }
 
   /** Schedules the next poll {@code delayNanos} from now, clamped to the deadline. */
@@ -382,7 +386,9 @@ public final class Engine {
       if (a.status().isTerminal()) {
         if (w.hinted) {
           // An unsigned webhook told the truth: they do reach us, so polling may relax.
-          lastWebhookNanos.set(System.nanoTime());
+          pollWinsSinceWebhook.set(0);
+        } else if (registered) {
+          pollWinsSinceWebhook.incrementAndGet();
         }
         complete(w, a.status(), DetectedBy.POLL, a.updatedAt());
         return -1;
@@ -484,7 +490,7 @@ public final class Engine {
   void onWebhook(String jobId, StatusAnswer a, boolean trusted) {
     listener.webhookReceived(jobId, a.status(), trusted);
     if (trusted) {
-      lastWebhookNanos.set(System.nanoTime());
+      pollWinsSinceWebhook.set(0);
     }
     early.put(jobId, new EarlyEvents.Event(a, trusted));
     Set<Watch> ws = watches.get(jobId);

@@ -115,7 +115,9 @@ final class AdaptiveSchedule implements PollSchedule {
     }
     Plan p = plan;
     if (ctx.webhooksArriving()) {
-      double netAt = Math.max(p == null ? 0 : 1.5 * p.p99, scaled(SAFETY_NET_FIRST));
+      // Jittered per job, so thousands of watches started together do not poll together.
+      double netAt = Math.max(p == null ? 0 : 1.5 * p.p99, scaled(SAFETY_NET_FIRST))
+          * (1 + 0.1 * jitter(ctx.jobId()));
       if (e < netAt - minSeconds) {
         return ofSeconds(Math.max(minSeconds, Math.min(netAt - e, scaled(SAFETY_NET_MAX_WAIT))));
       }
