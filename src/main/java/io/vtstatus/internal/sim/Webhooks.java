@@ -165,6 +165,11 @@ final class Webhooks {
 
   private void schedule(Event e, int attempt) {
     Duration delay = cfg.webhookRetries().get(attempt - 1);
+    if (delay.isZero()) {
+      // attempt() never blocks (it hands the send to the sender pool): skip a scheduler hop.
+      attempt(e, attempt);
+      return;
+    }
     try {
       scheduler.schedule(() -> attempt(e, attempt), delay.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closing) {
