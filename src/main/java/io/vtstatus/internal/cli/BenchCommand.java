@@ -176,6 +176,9 @@ final class BenchCommand {
             + System.getProperty("os.arch") + "; JDK " + System.getProperty("java.version") + " ("
             + System.getProperty("java.vendor") + ", " + System.getProperty("java.vm.name") + ").",
         "",
+        "Simulator throughput against Go (`make bench-http`): [BENCHMARKS-http.md](BENCHMARKS-http.md).",
+        "Jar size and CLI start-up, measured by hand: [BENCHMARKS-footprint.md](BENCHMARKS-footprint.md).",
+        "",
         "## How to read this",
         "",
         "* **Schedule scenarios** (issue 5). One simulator and one client per schedule run in this JVM;",
