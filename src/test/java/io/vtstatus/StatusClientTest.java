@@ -202,6 +202,60 @@ class StatusClientTest {
   }
 
   @Test
+  void aBusyWebhookPortIsAClearErrorNotAnExit() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+          () -> StatusClient.create("http://127.0.0.1:1", taken.getLocalPort()));
+      assertTrue(e.getMessage().contains("port " + taken.getLocalPort()), e.getMessage());
+    }
+  }
+
+  @Test
+  void failedRegistrationIsReportedPollingCarriesOnAndRegistrationIsRetried() throws Exception {
+    SimulatorServer sim = sim(SimulatorServer.builder());
+    // A front that refuses the first registration and passes everything else to the simulator.
+    AtomicInteger registrations = new AtomicInteger();
+    com.sun.net.httpserver.HttpServer front = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    front.createContext("/", ex -> {
+      try (ex) {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        if (ex.getRequestURI().getPath().equals("/register-webhook") && registrations.incrementAndGet() == 1) {
+          ex.sendResponseHeaders(503, -1);
+          return;
+        }
+        java.net.http.HttpResponse<byte[]> r = http.send(java.net.http.HttpRequest.newBuilder(
+            sim.url().resolve(ex.getRequestURI().toString()))
+            .method(ex.getRequestMethod(), java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        ex.sendResponseHeaders(r.statusCode(), r.body().length == 0 ? -1 : r.body().length);
+        if (r.body().length > 0) {
+          ex.getResponseBody().write(r.body());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    front.start();
+    try {
+      Recorder rec = new Recorder();
+      StatusClient c = client(StatusClient.builder(URI.create("http://127.0.0.1:" + front.getAddress().getPort()))
+          .pollSchedule(PollSchedule.fixed(Duration.ofMillis(100))).listener(rec));
+      assertTrue(awaitRegistered(rec).startsWith("failed:"), "the failure is reported");
+      JobResult r = c.await(sim.submit(Duration.ofMillis(100), JobStatus.COMPLETED), LONG);
+      assertEquals(DetectedBy.POLL, r.detectedBy(), "polling carried on without webhooks");
+      assertEquals("ok", awaitRegistered(rec), "registration was retried");
+      JobResult later = c.await(sim.submit(Duration.ofMillis(300), JobStatus.COMPLETED), LONG);
+      assertEquals(JobStatus.COMPLETED, later.status());
+      assertEquals(2, registrations.get());
+    } finally {
+      front.stop(0);
+    }
+  }
+
+  @Test
   void cancelStopsPolling() throws Exception {
     SimulatorServer sim = sim(SimulatorServer.builder());
     Recorder rec = new Recorder();
