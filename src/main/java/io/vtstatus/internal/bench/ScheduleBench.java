@@ -154,6 +154,13 @@ public final class ScheduleBench {
     SimulatorServer.Builder sb = SimulatorServer.builder().seed(s.seed());
     if (s.webhooks().on()) {
       sb.dropWebhooks(s.webhooks().drop());
+      // The simulator's retry delays (0, 100 ms, 500 ms, 2 s, 10 s, 30 s) scale with the jobs,
+      // or a dropped first attempt would look ten times later than it is.
+      java.util.List<Duration> retries = new java.util.ArrayList<>();
+      for (double d : new double[] {0, 0.1, 0.5, 2, 10, 30}) {
+        retries.add(seconds(d * scale));
+      }
+      sb.webhookRetries(retries);
     }
     double maxScaled = 0;
     for (double d : dur) {
