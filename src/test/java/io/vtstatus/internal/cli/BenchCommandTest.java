@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vtstatus.internal.bench.ScheduleBench;
 import io.vtstatus.internal.json.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,20 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BenchCommandTest {
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void smokeRunReportsEveryScenarioAndScheduleWithEveryJobResolvedOnce(@TempDir Path dir) throws Exception {
     Path md = dir.resolve("BENCHMARKS.md");
-    Run r = run("bench", "--smoke", "--json", "--markdown", md.toString());
+    CliRun r = run("bench", "--smoke", "--json", "--markdown", md.toString());
     assertEquals(0, r.code(), r.err());
     List<Map<String, Object>> lines = new ArrayList<>();
     for (String line : r.out().strip().split("\n")) {
@@ -109,7 +100,7 @@ class BenchCommandTest {
         new String[] {"bench", "--jobs", "x"},
         new String[] {"bench", "--scale", "0"},
         new String[] {"bench", "extra"})) {
-      Run r = run(args);
+      CliRun r = run(args);
       assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
       assertTrue(r.err().startsWith("vtstatus bench: "), r.err());
     }
@@ -117,7 +108,7 @@ class BenchCommandTest {
 
   @Test
   void helpExitsZero() {
-    Run r = run("bench", "--help");
+    CliRun r = run("bench", "--help");
     assertEquals(0, r.code());
     assertTrue(r.out().contains("--scenario"), r.out());
   }

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vtstatus.JobStatus;
 import io.vtstatus.simulator.SimulatorServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -31,25 +28,14 @@ class WaitCommandTest {
     sim.close();
   }
 
-  private record Run(int code, String out, String err) {
-    String lastLine() {
-      String[] lines = out.strip().split("\n");
-      return lines[lines.length - 1];
-    }
-  }
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void completedJobExitsZero() {
     String id = sim.submit(Duration.ofMillis(100), JobStatus.COMPLETED);
-    Run r = run("wait", "--server", sim.url().toString(), "--job", id, "--timeout", "20s");
+    CliRun r = run("wait", "--server", sim.url().toString(), "--job", id, "--timeout", "20s");
     assertEquals(0, r.code(), r.err());
     assertEquals("completed", r.lastLine());
     assertTrue(r.err().contains(id), r.err());
@@ -58,7 +44,7 @@ class WaitCommandTest {
   @Test
   void erroredJobExitsOneWithJson() {
     String id = sim.submit(Duration.ofMillis(100), JobStatus.ERROR);
-    Run r = run("wait", "--server", sim.url().toString(), "--job", id, "--json", "--quiet",
+    CliRun r = run("wait", "--server", sim.url().toString(), "--job", id, "--json", "--quiet",
         "--schedule", "fixed:50ms", "--no-webhook");
     assertEquals(1, r.code(), r.err());
     assertTrue(r.lastLine().startsWith("{\"job\":\"" + id + "\",\"status\":\"error\",\"detected_by\":\"poll\""),
@@ -68,7 +54,7 @@ class WaitCommandTest {
 
   @Test
   void withoutAJobItSubmitsOne() {
-    Run r = run("wait", "--server", sim.url().toString(), "--timeout", "60s", "--quiet", "--json");
+    CliRun r = run("wait", "--server", sim.url().toString(), "--timeout", "60s", "--quiet", "--json");
     // This simulator ends jobs completed (error rate 0).
     assertEquals(0, r.code(), r.err());
   }
@@ -76,7 +62,7 @@ class WaitCommandTest {
   @Test
   void timeoutExitsThree() {
     String id = sim.submit(Duration.ofHours(1), JobStatus.COMPLETED);
-    Run r = run("wait", "--server", sim.url().toString(), "--job", id, "--timeout", "300ms",
+    CliRun r = run("wait", "--server", sim.url().toString(), "--job", id, "--timeout", "300ms",
         "--schedule", "fixed:50ms", "--no-webhook");
     assertEquals(3, r.code(), r.err());
     assertEquals("timeout", r.lastLine());
@@ -85,13 +71,13 @@ class WaitCommandTest {
 
   @Test
   void unknownJobAndUnreachableServerExitFour() throws Exception {
-    Run unknown = run("wait", "--server", sim.url().toString(), "--job", "nope", "--no-webhook");
+    CliRun unknown = run("wait", "--server", sim.url().toString(), "--job", "nope", "--no-webhook");
     assertEquals(4, unknown.code(), unknown.err());
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    Run down = run("wait", "--server", "http://127.0.0.1:" + closedPort, "--job", "x", "--no-webhook",
+    CliRun down = run("wait", "--server", "http://127.0.0.1:" + closedPort, "--job", "x", "--no-webhook",
         "--timeout", "1s", "--schedule", "fixed:100ms");
     assertEquals(4, down.code(), down.err());
     assertTrue(down.err().contains("unreachable"), down.err());
@@ -105,7 +91,7 @@ class WaitCommandTest {
     assertEquals(2, run("wait", "--job", "bad id!").code());
     assertEquals(2, run("wait", "--no-webhook", "--webhook-port", "9").code());
     assertEquals(2, run("nonsense").code());
-    Run help = run("wait", "--help");
+    CliRun help = run("wait", "--help");
     assertEquals(0, help.code());
     assertTrue(help.out().contains("Exit codes"));
   }
