@@ -190,7 +190,13 @@ public final class Engine {
       throw new IllegalStateException("client is closed");
     }
     w.future.whenComplete((r, e) -> ended(w, r, e));
-    watches.computeIfAbsent(w.jobId, k -> ConcurrentHashMap.newKeySet()).add(w);
+    // compute, not computeIfAbsent + add: a concurrent detach may drop an emptied set from the
+    // map between the two, and a watch added to that set would never hear its webhook.
+    watches.compute(w.jobId, (k, s) -> {
+      Set<Watch> set = s == null ? ConcurrentHashMap.newKeySet() : s;
+      set.add(w);
+      return set;
+    });
     if (closed.get()) {
       fail(w, new CancellationException("client closed"));
       return w.future;
