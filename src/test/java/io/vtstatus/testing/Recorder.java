@@ -16,6 +16,7 @@ public final class Recorder implements JobListener {
   public final Map<String, AtomicInteger> completions = new ConcurrentHashMap<>();
   public final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
   public final AtomicInteger polls = new AtomicInteger();
+  public final AtomicInteger pollFailures = new AtomicInteger();
   public final AtomicInteger webhooks = new AtomicInteger();
   public final AtomicInteger rejected = new AtomicInteger();
   public final BlockingQueue<String> events = new LinkedBlockingQueue<>();
@@ -25,6 +26,11 @@ public final class Recorder implements JobListener {
   public void pollAnswered(String jobId, int attempt, JobStatus status) {
     polls.incrementAndGet();
     events.add("poll " + jobId + " " + status);
+  }
+
+  @Override
+  public void pollFailed(String jobId, int attempt, Exception failure) {
+    pollFailures.incrementAndGet();
   }
 
   @Override
