@@ -30,6 +30,15 @@ public interface PollSchedule {
    */
   default void jobFinished(Duration observedDuration) {}
 
+  /**
+   * As {@link #jobFinished(Duration)}, also saying which signal found the end; the client calls
+   * this one. Learning schedules use it to estimate how often webhooks fail to arrive. The
+   * default forwards to {@link #jobFinished(Duration)}.
+   */
+  default void jobFinished(Duration observedDuration, DetectedBy detectedBy) {
+    jobFinished(observedDuration);
+  }
+
   /** Polls every {@code interval}, ignoring server hints. */
   static PollSchedule fixed(Duration interval) {
     return Schedules.fixed(positive(interval, "interval"));

@@ -464,7 +464,7 @@ public final class Engine {
     detach(w);
     listener.completed(r);
     try {
-      cfg.schedule().jobFinished(observedDuration(w, waited, updatedAt));
+      cfg.schedule().jobFinished(observedDuration(w, waited, updatedAt), by);
     } catch (RuntimeException ex) {
       LOG.log(Level.WARNING, "poll schedule's jobFinished threw", ex);
     }

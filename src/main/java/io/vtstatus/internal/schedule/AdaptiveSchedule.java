@@ -1,5 +1,6 @@
 package io.vtstatus.internal.schedule;
 
+import io.vtstatus.DetectedBy;
 import io.vtstatus.PollContext;
 import io.vtstatus.PollSchedule;
 import java.time.Duration;
@@ -14,8 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <ol>
  *   <li>the server's hint ({@code Retry-After}, else {@code eta_ms}), clamped to [min, max];
- *   <li>while webhooks arrive, a sparse safety net: one poll at max(1.5 × learned p99, 5 s),
- *       after which the job counts as overdue and gets the normal plan's tail;
+ *   <li>while webhooks arrive, a sparse safety net: the optimal plan for one poll worth
+ *       {@code c / q}, where {@code q} is the share of recent jobs a poll found ended first
+ *       (webhooks lost or late; at least {@value #MIN_MISS_SHARE}, {@value #PRIOR_MISS_SHARE}
+ *       before evidence); before anything is learned, one poll at 5 s, then every 30 s;
  *   <li>before {@value #WARMUP} jobs have finished, a prior: geometric backoff 250 ms × 1.5^n
  *       from a jittered first poll;
  *   <li>otherwise the plan: poll times minimising {@code c·polls + detection delay} under the
@@ -26,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ol>
  *
  * Every delay is clamped to [minInterval, maxInterval] (defaults 20 ms and 60 s), except the
- * safety net's single wait, which may be longer (up to {@link #SAFETY_NET_MAX_WAIT}).
+ * safety net's, which may be longer (up to {@link #SAFETY_NET_MAX_WAIT}).
  *
  * <p>Thread-safe and cheap: {@code nextDelay} reads an immutable plan (a binary search, no
  * locking); {@code jobFinished} is O(1) and re-plans every {@value #REPLAN_EVERY} jobs, which
@@ -53,6 +56,12 @@ final class AdaptiveSchedule implements PollSchedule {
   static final Duration PRIOR_FIRST = Duration.ofMillis(250);
   static final double PRIOR_FACTOR = 1.5;
   static final double DEFAULT_COST_SECONDS = 0.050;
+  /** Before evidence, assume one webhook in twenty is lost. */
+  static final double PRIOR_MISS_SHARE = 0.05;
+  /** The miss share is never taken below this: webhooks are never trusted absolutely. */
+  static final double MIN_MISS_SHARE = 0.01;
+  /** The miss share averages over about this many recent jobs. */
+  static final double MISS_WINDOW = 50;
   static final Duration SAFETY_NET_FIRST = Duration.ofSeconds(5);
   static final Duration SAFETY_NET_INTERVAL = Duration.ofSeconds(30);
   static final Duration SAFETY_NET_MAX_WAIT = Duration.ofMinutes(10);
@@ -67,6 +76,9 @@ final class AdaptiveSchedule implements PollSchedule {
   private final DurationHistogram histogram = new DurationHistogram(HALF_LIFE);
   private final ReentrantLock planning = new ReentrantLock();
   private volatile Plan plan;
+  private final Object missLock = new Object();
+  /** Share of recent jobs whose end a poll found first (webhooks lost or late); a running mean. */
+  private volatile double missShare = PRIOR_MISS_SHARE;
 
   AdaptiveSchedule(Duration requestCost) {
     this(requestCost, DEFAULT_MIN, DEFAULT_MAX);
@@ -98,12 +110,17 @@ final class AdaptiveSchedule implements PollSchedule {
     final double p99;
     final long basedOn;
     final String kind;
+    /** The safety net's plan: optimal for one poll worth {@link #netCost} (c over the miss share). */
+    final double[] netTimes;
+    final double netCost;
 
-    Plan(double[] times, double p99, long basedOn, String kind) {
+    Plan(double[] times, double p99, long basedOn, String kind, double[] netTimes, double netCost) {
       this.times = times;
       this.p99 = p99;
       this.basedOn = basedOn;
       this.kind = kind;
+      this.netTimes = netTimes;
+      this.netCost = netCost;
     }
   }
 
@@ -114,18 +131,21 @@ final class AdaptiveSchedule implements PollSchedule {
       return clamp(ctx.serverHint().get().toNanos() / 1e9);
     }
     Plan p = plan;
+    double stretch = 1 + JITTER * jitter(ctx.jobId());
     if (ctx.webhooksArriving()) {
-      // Jittered per job, so thousands of watches started together do not poll together.
-      double netAt = Math.max(p == null ? 0 : 1.5 * p.p99, scaled(SAFETY_NET_FIRST))
-          * (1 + 0.1 * jitter(ctx.jobId()));
+      if (p != null) {
+        // A poll now pays off only for the jobs whose webhook never comes (share q), so the net
+        // is the optimal plan for one poll worth c / q: sparse while webhooks are reliable,
+        // tighter as they get lost.
+        return next(p.netTimes, p.netCost, e, stretch, scaled(SAFETY_NET_MAX_WAIT));
+      }
+      // Nothing learned yet: one poll at 5 s (jittered per job, so watches started together do
+      // not poll together), then a slow, steady net.
+      double netAt = scaled(SAFETY_NET_FIRST) * (1 + 0.1 * jitter(ctx.jobId()));
       if (e < netAt - minSeconds) {
-        return ofSeconds(Math.max(minSeconds, Math.min(netAt - e, scaled(SAFETY_NET_MAX_WAIT))));
+        return ofSeconds(Math.max(minSeconds, netAt - e));
       }
-      if (p == null) {
-        // Overdue with nothing learned yet: a slow, steady net.
-        return clamp(scaled(SAFETY_NET_INTERVAL));
-      }
-      // Overdue: fall through to the learned plan, whose tail tightens with the hazard.
+      return clamp(scaled(SAFETY_NET_INTERVAL));
     }
     if (p == null) {
       double first = scaled(PRIOR_FIRST) * (1 + 0.5 * jitter(ctx.jobId()));
@@ -134,17 +154,31 @@ final class AdaptiveSchedule implements PollSchedule {
       }
       return clamp(scaled(PRIOR_FIRST) * Math.pow(PRIOR_FACTOR, Math.min(ctx.attempt(), 60)));
     }
-    double stretch = 1 + JITTER * jitter(ctx.jobId());
-    double[] t = p.times;
+    return next(p.times, c, e, stretch, maxSeconds);
+  }
+
+  /** The delay to the next poll of {@code plan} after {@code e}, or its tail past the end. */
+  private Duration next(double[] t, double cost, double e, double stretch, double capSeconds) {
     // The next planned poll strictly after now (with half a minimum interval of slack, so a poll
     // answered a hair before its planned instant does not trigger an immediate extra one).
     double key = (e + 0.5 * minSeconds) / stretch;
     int i = Arrays.binarySearch(t, key);
     i = i < 0 ? -i - 1 : i + 1;
     if (i < t.length) {
-      return clamp(t[i] * stretch - e);
+      return ofSeconds(Math.max(minSeconds, Math.min(capSeconds, t[i] * stretch - e)));
     }
-    return clamp(Math.sqrt(2 * c * Math.max(e, t[t.length - 1])));
+    return clamp(Math.sqrt(2 * cost * Math.max(e, t.length == 0 ? e : t[t.length - 1])));
+  }
+
+  @Override
+  public void jobFinished(Duration observedDuration, DetectedBy detectedBy) {
+    if (detectedBy != null) {
+      double x = detectedBy == DetectedBy.POLL ? 1 : 0;
+      synchronized (missLock) {
+        missShare += (x - missShare) / MISS_WINDOW;
+      }
+    }
+    jobFinished(observedDuration);
   }
 
   @Override
@@ -170,13 +204,27 @@ final class AdaptiveSchedule implements PollSchedule {
     if (s.count() == 0) {
       return;
     }
-    double[] bhp = PollPlans.polish(s, PollPlans.optimalBhp(s, c, MAX_PLAN_POLLS), c, POLISH_SWEEPS);
+    double[][] best = new double[1][];
+    String kind = cheapest(s, c, best);
+    double netCost = c / Math.max(MIN_MISS_SHARE, missShare);
+    double[][] net = new double[1][];
+    cheapest(s, netCost, net);
+    plan = new Plan(best[0], s.quantile(0.99), s.count(), kind, net[0], netCost);
+  }
+
+  /** The cheaper of the polished BHP and Keller plans for {@code cost}; its name is returned. */
+  private static String cheapest(DurationHistogram.Snapshot s, double cost, double[][] out) {
+    double[] bhp = PollPlans.polish(s, PollPlans.optimalBhp(s, cost, MAX_PLAN_POLLS), cost, POLISH_SWEEPS);
     double[] keller =
-        PollPlans.polish(s, PollPlans.optimalKeller(s, c, MAX_PLAN_POLLS), c, POLISH_SWEEPS);
-    double bhpCost = PollPlans.expectedCost(s, bhp, c);
-    double kellerCost = PollPlans.expectedCost(s, keller, c);
-    boolean useBhp = bhpCost <= kellerCost;
-    plan = new Plan(useBhp ? bhp : keller, s.quantile(0.99), s.count(), useBhp ? "bhp" : "keller");
+        PollPlans.polish(s, PollPlans.optimalKeller(s, cost, MAX_PLAN_POLLS), cost, POLISH_SWEEPS);
+    boolean useBhp = PollPlans.expectedCost(s, bhp, cost) <= PollPlans.expectedCost(s, keller, cost);
+    out[0] = useBhp ? bhp : keller;
+    return useBhp ? "bhp" : "keller";
+  }
+
+  /** The current share of jobs found by poll first (for tests and the benchmark). */
+  double missShare() {
+    return missShare;
   }
 
   /** The histogram this schedule learns into (for tests and the benchmark). */

@@ -134,21 +134,54 @@ class AdaptiveScheduleTest {
     }
   }
 
+  /** How many polls one job gets until {@code until}, with webhooks arriving or not. */
+  static int polls(AdaptiveSchedule s, String id, double until, boolean webhooks) {
+    double now = 0;
+    int n = 0;
+    for (int attempt = 0; ; attempt++) {
+      now += seconds(s.nextDelay(ctx(id, attempt, now, webhooks)));
+      if (now > until) {
+        return n;
+      }
+      n++;
+    }
+  }
+
   @Test
-  void webhooksStretchIntoASafetyNetAndTightenWhenOverdue() {
-    Distribution d = Distribution.lognormal(3, 0.3);
-    AdaptiveSchedule s = trained(d, 300);
-    double p99 = s.plan().p99;
+  void webhooksStretchIntoASafetyNetThatTightensAsWebhooksGetLost() {
+    AdaptiveSchedule s = trained(Distribution.lognormal(3, 0.3), 300);
+    assertEquals(AdaptiveSchedule.PRIOR_MISS_SHARE, s.missShare(), 1e-12);
+    double plainFirst = seconds(s.nextDelay(ctx("w", 0, 0, false)));
+    double netFirst = seconds(s.nextDelay(ctx("w", 0, 0, true)));
+    assertTrue(netFirst > plainFirst, "net " + netFirst + " vs plain " + plainFirst);
+    int plain = polls(s, "w", 6, false);
+    int net = polls(s, "w", 6, true);
+    assertTrue(net < plain, "net polls " + net + " vs plain " + plain);
+
+    // Webhooks that always arrive: the miss share falls to its floor and the net thins out.
+    for (int i = 0; i < 300; i++) {
+      s.jobFinished(Duration.ofSeconds(3), io.vtstatus.DetectedBy.WEBHOOK);
+    }
+    s.replan();
+    assertTrue(s.missShare() < AdaptiveSchedule.MIN_MISS_SHARE);
+    assertTrue(polls(s, "w", 6, true) <= net, "reliable webhooks, polls " + polls(s, "w", 6, true));
+    assertTrue(seconds(s.nextDelay(ctx("w", 0, 0, true))) >= netFirst);
+
+    // Webhooks that never arrive: every end is found by a poll, and the net becomes the plan.
+    for (int i = 0; i < 300; i++) {
+      s.jobFinished(Duration.ofSeconds(3), io.vtstatus.DetectedBy.POLL);
+    }
+    s.replan();
+    assertTrue(s.missShare() > 0.9);
+    assertEquals(polls(s, "w", 6, false), polls(s, "w", 6, true), 1);
+  }
+
+  @Test
+  void beforeLearningTheNetIsOnePollAtFiveSecondsThenEveryThirty() {
+    AdaptiveSchedule s = new AdaptiveSchedule(COST);
     double first = seconds(s.nextDelay(ctx("w", 0, 0, true)));
-    // max(1.5 × p99, 5 s), stretched by the job's own ±10% so watches started together spread.
-    double net = Math.max(1.5 * p99, 5);
-    assertEquals(net * (1 + 0.1 * AdaptiveSchedule.jitter("w")), first, 1e-6);
-    assertTrue(first >= net * 0.9 && first <= net * 1.1);
-    // Overdue: back to tight, hazard-driven polling (well under the safety-net spacing).
-    double next = seconds(s.nextDelay(ctx("w", 1, first, true)));
-    assertTrue(next < 2, "overdue poll after " + next);
-    // Without webhooks the same job polls far earlier.
-    assertTrue(seconds(s.nextDelay(ctx("w", 0, 0, false))) < first / 2);
+    assertTrue(first >= 4.5 && first <= 5.5, "first " + first);
+    assertEquals(30, seconds(s.nextDelay(ctx("w", 1, 6, true))), 1e-9);
   }
 
   @Test
