@@ -100,10 +100,12 @@ class FaultMatrixTest {
         // Let some jobs end, then replace the server by one that knows none of them.
         int port = sim.port();
         CompletableFuture.anyOf(watches.values().toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
+        sim.close();
+        // Read after close: a job may end (and send its webhook) up to the moment the server
+        // stops. A job still pending now never told anyone it ended.
         for (String id : watches.keySet()) {
           truth.put(id, sim.status(id).orElseThrow());
         }
-        sim.close();
         restarted = SimulatorServer.builder().port(port).build().start();
       }
       CompletableFuture.allOf(watches.values().stream()
