@@ -27,9 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Webhook registrations and delivery. Deliveries run on the HTTP client's own threads and wait
- * on the shared scheduler between attempts; nothing here blocks a caller, and a receiver that
- * never answers holds at most one of {@link #MAX_IN_FLIGHT} permits until its timeout.
+ * Webhook registrations and delivery. Each attempt is a blocking send on one of {@link
+ * #MAX_IN_FLIGHT} delivery threads; retries wait on the shared scheduler. Nothing here blocks a
+ * caller, and a receiver that never answers holds one delivery thread until its timeout.
  */
 final class Webhooks {
   static final int MAX_IN_FLIGHT = 16;
