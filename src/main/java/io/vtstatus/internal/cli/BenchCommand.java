@@ -177,7 +177,7 @@ final class BenchCommand {
             + System.getProperty("java.vendor") + ", " + System.getProperty("java.vm.name") + ").",
         "",
         "Simulator throughput against Go (`make bench-http`): [BENCHMARKS-http.md](BENCHMARKS-http.md).",
-        "Jar size and CLI start-up, measured by hand: [BENCHMARKS-footprint.md](BENCHMARKS-footprint.md).",
+        "Jar size, CLI start-up and 1,000 jobs on one client, measured by hand: [BENCHMARKS-footprint.md](BENCHMARKS-footprint.md).",
         "",
         "## How to read this",
         "",
