@@ -150,6 +150,6 @@ class FaultMatrixTest {
       }
     }
     assertEquals(JOBS, watches.size());
-    leaks.assertNoNewThreads(Duration.ofSeconds(20));
+    leaks.assertNoNewThreads(ThreadLeaks.JDK17_HTTP_CLIENT_GRACE);
   }
 }

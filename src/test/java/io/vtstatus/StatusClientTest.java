@@ -289,7 +289,7 @@ class StatusClientTest {
       assertThrows(IllegalStateException.class, () -> c.watch("x"));
     }
     assertThrows(CancellationException.class, () -> f.get(5, TimeUnit.SECONDS));
-    leaks.assertNoNewThreads(Duration.ofSeconds(20));
+    leaks.assertNoNewThreads(ThreadLeaks.JDK17_HTTP_CLIENT_GRACE);
   }
 
   @Test

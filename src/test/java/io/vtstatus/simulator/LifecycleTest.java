@@ -46,7 +46,7 @@ class LifecycleTest {
         fresh.add(t);
       }
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    long deadline = System.nanoTime() + io.vtstatus.testing.ThreadLeaks.JDK17_HTTP_CLIENT_GRACE.toNanos();
     for (Thread t : fresh) {
       // On JDK 17 the HttpClient's SelectorManager ends only once the client is collected.
       while (t.isAlive() && System.nanoTime() < deadline) {
