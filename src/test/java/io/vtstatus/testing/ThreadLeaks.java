@@ -16,10 +16,10 @@ import java.util.Set;
 public final class ThreadLeaks {
   /**
    * How long to wait for threads to end. On Java 17 an {@code HttpClient} cannot be closed: its
-   * selector thread ends only when the client is unreachable and has no pending operation, and a
-   * request cut short by {@code close()} stays pending until its own timeout (10 s by default,
-   * seen to take 20 s on a loaded CI machine). Passing runs end the wait as soon as the threads
-   * do, so a generous bound costs nothing.
+   * selector thread ends only when the client is unreachable and has no pending operation (it
+   * polls for that every 3 s), and an interrupted request stays pending (our close() lets
+   * requests in flight finish first for that reason). Passing runs end the wait as soon as the
+   * threads do, so a generous bound for a loaded machine costs nothing.
    */
   public static final Duration JDK17_HTTP_CLIENT_GRACE = Duration.ofSeconds(45);
 

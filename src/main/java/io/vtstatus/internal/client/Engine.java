@@ -68,6 +68,8 @@ public final class Engine {
   /** At most one confirming poll per job per this interval, however many hints arrive. */
   static final long CONFIRM_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
   static final long MIN_LAST_REQUEST_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** How long close() lets in-flight requests finish before interrupting them. */
+  static final long GRACEFUL_CLOSE_MILLIS = 1000;
   static final long REREGISTER_MIN_NANOS = TimeUnit.SECONDS.toNanos(10);
   static final long REREGISTER_EVERY_MINUTES = 5;
 
@@ -571,6 +573,10 @@ public final class Engine {
   }
 
   private void doRegister(int attempt) {
+    if (closed.get()) {
+      firstRegistration.complete(null);
+      return;
+    }
     URI url = webhooks.url();
     String secret = cfg.webhook().secret().orElse(webhooks.generatedSecret());
     String body = Json.obj().put("url", url.toString()).put("secret", secret).toString();
@@ -709,14 +715,22 @@ public final class Engine {
     if (ownScheduler) {
       scheduler.shutdownNow();
     }
-    requests.shutdownNow();
+    // Let requests in flight finish (on loopback, milliseconds) before interrupting: on Java 17
+    // an interrupted send() leaves the HttpClient with a pending operation, and its selector
+    // thread then outlives close() by a minute or more. Queued polls return at once, since
+    // every watch has ended by now.
+    requests.shutdown();
     boolean interrupted = false;
     try {
+      if (!requests.awaitTermination(GRACEFUL_CLOSE_MILLIS, TimeUnit.MILLISECONDS)) {
+        requests.shutdownNow();
+      }
       if (ownScheduler) {
         scheduler.awaitTermination(5, TimeUnit.SECONDS);
       }
       requests.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
+      requests.shutdownNow();
       interrupted = true;
     }
     HttpClient c = http;

@@ -345,13 +345,18 @@ final class Webhooks {
     closed = true;
     client = null;
     waiting.clear();
-    senders.shutdownNow();
-    clientExecutor.shutdownNow();
+    // Attempts in flight may finish first (up to a second): on Java 17 an interrupted send()
+    // leaves the HttpClient with a pending operation and its selector thread outlives close().
+    senders.shutdown();
   }
 
   void awaitTermination(long nanos) throws InterruptedException {
     long deadline = System.nanoTime() + nanos;
-    senders.awaitTermination(nanos, TimeUnit.NANOSECONDS);
+    if (!senders.awaitTermination(Math.min(nanos, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS)) {
+      senders.shutdownNow();
+    }
+    clientExecutor.shutdownNow();
+    senders.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     clientExecutor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 }
