@@ -148,9 +148,10 @@ public final class StatusClient implements AutoCloseable {
   }
 
   /**
-   * Stops the listener, the scheduler and in-flight polls, and fails pending watches with
-   * {@link CancellationException}. Idempotent. If interrupted while waiting for threads to end,
-   * returns early with the interrupt flag set.
+   * Stops the listener and the scheduler, fails pending watches with {@link
+   * CancellationException}, lets requests already in flight finish for up to a second (then
+   * interrupts them), and waits for the client's threads to end. Idempotent. If interrupted while
+   * waiting, returns early with the interrupt flag set.
    */
   @Override
   public void close() {
