@@ -52,6 +52,14 @@ class StatusClientTest {
     return c;
   }
 
+  /** A client of {@code sim} on {@code schedule} whose webhook listener is registered. */
+  private StatusClient registered(SimulatorServer sim, PollSchedule schedule, Recorder rec)
+      throws InterruptedException {
+    StatusClient c = client(StatusClient.builder(sim.url()).pollSchedule(schedule).listener(rec));
+    assertEquals("ok", awaitRegistered(rec));
+    return c;
+  }
+
   private static String awaitRegistered(Recorder rec) throws InterruptedException {
     return rec.awaitRegistration(Duration.ofSeconds(10));
   }
@@ -60,9 +68,7 @@ class StatusClientTest {
   void webhookBeatsPolling() throws Exception {
     SimulatorServer sim = sim(SimulatorServer.builder());
     Recorder rec = new Recorder();
-    StatusClient c = client(StatusClient.builder(sim.url())
-        .pollSchedule(PollSchedule.fixed(Duration.ofSeconds(30))).listener(rec));
-    assertEquals("ok", awaitRegistered(rec));
+    StatusClient c = registered(sim, PollSchedule.fixed(Duration.ofSeconds(30)), rec);
     String id = sim.submit(Duration.ofMillis(100), JobStatus.COMPLETED);
     JobResult r = c.await(id, LONG);
     assertEquals(JobStatus.COMPLETED, r.status());
@@ -115,9 +121,7 @@ class StatusClientTest {
   void droppedWebhooksAreCaughtByPolling() throws Exception {
     SimulatorServer sim = sim(SimulatorServer.builder().dropWebhooks(1.0));
     Recorder rec = new Recorder();
-    StatusClient c = client(StatusClient.builder(sim.url())
-        .pollSchedule(PollSchedule.fixed(Duration.ofMillis(100))).listener(rec));
-    assertEquals("ok", awaitRegistered(rec));
+    StatusClient c = registered(sim, PollSchedule.fixed(Duration.ofMillis(100)), rec);
     String id = sim.submit(Duration.ofMillis(100), JobStatus.ERROR);
     JobResult r = c.await(id, LONG);
     assertEquals(DetectedBy.POLL, r.detectedBy());
@@ -129,9 +133,7 @@ class StatusClientTest {
   void duplicateWebhooksCompleteOnce() throws Exception {
     SimulatorServer sim = sim(SimulatorServer.builder().duplicateWebhooks(1.0));
     Recorder rec = new Recorder();
-    StatusClient c = client(StatusClient.builder(sim.url())
-        .pollSchedule(PollSchedule.fixed(Duration.ofSeconds(30))).listener(rec));
-    assertEquals("ok", awaitRegistered(rec));
+    StatusClient c = registered(sim, PollSchedule.fixed(Duration.ofSeconds(30)), rec);
     String id = sim.submit(Duration.ofMillis(50), JobStatus.COMPLETED);
     CompletableFuture<JobResult> f = c.watch(id, LONG);
     assertEquals(DetectedBy.WEBHOOK, f.get(20, TimeUnit.SECONDS).detectedBy());
@@ -148,9 +150,7 @@ class StatusClientTest {
   void webhookBeforeWatchCompletesTheWatchAtOnce() throws Exception {
     SimulatorServer sim = sim(SimulatorServer.builder());
     Recorder rec = new Recorder();
-    StatusClient c = client(StatusClient.builder(sim.url())
-        .pollSchedule(PollSchedule.fixed(Duration.ofSeconds(30))).listener(rec));
-    assertEquals("ok", awaitRegistered(rec));
+    StatusClient c = registered(sim, PollSchedule.fixed(Duration.ofSeconds(30)), rec);
     String id = sim.submit(Duration.ZERO, JobStatus.COMPLETED);
     WebhookDelivery d = sim.takeDelivery(LONG).orElseThrow();
     assertEquals(id, d.jobId());

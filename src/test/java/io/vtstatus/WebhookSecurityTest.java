@@ -73,6 +73,13 @@ class WebhookSecurityTest {
         "webhook-timestamp", Long.toString(ts), "webhook-signature", with.sign(id, ts, signedBody));
   }
 
+  /** A job that has completed on the server (whose own webhooks are dropped). */
+  private String endedJob() {
+    String job = sim.submit(Duration.ofHours(1), JobStatus.COMPLETED);
+    sim.complete(job, JobStatus.COMPLETED);
+    return job;
+  }
+
   private static String body(String job, String status) {
     return "{\"job\":\"" + job + "\",\"result\":\"" + status + "\",\"status\":\"" + status
         + "\",\"updated_at\":\"" + Instant.now() + "\"}";
@@ -116,8 +123,7 @@ class WebhookSecurityTest {
 
   @Test
   void replayedIdIsAcknowledgedAndIgnored() throws Exception {
-    String job = sim.submit(Duration.ofHours(1), JobStatus.COMPLETED);
-    sim.complete(job, JobStatus.COMPLETED);
+    String job = endedJob();
     CompletableFuture<JobResult> w = client.watch(job, Duration.ofSeconds(30));
     long now = Instant.now().getEpochSecond();
     String b = body(job, "completed");
@@ -212,8 +218,7 @@ class WebhookSecurityTest {
         out.flush();
         stuck.add(s);
       }
-      String job = sim.submit(Duration.ofHours(1), JobStatus.COMPLETED);
-      sim.complete(job, JobStatus.COMPLETED);
+      String job = endedJob();
       CompletableFuture<JobResult> w = client.watch(job, Duration.ofSeconds(60));
       long now = Instant.now().getEpochSecond();
       String b = body(job, "completed");
