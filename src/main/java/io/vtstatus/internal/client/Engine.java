@@ -260,6 +260,12 @@ public final class Engine {
       s.remove(w);
       return s.isEmpty() ? null : s;
     });
+    try {
+      cfg.schedule().watchEnded(new PollContext(w.jobId, w.answered, w.waited(), w.last,
+          w.retryAfter, w.eta, w.progress, webhooksArriving()));
+    } catch (RuntimeException ex) {
+      LOG.log(Level.WARNING, "poll schedule's watchEnded threw", ex);
+    }
   }
 
   private long nextDelayNanos(Watch w) {

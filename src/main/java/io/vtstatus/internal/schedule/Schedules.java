@@ -69,6 +69,15 @@ public final class Schedules {
     return new AdaptiveSchedule(requestCost);
   }
 
+  /**
+   * As {@link #adaptive(Duration)}, starting from the state saved in {@code stateFile} (if it is
+   * there and readable) and saving to it as it learns: see {@link StateFile}.
+   */
+  public static PollSchedule adaptive(Duration requestCost, java.nio.file.Path stateFile) {
+    return new AdaptiveSchedule(requestCost, AdaptiveSchedule.DEFAULT_MIN, AdaptiveSchedule.DEFAULT_MAX,
+        System::nanoTime, java.util.Optional.of(stateFile));
+  }
+
   /** As {@link #adaptive(Duration)}, with explicit bounds on every delay (tests, benchmark). */
   public static PollSchedule adaptive(Duration requestCost, Duration minInterval, Duration maxInterval) {
     return new AdaptiveSchedule(requestCost, minInterval, maxInterval);
