@@ -3,7 +3,6 @@ package io.vtstatus.internal.schedule;
 import io.vtstatus.DetectedBy;
 import io.vtstatus.PollContext;
 import io.vtstatus.PollSchedule;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -123,7 +122,7 @@ final class AdaptiveSchedule implements PollSchedule {
    * @param stateFile where learned state is loaded from now and saved to as it learns
    */
   AdaptiveSchedule(Duration requestCost, Duration minInterval, Duration maxInterval,
-      LongSupplier nanoTime, Optional<Path> stateFile) {
+      LongSupplier nanoTime, Optional<StateFile> stateFile) {
     if (minInterval.isNegative() || maxInterval.compareTo(minInterval) < 0) {
       throw new IllegalArgumentException("Invalid bounds: " + minInterval + ", " + maxInterval);
     }
@@ -134,7 +133,7 @@ final class AdaptiveSchedule implements PollSchedule {
     this.unit = c / DEFAULT_COST_SECONDS;
     this.nanoTime = nanoTime;
     this.running = new RunningJobs(nanoTime);
-    this.stateFile = stateFile.map(StateFile::new);
+    this.stateFile = stateFile;
     this.stateFile.flatMap(f -> f.load(histogram.bins())).ifPresent(loaded -> {
       histogram.restore(loaded.durations());
       missShare = loaded.missShare();

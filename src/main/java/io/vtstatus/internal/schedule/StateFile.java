@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The adaptive schedule's learned state in a small JSON file, so a process starts warm.
@@ -43,17 +44,26 @@ final class StateFile {
   /** A state file is ~3 KB; anything much larger is not one. */
   static final int MAX_BYTES = 64 * 1024;
   private static final MathContext DIGITS = new MathContext(6);
+  private static final MathContext DOWN = new MathContext(6, java.math.RoundingMode.DOWN);
   private static final System.Logger LOG = System.getLogger("io.vtstatus");
 
   /** What a state file holds. */
   record Contents(DurationHistogram.State durations, double missShare) {}
 
   private final Path path;
+  private final Consumer<String> warnings;
   private final AtomicBoolean warned = new AtomicBoolean();
   private volatile boolean mayWrite = true;
 
+  /** A state file whose one warning goes to the {@code io.vtstatus} logger. */
   StateFile(Path path) {
+    this(path, w -> LOG.log(Level.WARNING, w));
+  }
+
+  /** A state file whose one warning goes to {@code warnings} (the CLI prints it). */
+  StateFile(Path path, Consumer<String> warnings) {
     this.path = path;
+    this.warnings = warnings;
   }
 
   Path path() {
@@ -242,9 +252,12 @@ final class StateFile {
     List<String> sq = new ArrayList<>();
     for (int i = first; i >= 0 && i <= last; i++) {
       boolean keep = w[i] > floor;
-      ws.add(keep ? num(w[i]) : "0");
-      // Rounded independently, a square could exceed its weight squared: cap it.
-      sq.add(keep ? num(Math.min(b.sq[i], w[i] * w[i])) : "0");
+      String wi = keep ? num(w[i]) : "0";
+      ws.add(wi);
+      // A square must not exceed its (rounded) weight squared: cap it and round it down.
+      double wr = Double.parseDouble(wi);
+      double si = Math.min(b.sq[i], wr * wr);
+      sq.add(keep && si > 0 ? new BigDecimal(si).round(DOWN).stripTrailingZeros().toString() : "0");
     }
     out.append("{\"first\": ").append(Math.max(0, first))
         .append(", \"weights\": [").append(String.join(", ", ws))
@@ -294,7 +307,7 @@ final class StateFile {
 
   private void warn(String what) {
     if (warned.compareAndSet(false, true)) {
-      LOG.log(Level.WARNING, "poll schedule state file " + path + " " + what);
+      warnings.accept("poll schedule state file " + path + " " + what);
     }
   }
 }
