@@ -279,7 +279,8 @@ public final class DurationHistogram {
         cen.add(binOf(runningAges[i]), runningWeights[i]);
       }
     }
-    Optional<LogNormalFit> fit = LogNormalFit.fit(st.ended, cen, EDGES, start);
+    Optional<LogNormalFit> fit = LogNormalFit.fit(st.ended, st.censored, runningAges, runningWeights,
+        EDGES, start);
     double[] w = ProductLimit.probabilities(st.ended, cen, EDGES, fit, PRIOR_AT_RISK);
     return new Snapshot(smooth(w), st.count, st.effective(), fit);
   }

@@ -75,6 +75,16 @@ public final class LogNormalFit {
    */
   static Optional<LogNormalFit> fit(DurationHistogram.Bins ended, DurationHistogram.Bins running,
       double[] edges, Optional<LogNormalFit> start) {
+    return fit(ended, running, new double[0], new double[0], edges, start);
+  }
+
+  /**
+   * As {@link #fit(DurationHistogram.Bins, DurationHistogram.Bins, double[], Optional)}, with
+   * jobs still running at exactly known ages: {@code ages[i]} seconds, weight {@code
+   * weights[i]}. Censoring them at their bin's edge instead would blur the one thing they say.
+   */
+  static Optional<LogNormalFit> fit(DurationHistogram.Bins ended, DurationHistogram.Bins running,
+      double[] ages, double[] weights, double[] edges, Optional<LogNormalFit> start) {
     double[] events = ended.w;
     double[] censored = running.w;
     int bins = events.length;
@@ -85,6 +95,12 @@ public final class LogNormalFit {
     // observation carries on average (Kish), whatever scale forgetting has left the weights at.
     double allW = ended.total() + running.total();
     double allSq = ended.totalSquares() + running.totalSquares();
+    double[] logAge = new double[ages.length];
+    for (int i = 0; i < ages.length; i++) {
+      allW += weights[i];
+      allSq += weights[i] * weights[i];
+      logAge[i] = ages[i] > 0 ? Math.log(ages[i]) : Double.NEGATIVE_INFINITY;
+    }
     double priorWeight = allW > 0 ? PRIOR_WEIGHT * allSq / allW : PRIOR_WEIGHT;
     double[] lo = new double[bins];
     double[] hi = new double[bins];
@@ -94,7 +110,8 @@ public final class LogNormalFit {
     for (int i = 0; i < bins; i++) {
       lo[i] = edges[i] > 0 ? Math.log(edges[i]) : Double.NEGATIVE_INFINITY;
       hi[i] = Math.log(edges[i + 1]);
-      cut[i] = edges[i] > 0 ? 0.5 * (lo[i] + hi[i]) : Double.NEGATIVE_INFINITY;
+      // A record binned as censored is known to have run past its bin's lower edge, no more.
+      cut[i] = lo[i];
       eventWeight += events[i];
       mean += events[i] * (edges[i] > 0 ? cut[i] : hi[i]);
     }
@@ -121,6 +138,14 @@ public final class LogNormalFit {
           w += censored[i];
           sum += censored[i] * mom[0];
           sumSq += censored[i] * mom[1];
+        }
+      }
+      for (int i = 0; i < logAge.length; i++) {
+        if (weights[i] > 0 && logAge[i] != Double.NEGATIVE_INFINITY) {
+          double[] mom = truncatedMoments(m, s, logAge[i], Double.POSITIVE_INFINITY);
+          w += weights[i];
+          sum += weights[i] * mom[0];
+          sumSq += weights[i] * mom[1];
         }
       }
       double nm = sum / w;
