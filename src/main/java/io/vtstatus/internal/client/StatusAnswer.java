@@ -4,6 +4,10 @@ import io.vtstatus.JobStatus;
 import io.vtstatus.ProtocolException;
 import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.json.JsonException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -20,6 +24,27 @@ record StatusAnswer(
     OptionalInt progress) {
 
   static final int MAX_BODY = 64 * 1024;
+
+  /**
+   * Parses a body from its bytes, which must be UTF-8: a body that is not would otherwise be
+   * read with replacement characters, and a job id or status word would silently change.
+   */
+  static StatusAnswer parse(byte[] body, String what) throws ProtocolException {
+    return parse(utf8(body, what), what);
+  }
+
+  /** Decodes {@code b} as strict UTF-8, refusing malformed or unmappable input. */
+  static String utf8(byte[] b, String what) throws ProtocolException {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new ProtocolException(what + " is not valid UTF-8");
+    }
+  }
 
   /** Parses a body; {@code what} names the source for error messages. */
   static StatusAnswer parse(String body, String what) throws ProtocolException {
