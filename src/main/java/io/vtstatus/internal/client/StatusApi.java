@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -85,13 +86,28 @@ final class StatusApi {
    */
   CompletableFuture<Polled> poll(String jobId, URI statusUri, Duration timeout) {
     Transport.Call call = Transport.Call.get(statusUri, timeout);
-    return transport.send(call).thenApply(reply -> {
+    CompletableFuture<Transport.Reply> sent = transport.send(call);
+    return cancelsUpstream(sent, sent.thenApply(reply -> {
       try {
         return interpret(jobId, call, reply);
       } catch (IOException e) {
-        throw new java.util.concurrent.CompletionException(e);
+        throw new CompletionException(e);
+      }
+    }));
+  }
+
+  /**
+   * {@code derived}, made to abort {@code sent} when it is cancelled: a dependent stage does
+   * not pass cancellation up by itself, and a watch that ends must free its connection.
+   */
+  private static <T> CompletableFuture<T> cancelsUpstream(CompletableFuture<?> sent,
+      CompletableFuture<T> derived) {
+    derived.whenComplete((r, e) -> {
+      if (derived.isCancelled()) {
+        sent.cancel(true);
       }
     });
+    return derived;
   }
 
   private Polled interpret(String jobId, Transport.Call call, Transport.Reply reply) throws IOException {
@@ -119,9 +135,10 @@ final class StatusApi {
         .getBytes(StandardCharsets.UTF_8);
     Transport.Call call = Transport.Call.postJson(URI.create(base + "/register-webhook"), body,
         Map.of(), timeout);
-    return transport.send(call).thenApply(reply -> {
+    CompletableFuture<Transport.Reply> sent = transport.send(call);
+    return cancelsUpstream(sent, sent.thenApply(reply -> {
       if (reply.status() / 100 != 2) {
-        throw new java.util.concurrent.CompletionException(new ProtocolException(
+        throw new CompletionException(new ProtocolException(
             call.describe() + " answered " + reply.status() + ": " + excerpt(reply.body())));
       }
       try {
@@ -134,7 +151,7 @@ final class StatusApi {
         // The original server answers without a JSON body: our secret stands.
       }
       return secret;
-    });
+    }));
   }
 
   /**
