@@ -614,7 +614,8 @@ public final class Simulator {
         }
       }
     }
-    return Response.json(201, Json.obj()
+    // 200, not 201: the original Go client accepts exactly 200 here (and ignores the body).
+    return Response.json(200, Json.obj()
         .put("webhook", reg.registration().id)
         .put("secret", reg.registration().secret)
         .toString());
