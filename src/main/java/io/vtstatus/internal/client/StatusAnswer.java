@@ -4,10 +4,6 @@ import io.vtstatus.JobStatus;
 import io.vtstatus.ProtocolException;
 import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.json.JsonException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -33,16 +29,12 @@ record StatusAnswer(
     return parse(utf8(body, what), what);
   }
 
-  /** Decodes {@code b} as strict UTF-8, refusing malformed or unmappable input. */
+  /** Decodes {@code b} as strict UTF-8, refusing malformed input. */
   static String utf8(byte[] b, String what) throws ProtocolException {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(b))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new ProtocolException(what + " is not valid UTF-8");
+      return Json.utf8(b);
+    } catch (JsonException e) {
+      throw new ProtocolException(what + " is not valid UTF-8 (" + e.getMessage() + ")");
     }
   }
 
