@@ -3,7 +3,7 @@ MVN ?= mvn -B -q
 JAR := target/vtstatus.jar
 JAVA ?= java
 
-.PHONY: all jar test demo server examples bench soak clean bench-http
+.PHONY: all jar test demo server examples bench soak clean bench-http mutation
 
 all: jar
 
@@ -33,6 +33,35 @@ bench-http: jar
 
 soak:
 	$(MVN) test -Dgroups=soak -DexcludedGroups=none
+
+# Mutation testing (PIT), never part of `make test` or CI. TARGET is a space-separated list of
+# entries, one PIT run and one score each; an entry is a comma list of packages (mutates p.*,
+# runs the tests in p) or classes (mutates C and its nested classes, runs C*Test). TESTS, if set,
+# replaces the tests of every entry. Reports: target/pit-reports/<entry>/index.html.
+MUTATION_TARGETS := io.vtstatus.internal.json io.vtstatus.internal.schedule
+TARGET ?= $(MUTATION_TARGETS)
+TESTS ?=
+PIT_THREADS ?= 2
+mutation:
+	$(MVN) test-compile
+	@set -e; for entry in $(TARGET); do \
+	  classes=; tests=; \
+	  for t in $$(echo "$$entry" | tr , ' '); do \
+	    case "$${t##*.}" in \
+	      [A-Z]*) classes="$$classes,$$t,$$t\$$*"; tests="$$tests,$$t*Test";; \
+	      *) classes="$$classes,$$t.*"; tests="$$tests,$$t.*";; \
+	    esac; \
+	  done; \
+	  if [ -n "$(TESTS)" ]; then tests=",$(TESTS)"; fi; \
+	  out=target/pit-reports/$$(echo "$$entry" | tr , +); \
+	  echo "== mutation: $$entry (tests$${tests#,})" | sed 's/(tests/(tests /'; \
+	  $(MVN) org.pitest:pitest-maven:mutationCoverage -DtargetClasses="$${classes#,}" \
+	    -DtargetTests="$${tests#,}" -Dthreads=$(PIT_THREADS) -DreportsDirectory="$$out"; \
+	  total=$$(grep -o "<mutation " "$$out/mutations.xml" | wc -l); \
+	  killed=$$(grep -o "detected='true'" "$$out/mutations.xml" | wc -l); \
+	  echo "== mutation: $$entry: $$killed of $$total mutants killed" \
+	    "($$(( total ? 100 * killed / total : 0 )) %), report $$out/index.html"; \
+	done
 
 clean:
 	$(MVN) clean
