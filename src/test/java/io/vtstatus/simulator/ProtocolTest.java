@@ -174,7 +174,8 @@ class ProtocolTest {
     String body = "{\"url\":\"http://127.0.0.1:9/hook\"}";
     HttpResponse<String> a = Http.post(sim.url("/register-webhook"), body);
     HttpResponse<String> b = Http.post(sim.url("/register-webhook"), body);
-    assertEquals(201, a.statusCode(), a.body());
+    assertEquals(200, a.statusCode(), a.body());
+    assertEquals(200, b.statusCode(), b.body());
     Map<String, Object> o = Http.json(a);
     assertTrue(((String) o.get("webhook")).startsWith("wh_"));
     assertTrue(((String) o.get("secret")).startsWith("whsec_"));
@@ -189,7 +190,7 @@ class ProtocolTest {
     String secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     HttpResponse<String> r = Http.post(sim.url("/register-webhook"),
         "{\"url\":\"https://example.com/h\",\"job\":\"x\",\"secret\":\"" + secret + "\"}");
-    assertEquals(201, r.statusCode(), r.body());
+    assertEquals(200, r.statusCode(), r.body());
     assertEquals(secret, Http.json(r).get("secret"));
   }
 

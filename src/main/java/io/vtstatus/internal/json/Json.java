@@ -1,6 +1,12 @@
 package io.vtstatus.internal.json;
 
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,7 +21,11 @@ import java.util.Optional;
  *
  * <p>Values map to {@code Map<String,Object>} (insertion ordered), {@code List<Object>}, {@code
  * String}, {@code BigDecimal}, {@code Boolean} and {@link #NULL}. Duplicate keys are rejected:
- * two readers of one object must not see different values.
+ * two readers of one object must not see different values. Strings must be well-formed Unicode:
+ * backslash-u escapes take ASCII hex digits only, surrogates come in pairs (escaped or not), and
+ * bytes from the network go through {@link #utf8(byte[])}, which refuses invalid UTF-8 rather
+ * than replacing it: a reader that silently substitutes U+FFFD sees a different text than the
+ * sender signed or meant.
  */
 public final class Json {
   /** JSON {@code null}, so maps never hold Java nulls. */
@@ -37,6 +47,51 @@ public final class Json {
 
   private Json(String s) {
     this.s = s;
+  }
+
+  /**
+   * Decodes UTF-8 strictly: malformed or truncated sequences, overlong forms and encoded
+   * surrogates are refused, never replaced. This is the byte-level entry point for bodies read
+   * from the network; its name and signature are stable.
+   *
+   * @throws JsonException naming the offset of the first bad byte
+   */
+  public static String utf8(byte[] bytes) throws JsonException {
+    if (bytes == null) {
+      throw new JsonException("no body");
+    }
+    int i = 0;
+    while (i < bytes.length && bytes[i] >= 0) {
+      i++;
+    }
+    if (i == bytes.length) {
+      // All ASCII (every status and webhook body we send): no decoder needed.
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+    CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    // UTF-8 never decodes to more UTF-16 units than it has bytes.
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult r = d.decode(in, out, true);
+    if (!r.isError()) {
+      r = d.flush(out);
+    }
+    if (r.isError()) {
+      throw new JsonException("invalid UTF-8 at byte " + in.position());
+    }
+    return out.flip().toString();
+  }
+
+  /** {@link #parse(String)} of {@link #utf8(byte[]) strictly decoded} UTF-8. */
+  public static Object parse(byte[] utf8) throws JsonException {
+    return parse(utf8(utf8));
+  }
+
+  /** {@link #parseObject(String)} of {@link #utf8(byte[]) strictly decoded} UTF-8. */
+  public static Map<String, Object> parseObject(byte[] utf8) throws JsonException {
+    return parseObject(utf8(utf8));
   }
 
   /** Parses one JSON value that fills the whole text (surrounding whitespace allowed). */
@@ -267,28 +322,79 @@ public final class Json {
           case 'n': b.append('\n'); break;
           case 'r': b.append('\r'); break;
           case 't': b.append('\t'); break;
-          case 'u':
-            if (pos + 4 > s.length()) {
-              throw error("truncated \\u escape");
-            }
-            int cp = 0;
-            for (int i = 0; i < 4; i++) {
-              int d = Character.digit(s.charAt(pos++), 16);
-              if (d < 0) {
-                throw error("bad \\u escape");
+          case 'u': {
+            char u = hex4();
+            if (Character.isHighSurrogate(u)) {
+              if (!s.startsWith("\\u", pos)) {
+                throw error("unpaired surrogate \\u" + hex(u));
               }
-              cp = cp * 16 + d;
+              pos += 2;
+              char low = hex4();
+              if (!Character.isLowSurrogate(low)) {
+                throw error("unpaired surrogate \\u" + hex(u));
+              }
+              b.append(u).append(low);
+            } else if (Character.isLowSurrogate(u)) {
+              throw error("unpaired surrogate \\u" + hex(u));
+            } else {
+              b.append(u);
             }
-            b.append((char) cp);
             break;
+          }
           default:
             pos--;
             throw error("bad escape");
         }
-      } else if (b != null) {
-        b.append(c);
+      } else {
+        if (Character.isSurrogate(c)) {
+          // Only a String caller can hand us these (strict UTF-8 cannot encode a lone one).
+          if (!Character.isHighSurrogate(c) || pos >= s.length()
+              || !Character.isLowSurrogate(s.charAt(pos))) {
+            pos--;
+            throw error("unpaired surrogate");
+          }
+          if (b != null) {
+            b.append(c);
+          }
+          c = next();
+        }
+        if (b != null) {
+          b.append(c);
+        }
       }
     }
+  }
+
+  /**
+   * The four hex digits of a backslash-u escape: ASCII {@code 0-9a-fA-F} only. {@link
+   * Character#digit} also takes other scripts' digits and fullwidth letters: backslash-u followed
+   * by U+0660 U+0660 U+0664 U+FF21 would read as {@code J}.
+   */
+  private char hex4() throws JsonException {
+    if (pos + 4 > s.length()) {
+      throw error("truncated \\u escape");
+    }
+    int cp = 0;
+    for (int i = 0; i < 4; i++) {
+      char h = s.charAt(pos);
+      int d;
+      if (h >= '0' && h <= '9') {
+        d = h - '0';
+      } else if (h >= 'a' && h <= 'f') {
+        d = h - 'a' + 10;
+      } else if (h >= 'A' && h <= 'F') {
+        d = h - 'A' + 10;
+      } else {
+        throw error("bad \\u escape (want 4 ASCII hex digits)");
+      }
+      pos++;
+      cp = cp * 16 + d;
+    }
+    return (char) cp;
+  }
+
+  private static String hex(char c) {
+    return String.format("%04x", (int) c);
   }
 
   private BigDecimal number() throws JsonException {
@@ -428,6 +534,14 @@ public final class Json {
         default:
           if (c < 0x20 || c == 0x2028 || c == 0x2029) {
             b.append(String.format("\\u%04x", (int) c));
+          } else if (Character.isSurrogate(c)) {
+            // A lone surrogate has no UTF-8 form (strict readers, ours included, refuse it).
+            if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                && Character.isLowSurrogate(s.charAt(i + 1))) {
+              b.append(c).append(s.charAt(++i));
+            } else {
+              b.append('\ufffd');
+            }
           } else {
             b.append(c);
           }

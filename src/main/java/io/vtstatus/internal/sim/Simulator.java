@@ -312,8 +312,16 @@ public final class Simulator {
     String body = "";
     Response response;
     try {
-      body = HttpServers.readBody(ex, MAX_BODY);
-      response = route(method, path, query, ex.getRequestHeaders(), body);
+      byte[] raw = HttpServers.readBytes(ex, MAX_BODY);
+      // Recorded as sent (bad bytes shown as U+FFFD), but only valid UTF-8 is routed.
+      body = new String(raw, StandardCharsets.UTF_8);
+      String text;
+      try {
+        text = Json.utf8(raw);
+      } catch (JsonException e) {
+        throw new BadRequest(400, "request body: " + e.getMessage());
+      }
+      response = route(method, path, query, ex.getRequestHeaders(), text);
     } catch (HttpServers.BodyTooLargeException e) {
       HttpServers.drain(ex, MAX_DRAIN);
       response = Response.error(413, "request body over " + MAX_BODY + " bytes")
@@ -614,7 +622,8 @@ public final class Simulator {
         }
       }
     }
-    return Response.json(201, Json.obj()
+    // 200, not 201: the original Go client accepts exactly 200 here (and ignores the body).
+    return Response.json(200, Json.obj()
         .put("webhook", reg.registration().id)
         .put("secret", reg.registration().secret)
         .toString());

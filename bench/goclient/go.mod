@@ -1,0 +1,3 @@
+module vtstatus/bench/goclient
+
+go 1.19
