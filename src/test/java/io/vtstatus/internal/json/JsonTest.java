@@ -137,7 +137,7 @@ class JsonTest {
     assertEquals(Json.MAX_LENGTH - 2, ((String) Json.parse(longest)).length());
     JsonException e = assertThrows(JsonException.class, () -> Json.parse(longest + " "));
     assertTrue(e.getMessage().contains("longer than"), e.getMessage());
-    assertThrows(JsonException.class, () -> Json.parse(null));
+    assertThrows(JsonException.class, () -> Json.parse((String) null));
   }
 
   /** The offset in a message points at the offending character, not past it. */
