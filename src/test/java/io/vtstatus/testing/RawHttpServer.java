@@ -140,8 +140,10 @@ public final class RawHttpServer implements AutoCloseable {
       int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
       String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
       Request r = new Request(first[0], first[1], Map.copyOf(headers), body);
-      requests.add(r);
+      // Recorded once the answer is decided: a test that takes the request may change what the
+      // next one gets without racing this one's.
       Optional<byte[]> out = handler.apply(r);
+      requests.add(r);
       if (out.isPresent()) {
         OutputStream o = s.getOutputStream();
         o.write(out.get());
