@@ -30,67 +30,19 @@ public final class Optimum {
 
   /** The approximation {@code Δ* ≈ √(2·c·E[T])} for the best fixed interval. */
   public static double fixedApprox(Distribution d, double c) {
-    return Math.sqrt(2 * c * d.mean());
+    return PollPlans.fixedApprox(d, c);
   }
 
-  /**
-   * The best fixed interval, by golden-section search on the exact cost over [Δ* ÷ 20, 20 × Δ*]
-   * after a coarse log grid (the cost in Δ has small ripples where ⌈T/Δ⌉ jumps).
-   */
+  /** The best fixed interval for {@code d}: see {@link PollPlans#bestFixed}. */
   public static Fixed bestFixed(Distribution d, double c) {
-    double guess = fixedApprox(d, c);
-    double lo = guess / 20;
-    double hi = guess * 20;
-    int grid = 400;
-    double ratio = Math.pow(hi / lo, 1.0 / grid);
-    double best = lo;
-    double bestCost = Double.POSITIVE_INFINITY;
-    for (double x = lo; x <= hi * 1.0000001; x *= ratio) {
-      double cost = fixedCost(d, x, c);
-      if (cost < bestCost) {
-        bestCost = cost;
-        best = x;
-      }
-    }
-    double a = best / ratio;
-    double b = best * ratio;
-    double g = (Math.sqrt(5) - 1) / 2;
-    for (int i = 0; i < 60; i++) {
-      double x1 = b - g * (b - a);
-      double x2 = a + g * (b - a);
-      if (fixedCost(d, x1, c) < fixedCost(d, x2, c)) {
-        b = x2;
-      } else {
-        a = x1;
-      }
-    }
-    double x = 0.5 * (a + b);
-    double cost = fixedCost(d, x, c);
-    return cost < bestCost ? new Fixed(x, cost) : new Fixed(best, bestCost);
+    double[] f = PollPlans.bestFixed(d, c);
+    return new Fixed(f[0], f[1]);
   }
 
-  /**
-   * The Barlow–Hunter–Proschan optimum: the recursion {@code x[k+1] − x[k] = (F(x[k]) −
-   * F(x[k−1])) / f(x[k]) − c} from the first poll {@code x1} that minimises the exact expected
-   * cost (grid over quantiles, then golden section), polished by coordinate descent. The floor
-   * no schedule can beat (strictly: the best stationary point found; checked against brute force
-   * on small cases).
-   */
+  /** The Barlow–Hunter–Proschan floor for {@code d}: see {@link PollPlans#floor}. */
   public static Plan bhp(Distribution d, double c) {
-    // The cost in x1 has several local minima on multimodal distributions and the recursion is
-    // numerically unstable, so both the recursion's best plan and Keller's asymptotic plan are
-    // polished by coordinate descent (whose fixed points satisfy the BHP condition) and the
-    // cheaper one is kept.
-    Plan best = null;
-    for (double[] start : new double[][] {
-        PollPlans.optimalBhp(d, c, MAX_POLLS), PollPlans.optimalKeller(d, c, MAX_POLLS)}) {
-      double[] times = PollPlans.polish(d, start, c, 200);
-      double cost = PollPlans.expectedCost(d, times, c);
-      if (best == null || cost < best.cost()) {
-        best = new Plan(times, cost);
-      }
-    }
-    return best;
+    double[] times = PollPlans.floor(d, c);
+    return new Plan(times, PollPlans.expectedCost(d, times, c));
   }
 
   /** The BHP recursion from a given first poll (falls back to fixed steps where it fails). */

@@ -3,7 +3,10 @@ package io.vtstatus.internal.cli;
 import java.io.PrintStream;
 import java.util.Arrays;
 
-/** The {@code vtstatus} command line: {@code server}, {@code wait}, {@code demo}, {@code bench}. */
+/**
+ * The {@code vtstatus} command line: {@code server}, {@code wait}, {@code demo}, {@code bench},
+ * {@code advise}.
+ */
 public final class Main {
   static final String USAGE = String.join("\n",
       "usage: java -jar vtstatus.jar <command> [options]",
@@ -11,6 +14,7 @@ public final class Main {
       "  wait     wait for a job (or submit one) and print how it ended",
       "  demo     run jobs on an embedded simulator and show webhooks and polling race",
       "  bench    measure detection delay and polls per job for each poll schedule",
+      "  advise   from job durations you observed: what to poll at, what your schedule costs",
       "Run a command with --help for its options.");
 
   private Main() {}
@@ -36,6 +40,8 @@ public final class Main {
         return DemoCommand.run(rest, out, err);
       case "bench":
         return BenchCommand.run(rest, out, err);
+      case "advise":
+        return AdviseCommand.run(rest, out, err);
       case "-h":
       case "--help":
       case "help":

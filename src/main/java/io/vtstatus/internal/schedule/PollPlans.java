@@ -250,4 +250,88 @@ public final class PollPlans {
     }
     return x;
   }
+
+  /** The longest plan the floor searches: more polls than any sensible distribution needs. */
+  static final int FLOOR_MAX_POLLS = 100_000;
+
+  /**
+   * The Barlow–Hunter–Proschan optimum for {@code m}: the best recursion plan and Keller's plan,
+   * each polished by coordinate descent (whose fixed points satisfy the BHP condition), the
+   * cheaper kept. The cost in x1 has several local minima on multimodal distributions and the
+   * recursion is numerically unstable, hence both starts. The floor no schedule can beat
+   * (strictly: the best stationary point found; checked against a brute force in tests).
+   */
+  public static double[] floor(DurationModel m, double c) {
+    double[] best = null;
+    double bestCost = Double.POSITIVE_INFINITY;
+    for (double[] start : new double[][] {
+        optimalBhp(m, c, FLOOR_MAX_POLLS), optimalKeller(m, c, FLOOR_MAX_POLLS)}) {
+      double[] times = polish(m, start, c, 200);
+      double cost = expectedCost(m, times, c);
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = times;
+      }
+    }
+    return best;
+  }
+
+  /** The approximation {@code Δ* ≈ √(2·c·E[T])} for the best fixed interval. */
+  public static double fixedApprox(DurationModel m, double c) {
+    return Math.sqrt(2 * c * m.mean());
+  }
+
+  /**
+   * The best fixed interval {@code {interval, cost}}: golden-section search on the exact cost
+   * over [Δ* ÷ 20, 20 × Δ*] after a coarse log grid (the cost in Δ has small ripples where
+   * ⌈T/Δ⌉ jumps).
+   */
+  public static double[] bestFixed(DurationModel m, double c) {
+    double guess = fixedApprox(m, c);
+    double lo = guess / 20;
+    double hi = guess * 20;
+    int grid = 400;
+    double ratio = Math.pow(hi / lo, 1.0 / grid);
+    double best = lo;
+    double bestCost = Double.POSITIVE_INFINITY;
+    for (double x = lo; x <= hi * 1.0000001; x *= ratio) {
+      double cost = expectedCost(m, new double[] {x}, c);
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = x;
+      }
+    }
+    double a = best / ratio;
+    double b = best * ratio;
+    for (int i = 0; i < 60; i++) {
+      double x1 = b - GOLDEN * (b - a);
+      double x2 = a + GOLDEN * (b - a);
+      if (expectedCost(m, new double[] {x1}, c) < expectedCost(m, new double[] {x2}, c)) {
+        b = x2;
+      } else {
+        a = x1;
+      }
+    }
+    double x = 0.5 * (a + b);
+    double cost = expectedCost(m, new double[] {x}, c);
+    return cost < bestCost ? new double[] {x, cost} : new double[] {best, bestCost};
+  }
+
+  /** The expected number of polls of {@code times} (continued with the last gap) under {@code m}. */
+  public static double expectedPolls(DurationModel m, double[] times) {
+    double gap = times.length > 1 ? times[times.length - 1] - times[times.length - 2] : times[0];
+    gap = Math.max(gap, Math.max(1e-3 * times[times.length - 1], 1e-6));
+    double prevF = 0;
+    double sum = 0;
+    double x = 0;
+    for (int k = 1; ; k++) {
+      x = k <= times.length ? times[k - 1] : x + gap;
+      double f = m.cdf(x);
+      sum += k * (f - prevF);
+      prevF = f;
+      if (1.0 - f <= 1e-13 || k >= 1_000_000) {
+        return sum + (k + 1) * Math.max(0, 1.0 - f);
+      }
+    }
+  }
 }

@@ -91,4 +91,23 @@ public final class Schedules {
   public static PollSchedule adaptive(Duration requestCost, Duration minInterval, Duration maxInterval) {
     return new AdaptiveSchedule(requestCost, minInterval, maxInterval);
   }
+
+  /**
+   * An adaptive schedule that has learned {@code durations} (seconds, in the order given, one
+   * job after another, as a client running them one at a time would) and planned for them:
+   * what {@code vtstatus advise} replays the user's own jobs against.
+   */
+  public static PollSchedule adaptiveLearnedFrom(Duration requestCost, double[] durations) {
+    long[] now = {0};
+    AdaptiveSchedule s = new AdaptiveSchedule(requestCost, AdaptiveSchedule.DEFAULT_MIN,
+        AdaptiveSchedule.DEFAULT_MAX, () -> now[0], Optional.empty());
+    for (double d : durations) {
+      now[0] += Math.round(d * 1e9);
+      s.jobFinished(Duration.ofNanos(Math.round(d * 1e9)));
+    }
+    if (s.histogram().count() >= AdaptiveSchedule.WARMUP) {
+      s.replan();
+    }
+    return s;
+  }
 }
