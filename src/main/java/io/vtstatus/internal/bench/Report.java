@@ -20,7 +20,9 @@ public final class Report {
   public static final int STARTED_THREADS_GOAL = 200;
   public static final double HEAP_GOAL_MB = 64;
   public static final double WEBHOOK_P99_GOAL_MS = 50;
-  public static final double SCALE_POLLS_GOAL = 1.2;
+  public static final double SCALE_POLLS_GOAL = 1.1;
+  /** Issue 12: adaptive back within 1.15× of the new floor this many jobs after a shift. */
+  public static final int SHIFT_RECOVERY_GOAL = 100;
   /** With webhooks on, adaptive polls per job. */
   public static final double WEBHOOK_POLLS_GOAL = 1.1;
 
@@ -69,6 +71,11 @@ public final class Report {
             e.getValue() < 0 ? "never (within " + (r.rows().get(0).jobs() - sh.shiftAt()) + ")" : e.getValue()));
       }
       b.setLength(b.length() - 1);
+      Integer adaptive = sh.recovery().get("adaptive");
+      if (adaptive != null) {
+        b.append(String.format(Locale.ROOT, " (goal for adaptive: ≤ %d: %s)", SHIFT_RECOVERY_GOAL,
+            adaptive >= 0 && adaptive <= SHIFT_RECOVERY_GOAL ? "holds" : "**fails**"));
+      }
       b.append(".\n");
     });
     return b.toString();

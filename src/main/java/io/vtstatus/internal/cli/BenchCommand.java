@@ -27,7 +27,8 @@ final class BenchCommand {
       "usage: vtstatus bench [--jobs N] [--scenario NAME|all] [--webhooks on|off|drop:0.5] [--json]",
       "                      [--markdown FILE] [--smoke] [--seed N] [--scale F] [--concurrency N]",
       "Scenarios: uniform, lognormal-tight, lognormal-wide, bimodal, shift (schedule comparison),",
-      "scale (10,000 jobs on one client), latency (detection floor), all (default).",
+      "scale (10,000 jobs on one client), latency (detection floor), wait-learning (50 `wait`",
+      "runs learning across runs, against none), all (default).",
       "  --jobs N          jobs per schedule scenario (default 500; shift runs N before and N after)",
       "  --webhooks MODE   webhooks in the schedule scenarios (default off); with 'all' and no",
       "                    --webhooks, lognormal-tight also runs N/2 jobs with 'on' and 'drop:0.5'",
@@ -37,7 +38,7 @@ final class BenchCommand {
       "  --markdown FILE   also write the tables, command and machine to FILE",
       "  --smoke           tiny sizes, a few seconds in all (for tests)");
 
-  static final List<String> EXTRA = List.of("scale", "latency");
+  static final List<String> EXTRA = List.of("scale", "latency", "wait-learning");
 
   private BenchCommand() {}
 
@@ -105,6 +106,11 @@ final class BenchCommand {
               ? ScaleBench.run(200, 0.05, 0.5, 0.2, seed, err::println)
               : ScaleBench.run(10_000, 1, 10, 0.2, seed, err::println);
           emit(out, json, Report.json(r), Report.markdown(r), md);
+        } else if (name.equals("wait-learning")) {
+          WaitLearningBench.Result r = smoke
+              ? WaitLearningBench.run(12, 3, 0.2, 0.5, seed, err::println)
+              : WaitLearningBench.run(50, 11, 1.0, 0.5, seed, err::println);
+          emit(out, json, WaitLearningBench.json(r), WaitLearningBench.markdown(r), md);
         } else if (name.equals("latency")) {
           LatencyBench.Result r = smoke
               ? LatencyBench.run(10, 3, Duration.ofMillis(20), seed, err::println)

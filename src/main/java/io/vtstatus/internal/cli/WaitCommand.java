@@ -48,6 +48,14 @@ final class WaitCommand {
   private WaitCommand() {}
 
   static int run(String[] argv, PrintStream out, PrintStream err) {
+    return run(argv, out, err, new JobListener() {});
+  }
+
+  /**
+   * As {@link #run(String[], PrintStream, PrintStream)}; with {@code --quiet}, {@code quietListener}
+   * hears the client's events (the benchmark times detection with it).
+   */
+  static int run(String[] argv, PrintStream out, PrintStream err, JobListener quietListener) {
     Args a;
     URI server;
     Duration timeout;
@@ -105,7 +113,7 @@ final class WaitCommand {
           .pollSchedule(schedule)
           .timeout(timeout)
           .requestTimeout(Duration.ofSeconds(Math.max(1, Math.min(10, timeout.toSeconds()))))
-          .listener(progress == null ? new JobListener() {} : new ProgressLines(progress, System.nanoTime()))
+          .listener(progress == null ? quietListener : new ProgressLines(progress, System.nanoTime()))
           .build();
     } catch (UncheckedIOException e) {
       err.println("vtstatus wait: " + e.getMessage());
