@@ -54,6 +54,9 @@ final class AdaptiveSchedule implements PollSchedule {
   static final int WARMUP = 10;
   /** Effective jobs the learned distribution must rest on before new ones are judged for a shift. */
   static final int JUDGE_AFTER = 20;
+  /** Running jobs that must all have been seen past an age before the prior skips to it. */
+  static final int FRONTIER_EVIDENCE = 20;
+  static final long FRONTIER_EVERY_NANOS = 10_000_000L;
   /** Observations after which an old one weighs half: see DurationHistogram. */
   static final double HALF_LIFE = 100;
   /**
@@ -102,6 +105,10 @@ final class AdaptiveSchedule implements PollSchedule {
   private final EndCounter ends = new EndCounter();
   private final ReentrantLock planning = new ReentrantLock();
   private volatile Plan plan;
+  /** The survival frontier of the prior phase and when it was computed: {age, nanoTime}. */
+  private volatile double[] frontier;
+  /** The shortest duration seen end (seconds), infinite before any. */
+  private volatile double shortestEnded = Double.POSITIVE_INFINITY;
   /** Set when a re-plan is due; whoever comes next and finds the budget allows it, re-plans. */
   private volatile boolean replanDue;
   private volatile long lastPlanEnd;
@@ -214,13 +221,40 @@ final class AdaptiveSchedule implements PollSchedule {
       return clamp(scaled(SAFETY_NET_INTERVAL));
     }
     if (p == null) {
-      double first = scaled(PRIOR_FIRST) * (1 + 0.5 * jitter(ctx.jobId()));
-      if (ctx.attempt() == 0) {
-        return clamp(first);
+      double d = ctx.attempt() == 0 ? scaled(PRIOR_FIRST) * (1 + 0.5 * jitter(ctx.jobId()))
+          : scaled(PRIOR_FIRST) * Math.pow(PRIOR_FACTOR, Math.min(ctx.attempt(), 60));
+      // Other jobs of this client already seen running past this age, none having ended sooner:
+      // a poll before it would almost surely find this one running too.
+      double frontier = survivalFrontier();
+      if (e + d < frontier) {
+        d = (frontier - e) * (1 - 0.05 * (1 + jitter(ctx.jobId())) / 2);
       }
-      return clamp(scaled(PRIOR_FIRST) * Math.pow(PRIOR_FACTOR, Math.min(ctx.attempt(), 60)));
+      return clamp(d);
     }
     return next(p.times, c, e, stretch, maxSeconds);
+  }
+
+  /**
+   * While nothing is learned: the age that {@value #FRONTIER_EVIDENCE} running jobs have all been
+   * seen to reach, capped by the shortest job seen end (0 if fewer are running). If twenty jobs
+   * all ran that long, a new one ends sooner with a chance of a few per cent (the rule of
+   * three): the prior's early polls are skipped up to there. Recomputed at most every {@link
+   * #FRONTIER_EVERY_NANOS} (it scans the running jobs).
+   */
+  private double survivalFrontier() {
+    long now = nanoTime.getAsLong();
+    double[] cached = frontier;
+    if (cached != null && now - (long) cached[1] < FRONTIER_EVERY_NANOS) {
+      return cached[0];
+    }
+    double[] ages = running.ages();
+    double f = 0;
+    if (ages.length >= FRONTIER_EVIDENCE) {
+      Arrays.sort(ages);
+      f = Math.min(ages[ages.length - FRONTIER_EVIDENCE], shortestEnded);
+    }
+    frontier = new double[] {f, now};
+    return f;
   }
 
   /** The delay to the next poll of {@code plan} after {@code e}, or its tail past the end. */
@@ -253,6 +287,9 @@ final class AdaptiveSchedule implements PollSchedule {
       return;
     }
     double x = seconds(observedDuration);
+    if (x < shortestEnded) {
+      shortestEnded = x;
+    }
     Plan p = plan;
     // Judge the new duration only against a distribution learned from enough jobs (right after
     // a shift the model rests on a handful, and every next one would look out of place), and

@@ -108,6 +108,26 @@ class AdaptiveScheduleTest {
   }
 
   @Test
+  void beforeLearningThePriorSkipsAgesTwentyRunningJobsAllReached() {
+    long[] now = {0};
+    AdaptiveSchedule s = new AdaptiveSchedule(COST, AdaptiveSchedule.DEFAULT_MIN,
+        AdaptiveSchedule.DEFAULT_MAX, () -> now[0], java.util.Optional.empty());
+    for (int j = 0; j < AdaptiveSchedule.FRONTIER_EVIDENCE - 1; j++) {
+      s.nextDelay(ctx("old-" + j, 5, 2.0, false));
+    }
+    double alone = seconds(s.nextDelay(ctx("new", 0, 0, false)));
+    assertTrue(alone <= 0.375, "19 running jobs are not evidence enough: " + alone);
+    s.nextDelay(ctx("old-last", 5, 2.0, false));
+    now[0] += AdaptiveSchedule.FRONTIER_EVERY_NANOS;
+    double lifted = seconds(s.nextDelay(ctx("new", 0, 0, false)));
+    assertTrue(lifted >= 1.9 && lifted <= 2.0, "twenty ran 2 s: the first poll waits for that: " + lifted);
+    s.jobFinished(Duration.ofMillis(500));
+    now[0] += AdaptiveSchedule.FRONTIER_EVERY_NANOS;
+    double capped = seconds(s.nextDelay(ctx("new", 0, 0, false)));
+    assertTrue(capped >= 0.45 && capped <= 0.5, "a job ended at 0.5 s: not later than that: " + capped);
+  }
+
+  @Test
   void serverHintsOverrideAndAreClamped() {
     AdaptiveSchedule s = trained(Distribution.lognormal(3, 0.3), 200);
     assertEquals(Duration.ofMillis(700), s.nextDelay(hinted(Optional.of(Duration.ofMillis(700)), Optional.empty())));

@@ -43,10 +43,25 @@ final class Burst {
     }
   }
 
+  private long[] started;
+
+  /** Starts job j at j × spread / n seconds (as a loop submitting them one by one would). */
+  void startSpread(PollSchedule s, double spread) {
+    started = new long[durations.length];
+    for (int j = 0; j < durations.length; j++) {
+      started[j] = Math.round(spread * 1e9 * j / durations.length);
+      queue.add(new long[] {started[j], j, 1});
+    }
+  }
+
+  private long startOf(int j) {
+    return started == null ? 0 : started[j];
+  }
+
   private void schedule(PollSchedule s, int j) {
-    double elapsed = now / 1e9;
+    double elapsed = (now - startOf(j)) / 1e9;
     Duration d = s.nextDelay(ctx("job-" + j, attempts[j], elapsed, JobStatus.PENDING));
-    queue.add(new long[] {now + Math.max(1, d.toNanos()), j});
+    queue.add(new long[] {now + Math.max(1, d.toNanos()), j, 0});
   }
 
   /** Runs polls in time order until {@code stop} holds (checked after each job ends) or all end. */
@@ -55,9 +70,13 @@ final class Burst {
       long[] next = queue.poll();
       now = next[0];
       int j = (int) next[1];
+      if (next.length > 2 && next[2] == 1) {
+        schedule(s, j);
+        continue;
+      }
       polls[j]++;
       attempts[j]++;
-      double t = now / 1e9;
+      double t = (now - startOf(j)) / 1e9;
       if (t >= durations[j]) {
         detected[j] = t;
         ended++;
