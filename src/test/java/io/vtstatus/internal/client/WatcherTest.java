@@ -429,6 +429,20 @@ class WatcherTest {
   }
 
   @Test
+  void everyWatchOfAJobHearsItsStatusChange() {
+    Events ev = new Events();
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8, ev);
+    watch(w, "j", Duration.ofMinutes(1));
+    watch(w, "j", Duration.ofMinutes(1));
+    time.advance(Duration.ofSeconds(1));
+    net.open().get(0).status("j", "error");
+    assertEquals(2, ev.log.stream().filter(l -> l.equals("changed j PENDING>ERROR")).count(), ev.log.toString());
+    w.accept("k", event("k", JobStatus.COMPLETED), true);
+    watch(w, "k", Duration.ofMinutes(1));
+    assertTrue(ev.log.contains("changed k PENDING>COMPLETED"), "a watch ended by an early event hears it too");
+  }
+
+  @Test
   void activeCountsPendingWatches() {
     Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
     Watch a = watch(w, "a", Duration.ofMinutes(1));
@@ -587,6 +601,8 @@ class WatcherTest {
     assertEquals(0, polls("b").size(), "a request with half a millisecond left cannot be answered in time");
     time.advance(ms(1));
     assertTrue(b.result.isCompletedExceptionally());
+    // The permit b did not use was given back: the next poll in line (first's) went out.
+    assertEquals(2, polls("first").size());
   }
 
   @Test
