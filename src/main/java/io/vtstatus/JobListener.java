@@ -4,8 +4,12 @@ import java.time.Duration;
 
 /**
  * Callbacks for what a {@link StatusClient} does, for progress output and metrics. Every method
- * has an empty default; override what you need. Called on the client's threads: return quickly
- * and never block. An exception thrown here is logged and otherwise ignored.
+ * has an empty default; override what you need.
+ *
+ * <p>Called synchronously on the client's own threads (its scheduler, request and webhook
+ * threads), in the order things happen for one job: return quickly and never block, or every
+ * watch of the client waits with you. Hand slow work to an executor of your own. An exception
+ * thrown here is logged and otherwise ignored.
  */
 public interface JobListener {
 

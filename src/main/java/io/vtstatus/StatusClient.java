@@ -10,10 +10,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Tells you when a remote job is done, as soon as the server knows: it listens for a webhook
@@ -26,10 +26,16 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
- * <p>One client watches any number of jobs on a handful of threads: one scheduler, a small
- * bounded pool for blocking HTTP requests, and the webhook listener's. It is thread-safe.
- * {@link #close()} stops everything, fails pending watches with {@link CancellationException},
- * and leaves no thread behind.
+ * <p>One client watches any number of jobs on a handful of threads: one scheduler, two HTTP
+ * I/O threads (requests are asynchronous: a stalled server holds no thread), and the webhook
+ * listener's. All of them are daemon threads, so a program that forgets {@link #close()} still
+ * exits. It is thread-safe. {@link #close()} stops everything, fails pending watches with
+ * {@link CancellationException}, and leaves no thread behind.
+ *
+ * <p>The deadline is a promise: a watch ends by its timeout (plus scheduling slack) with the
+ * answer or with {@link JobTimeoutException}, whatever the server does: every request, body
+ * included, is bounded by the request timeout and by the time the watch has left, and each
+ * watch has a deadline timer of its own.
  *
  * <p>Outcomes are kept apart: a job that ended in error completes normally with {@link
  * JobStatus#ERROR}; giving up is a {@link JobTimeoutException}; an unknown job is a {@link
@@ -56,18 +62,24 @@ public final class StatusClient implements AutoCloseable {
   }
 
   /**
-   * Like the original {@code StartClientWithWebhook}: waits until the listener is registered (or
-   * registration has failed, in which case polling carries on alone), then waits for the
-   * server's default job ({@code GET /status} without a job id) and returns its terminal status.
+   * Like the original {@code StartClientWithWebhook}, and one-shot like it: waits for the
+   * server's default job ({@code GET /status} without a job id), polling at once and on the
+   * schedule while the listener registers beside it, returns the job's terminal status, and
+   * closes this client (its threads and port are released before this returns).
    *
    * @throws JobTimeoutException if the job is still pending after this client's timeout
    * @throws IOException if the server answers something unusable
    * @throws InterruptedException if interrupted while waiting (the watch is cancelled)
+   * @throws IllegalStateException if the client is already closed
    */
   public JobStatus startClientWithWebhook()
       throws IOException, JobTimeoutException, InterruptedException {
-    engine.awaitRegistration();
-    return join("default", engine.watchDefault(), engine.config().timeout()).status();
+    try {
+      return join("default", engine.watchDefault(engine.config().timeout()),
+          engine.config().timeout()).status();
+    } finally {
+      close();
+    }
   }
 
   /**
@@ -76,16 +88,19 @@ public final class StatusClient implements AutoCloseable {
    * ProtocolException}, or {@link CancellationException} when the client closes. Cancelling it
    * stops this watch's polls at once. Uses the client's {@linkplain Builder#timeout timeout}.
    *
+   * <p>The future completes on the {@linkplain Builder#callbackExecutor callback executor}, so
+   * what you chain to it never runs on (or blocks) the client's own threads.
+   *
    * @throws IllegalArgumentException if {@code jobId} is not {@code [A-Za-z0-9._-]{1,128}}
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<JobResult> watch(String jobId) {
-    return engine.watch(jobId, engine.config().timeout());
+    return engine.watch(jobId, engine.config().timeout()).userFuture();
   }
 
   /** As {@link #watch(String)}, giving up after {@code timeout} instead of the client's default. */
   public CompletableFuture<JobResult> watch(String jobId, Duration timeout) {
-    return engine.watch(jobId, positive(timeout, "timeout"));
+    return engine.watch(jobId, positive(timeout, "timeout")).userFuture();
   }
 
   /** Blocks until {@code jobId} ends; see {@link #await(String, Duration)}. */
@@ -95,7 +110,8 @@ public final class StatusClient implements AutoCloseable {
 
   /**
    * Blocks until {@code jobId} ends and returns how. A job that ended in error returns normally
-   * with {@link JobStatus#ERROR}.
+   * with {@link JobStatus#ERROR}. Returns by {@code timeout} (plus scheduling slack) whatever
+   * the server does, and does not depend on the callback executor.
    *
    * @throws JobTimeoutException if it is still pending after {@code timeout} (carries the last
    *     status seen)
@@ -106,7 +122,7 @@ public final class StatusClient implements AutoCloseable {
    */
   public JobResult await(String jobId, Duration timeout)
       throws IOException, JobTimeoutException, InterruptedException {
-    return join(jobId, watch(jobId, timeout), timeout);
+    return join(jobId, engine.watch(jobId, positive(timeout, "timeout")), timeout);
   }
 
   /**
@@ -148,34 +164,37 @@ public final class StatusClient implements AutoCloseable {
   }
 
   /**
-   * Stops the listener and the scheduler, fails pending watches with {@link
-   * CancellationException}, lets requests already in flight finish for up to a second (then
-   * interrupts them), and waits for the client's threads to end. Idempotent. If interrupted while
-   * waiting, returns early with the interrupt flag set.
+   * Stops the client: the webhook listener first, letting the acknowledgements it is sending
+   * finish (up to a second), so a sender whose delivery ended your wait still gets its 2xx;
+   * then registration, then every pending watch, which fails with {@link
+   * CancellationException} (its request in flight is aborted); then the client's threads.
+   * Idempotent. If interrupted while waiting, returns early with the interrupt flag set.
    */
   @Override
   public void close() {
     engine.close();
   }
 
-  private JobResult join(String jobId, CompletableFuture<JobResult> f, Duration timeout)
+  /** How long past its deadline {@code await} waits for a watch's own timer before giving up. */
+  private static final Duration AWAIT_SLACK = Duration.ofSeconds(2);
+
+  private JobResult join(String jobId, Engine.Handle h, Duration timeout)
       throws IOException, JobTimeoutException, InterruptedException {
-    CountDownLatch done = new CountDownLatch(1);
-    f.whenComplete((r, e) -> done.countDown());
-    // The watch enforces its own deadline (a last poll at the deadline, then a timeout); the
-    // latch only guards against that machinery failing to answer at all.
-    Duration grace = engine.config().requestTimeout().plusSeconds(5);
+    // The watch ends itself by its deadline (its own timer); the latch's bound only guards
+    // against that machinery failing to answer at all.
+    long limit = saturatedNanos(timeout);
+    long slack = saturatedNanos(AWAIT_SLACK);
     try {
-      if (!done.await(saturatedNanos(timeout.plus(grace)), TimeUnit.NANOSECONDS)) {
-        f.cancel(true);
+      if (!h.await(limit > Long.MAX_VALUE - slack ? Long.MAX_VALUE : limit + slack)) {
+        h.cancel();
         throw new JobTimeoutException(jobId, JobStatus.PENDING, timeout, 0);
       }
     } catch (InterruptedException e) {
-      f.cancel(true);
+      h.cancel();
       throw e;
     }
     try {
-      return f.get();
+      return h.result().get();
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       if (c instanceof JobTimeoutException) {
@@ -207,6 +226,9 @@ public final class StatusClient implements AutoCloseable {
     return d;
   }
 
+  /** The longest {@link Builder#requestTimeout} accepted. */
+  public static final Duration MAX_REQUEST_TIMEOUT = Duration.ofHours(1);
+
   /**
    * Configures a {@link StatusClient}. Setters validate at once and are named after the
    * property; {@link #build()} copies, so a builder can be reused.
@@ -218,6 +240,7 @@ public final class StatusClient implements AutoCloseable {
     private Duration timeout = Duration.ofMinutes(10);
     private Duration requestTimeout = Duration.ofSeconds(10);
     private ScheduledExecutorService executor;
+    private Executor callbackExecutor = ForkJoinPool.commonPool();
     private Clock clock = Clock.systemUTC();
     private JobListener listener = new JobListener() {};
     private int maxConcurrentRequests = 8;
@@ -247,15 +270,28 @@ public final class StatusClient implements AutoCloseable {
       return this;
     }
 
-    /** How long a watch waits in all before {@link JobTimeoutException}. Default 10 minutes. */
+    /**
+     * How long a watch waits in all before {@link JobTimeoutException}. Default 10 minutes. A
+     * timeout of about 73 years or more (such as {@code ChronoUnit.FOREVER.getDuration()})
+     * means no limit.
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = positive(timeout, "timeout");
       return this;
     }
 
-    /** How long one HTTP request may take, connecting included. Default 10 seconds. */
+    /**
+     * How long one HTTP request may take in all: connecting, the headers and the whole body.
+     * Default 10 seconds, at most an hour. A watch's last request is cut shorter, to end by the
+     * watch's deadline.
+     */
     public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = positive(timeout, "requestTimeout");
+      positive(timeout, "requestTimeout");
+      if (timeout.compareTo(MAX_REQUEST_TIMEOUT) > 0) {
+        throw new IllegalArgumentException("Invalid requestTimeout (at most "
+            + MAX_REQUEST_TIMEOUT + "): " + timeout);
+      }
+      this.requestTimeout = timeout;
       return this;
     }
 
@@ -265,6 +301,17 @@ public final class StatusClient implements AutoCloseable {
      */
     public Builder executor(ScheduledExecutorService executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Where the futures returned by {@link StatusClient#watch} complete, and so where what you
+     * chain to them runs. Default: {@link ForkJoinPool#commonPool()}. The client's own threads
+     * never run your continuations, so a continuation that blocks cannot stall other watches;
+     * {@link StatusClient#await} does not use this executor at all.
+     */
+    public Builder callbackExecutor(Executor executor) {
+      this.callbackExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
@@ -304,6 +351,7 @@ public final class StatusClient implements AutoCloseable {
           timeout,
           requestTimeout,
           Optional.ofNullable(executor),
+          callbackExecutor,
           clock,
           listener,
           maxConcurrentRequests));

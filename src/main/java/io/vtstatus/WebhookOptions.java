@@ -68,12 +68,26 @@ public final class WebhookOptions {
     return new WebhookOptions(true, port, bindAddress, url, path, secret);
   }
 
-  /** The path the listener serves (default {@code /webhook}, as the original client used). */
+  /**
+   * The path the listener serves (default {@code /webhook}, as the original client used), as
+   * plain text: {@code /hoök} is registered percent-encoded and matched against the decoded
+   * request path. It must start with {@code /}; spaces, control characters, {@code %}, {@code ?},
+   * {@code #} and the other characters a URL path cannot hold are refused here, before
+   * anything binds.
+   */
   public WebhookOptions path(String path) {
     requireEnabled();
     Objects.requireNonNull(path, "path");
-    if (!path.startsWith("/") || path.contains("?") || path.contains("#")) {
-      throw new IllegalArgumentException("Invalid path: " + path);
+    if (!path.startsWith("/") || path.length() > 1024) {
+      throw new IllegalArgumentException("Invalid path (must start with /): " + path);
+    }
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c <= ' ' || c == 0x7f || Character.isWhitespace(c) || Character.isISOControl(c)
+          || "%?#\"<>\\^`{|}[]".indexOf(c) >= 0) {
+        throw new IllegalArgumentException("Invalid path: " + path + " (character '" + c
+            + "' at " + i + " cannot be in a URL path; give the path unencoded)");
+      }
     }
     return new WebhookOptions(true, port, bindAddress, publicUrl, path, secret);
   }

@@ -163,13 +163,18 @@ class StatusClientTest {
   @Test
   void timeoutCarriesTheLastStatus() throws Exception {
     SimulatorServer sim = sim(SimulatorServer.builder());
-    StatusClient c = client(StatusClient.builder(sim.url())
+    Recorder rec = new Recorder();
+    StatusClient c = client(StatusClient.builder(sim.url()).listener(rec)
         .webhook(WebhookOptions.disabled()).pollSchedule(PollSchedule.fixed(Duration.ofMillis(50))));
     String id = sim.submit(Duration.ofHours(1), JobStatus.COMPLETED);
-    JobTimeoutException e = assertThrows(JobTimeoutException.class, () -> c.await(id, Duration.ofMillis(300)));
+    JobTimeoutException e = assertThrows(JobTimeoutException.class, () -> c.await(id, Duration.ofMillis(1500)));
     assertEquals(JobStatus.PENDING, e.lastStatus());
     assertEquals(id, e.jobId());
-    assertTrue(e.polls() >= 2);
+    // A cold HttpClient on a loaded machine may take most of a second for its first answer:
+    // count answers, not a rate.
+    assertTrue(rec.polls.get() >= 1, "no poll was answered");
+    assertTrue(e.polls() >= rec.polls.get(), e.polls() + " polls sent, " + rec.polls + " answered");
+    assertTrue(e.waited().compareTo(Duration.ofMillis(1500)) >= 0, "gave up early: " + e.waited());
     assertEquals(0, c.activeWatches());
   }
 

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 /** A built client's configuration, validated by {@code StatusClient.Builder}. */
@@ -17,16 +18,7 @@ public record ClientConfig(
     Duration timeout,
     Duration requestTimeout,
     Optional<ScheduledExecutorService> executor,
+    Executor callbackExecutor,
     Clock clock,
     JobListener listener,
-    int maxConcurrentRequests) {
-
-  /** The server's base URL without a trailing slash, to append {@code /status} etc. to. */
-  public String base() {
-    String s = server.toString();
-    while (s.endsWith("/")) {
-      s = s.substring(0, s.length() - 1);
-    }
-    return s;
-  }
-}
+    int maxConcurrentRequests) {}

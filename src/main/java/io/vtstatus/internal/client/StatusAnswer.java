@@ -21,6 +21,23 @@ record StatusAnswer(
 
   static final int MAX_BODY = 64 * 1024;
 
+  /**
+   * Parses a body from its bytes, which must be UTF-8: a body that is not would otherwise be
+   * read with replacement characters, and a job id or status word would silently change.
+   */
+  static StatusAnswer parse(byte[] body, String what) throws ProtocolException {
+    return parse(utf8(body, what), what);
+  }
+
+  /** Decodes {@code b} as strict UTF-8, refusing malformed input. */
+  static String utf8(byte[] b, String what) throws ProtocolException {
+    try {
+      return Json.utf8(b);
+    } catch (JsonException e) {
+      throw new ProtocolException(what + " is not valid UTF-8 (" + e.getMessage() + ")");
+    }
+  }
+
   /** Parses a body; {@code what} names the source for error messages. */
   static StatusAnswer parse(String body, String what) throws ProtocolException {
     Map<String, Object> o;

@@ -3,26 +3,25 @@ package io.vtstatus.internal.client;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.vtstatus.JobListener;
 import io.vtstatus.ProtocolException;
 import io.vtstatus.WebhookOptions;
 import io.vtstatus.WebhookVerificationException;
 import io.vtstatus.WebhookVerifier;
 import io.vtstatus.internal.http.HttpServers;
 import io.vtstatus.internal.json.Json;
+import io.vtstatus.internal.util.ExpiringMap;
 import io.vtstatus.internal.util.Threads;
 import io.vtstatus.internal.webhook.Signatures;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.LinkedHashMap;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -30,93 +29,198 @@ import java.util.concurrent.TimeUnit;
  * The client's webhook receiver. Everything that reaches it is untrusted: it answers every
  * request with a definite status, changes no job on a rejected request, and trusts a status
  * only when its Standard Webhooks signature verifies. Unsigned posts (the original server sends
- * those) become hints that the engine confirms with one poll.
+ * those) become hints that the client confirms with one poll.
+ *
+ * <p>It acknowledges before it acts: the 204 (or 202) is written before the event reaches the
+ * client, so a caller that closes the client the moment its job ends cannot cut the sender's
+ * acknowledgement off; and {@link #stop} lets exchanges in progress finish (bounded) first.
+ *
+ * <p>Handler threads grow on demand up to {@link #MAX_HANDLERS} and end when idle: the JDK server
+ * reads request bodies on them, so each sender that stalls mid-body holds one until the server's
+ * request-time limit drops it, and a fixed handful would let a few such senders starve real
+ * deliveries.
  */
 final class WebhookListener {
   static final int MAX_BODY = 64 * 1024;
-  static final int HANDLER_THREADS = 12;
+  static final int MAX_HANDLERS = 64;
+  static final int MAX_QUEUED = 1024;
+  static final int MAX_SEEN_IDS = 100_000;
+  static final long SEEN_ID_TTL_NANOS = TimeUnit.MINUTES.toNanos(10);
 
-  private final Engine engine;
+  private final WebhookSink sink;
+  private final JobListener listener;
   private final HttpServer server;
-  private final ExecutorService executor;
+  private final ThreadPoolExecutor executor;
   private final URI url;
   private final String path;
+  private final Clock clock;
   private final String generatedSecret = Signatures.newSecret();
-  private final SeenIds seen = new SeenIds(100_000, TimeUnit.MINUTES.toNanos(10));
+  private final ExpiringMap<String, Boolean> seen =
+      new ExpiringMap<>(MAX_SEEN_IDS, SEEN_ID_TTL_NANOS, System::nanoTime);
+  private volatile WebhookVerifier verifier;
+  private final Object lock = new Object();
+  private int active;
+  private boolean closing;
 
-  private WebhookListener(Engine engine, HttpServer server, ExecutorService executor, URI url, String path) {
-    this.engine = engine;
+  private WebhookListener(WebhookSink sink, JobListener listener, HttpServer server,
+      ThreadPoolExecutor executor, URI url, String path, Clock clock, Optional<String> secret) {
+    this.sink = sink;
+    this.listener = listener;
     this.server = server;
     this.executor = executor;
     this.url = url;
     this.path = path;
+    this.clock = clock;
+    secret.ifPresent(this::useSecret);
   }
 
-  static WebhookListener start(Engine engine, WebhookOptions o) throws IOException {
+  /** Binds and starts the listener; its server's threads are daemons. */
+  static WebhookListener start(WebhookSink sink, JobListener listener, WebhookOptions o, Clock clock)
+      throws IOException {
     InetAddress bind = o.bindAddress().orElse(InetAddress.getLoopbackAddress());
-    // Several threads, so a few stuck senders cannot starve real deliveries until the server's
-    // request-time limit (HttpServers.tune) drops them; idle threads end.
-    ThreadPoolExecutor ex = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), Threads.daemon("vtstatus-webhook"));
-    ex.allowCoreThreadTimeOut(true);
+    ThreadPoolExecutor ex = Threads.elasticPool("vtstatus-webhook", MAX_HANDLERS, MAX_QUEUED, 10);
     HttpServer s;
     try {
       s = HttpServers.create(new InetSocketAddress(bind, o.port()), ex);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       ex.shutdownNow();
       throw e;
     }
-    int port = s.getAddress().getPort();
-    URI url = o.publicUrl().orElseGet(() -> {
-      InetAddress a = bind.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bind;
-      String host = a instanceof Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
-      return URI.create("http://" + host + ":" + port + o.path());
-    });
-    WebhookListener l = new WebhookListener(engine, s, ex, url, o.path());
-    s.createContext("/", l::handle);
-    s.start();
+    WebhookListener l;
+    try {
+      int port = s.getAddress().getPort();
+      URI url = o.publicUrl().orElse(null);
+      if (url == null) {
+        InetAddress a = bind.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bind;
+        // This constructor brackets an IPv6 host and percent-encodes what a path may not hold
+        // as it is (WebhookOptions has already refused what cannot be a path at all).
+        url = new URI("http", null, a.getHostAddress(), port, o.path(), null, null);
+      }
+      l = new WebhookListener(sink, listener, s, ex, url, o.path(), clock, o.secret());
+      s.createContext("/", l::handle);
+      Threads.startFromDaemon("vtstatus-webhook-start", s::start);
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      s.stop(0);
+      ex.shutdownNow();
+      throw new IOException("cannot start the webhook listener: " + e.getMessage(), e);
+    }
     return l;
   }
 
+  /** The URL to register: percent-encoded, so any sender can use it as it is. */
   URI url() {
-    return url;
+    return URI.create(url.toASCIIString());
   }
 
   String generatedSecret() {
     return generatedSecret;
   }
 
-  void stop() {
+  /** From now on deliveries verify with {@code secret}. */
+  void useSecret(String secret) {
+    verifier = WebhookVerifier.of(secret).clock(clock);
+  }
+
+  /**
+   * Stops listening. Exchanges in progress get up to {@code grace} to finish (their senders get
+   * their answers); requests arriving meanwhile are answered 503. Then the port and the threads
+   * are released.
+   */
+  void stop(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    boolean interrupted = false;
+    synchronized (lock) {
+      closing = true;
+      while (active > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(lock, left);
+        } catch (InterruptedException e) {
+          interrupted = true;
+          break;
+        }
+      }
+    }
     server.stop(0);
     executor.shutdownNow();
     try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
+      if (!interrupted) {
+        executor.awaitTermination(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
   }
 
   private void handle(HttpExchange ex) {
-    try (ex) {
-      int code;
-      try {
-        code = process(ex);
-      } catch (Rejection r) {
-        engine.listener().webhookRejected(r.code, r.getMessage());
-        ex.getResponseHeaders().putAll(r.headers);
-        HttpServers.sendJson(ex, r.code, Json.obj().put("error", r.getMessage()).toString());
-        return;
+    boolean refuse;
+    synchronized (lock) {
+      refuse = closing;
+      if (!refuse) {
+        active++;
       }
-      HttpServers.sendEmpty(ex, code);
-    } catch (IOException | RuntimeException e) {
-      // The sender went away or sent something the JDK server choked on; nothing to answer.
-      Engine.LOG.log(Level.DEBUG, "webhook request failed", e);
+    }
+    if (refuse) {
+      try (ex) {
+        ex.getResponseHeaders().set("Retry-After", "1");
+        HttpServers.sendJson(ex, 503, Json.obj().put("error", "client closing").toString());
+      } catch (IOException | RuntimeException e) {
+        Engine.LOG.log(Level.DEBUG, "webhook request failed", e);
+      }
+      return;
+    }
+    try {
+      Runnable act = null;
+      try (ex) {
+        Accepted a;
+        try {
+          a = process(ex);
+        } catch (Rejection r) {
+          listener.webhookRejected(r.code, r.getMessage());
+          ex.getResponseHeaders().putAll(r.headers);
+          HttpServers.sendJson(ex, r.code, Json.obj().put("error", r.getMessage()).toString());
+          return;
+        }
+        HttpServers.sendEmpty(ex, a.code);
+        act = a.act;
+      } catch (IOException | RuntimeException e) {
+        // The sender went away or sent something the JDK server choked on; nothing to answer.
+        Engine.LOG.log(Level.DEBUG, "webhook request failed", e);
+      }
+      // Acknowledged first, acted on second: the sender has its answer whatever happens next.
+      if (act != null) {
+        act.run();
+      }
+    } finally {
+      synchronized (lock) {
+        if (--active == 0) {
+          lock.notifyAll();
+        }
+      }
     }
   }
 
-  /** Returns the status to answer: 204 accepted (verified), 202 accepted as a hint. */
-  private int process(HttpExchange ex) throws IOException, Rejection {
-    if (!ex.getRequestURI().getRawPath().equals(path)) {
+  /** What to answer, and what to do once the answer is sent. */
+  private static final class Accepted {
+    final int code;
+    final Runnable act;
+
+    Accepted(int code, Runnable act) {
+      this.code = code;
+      this.act = act;
+    }
+  }
+
+  /** Checks one request: 204 accepted (verified), 202 accepted as a hint, or a {@link Rejection}. */
+  private Accepted process(HttpExchange ex) throws IOException, Rejection {
+    String p = ex.getRequestURI().getPath();
+    if (p == null || !p.equals(path)) {
       throw new Rejection(404, "no webhook here; POST to " + path);
     }
     if (!"POST".equals(ex.getRequestMethod())) {
@@ -147,10 +251,10 @@ final class WebhookListener {
       if (id == null || ts == null || sig == null || id.isEmpty() || id.length() > 256) {
         throw new Rejection(400, "webhook-id, webhook-timestamp and webhook-signature go together");
       }
-      Optional<WebhookVerifier> v = engine.verifier();
-      if (v.isPresent()) {
+      WebhookVerifier v = verifier;
+      if (v != null) {
         try {
-          v.get().verify(id, ts, sig, body);
+          v.verify(id, ts, sig, body);
         } catch (WebhookVerificationException e) {
           switch (e.reason()) {
             case STALE_TIMESTAMP:
@@ -169,18 +273,17 @@ final class WebhookListener {
     } catch (ProtocolException e) {
       throw new Rejection(400, e.getMessage());
     }
-    String job = a.jobId().orElse(Engine.DEFAULT_JOB);
-    if (!Engine.JOB_ID.matcher(job).matches()) {
+    String job = a.jobId().orElse(StatusApi.DEFAULT_JOB);
+    if (!StatusApi.JOB_ID.matcher(job).matches()) {
       throw new Rejection(400, "invalid job id in webhook body");
     }
     // Only a verified id is remembered: a forger must not be able to burn a real event's id.
-    if (trusted && !seen.add(id)) {
-      return 204;
+    if (trusted && !seen.putIfAbsent(id, Boolean.TRUE)) {
+      return new Accepted(204, null);
     }
-    if (a.status().isTerminal()) {
-      engine.onWebhook(job, a, trusted);
-    }
-    return trusted ? 204 : 202;
+    boolean verified = trusted;
+    Runnable act = a.status().isTerminal() ? () -> sink.accept(job, a, verified) : null;
+    return new Accepted(trusted ? 204 : 202, act);
   }
 
   /** A request we refuse, with the status and message to answer. */
@@ -192,41 +295,6 @@ final class WebhookListener {
     Rejection(int code, String message) {
       super(message, null, false, false);
       this.code = code;
-    }
-  }
-
-  /** Verified webhook ids seen lately (idempotency), bounded in count and age. */
-  static final class SeenIds {
-    private final int capacity;
-    private final long ttlNanos;
-    private final LinkedHashMap<String, Long> map = new LinkedHashMap<>();
-
-    SeenIds(int capacity, long ttlNanos) {
-      this.capacity = capacity;
-      this.ttlNanos = ttlNanos;
-    }
-
-    /** True if {@code id} is new (and now remembered). */
-    synchronized boolean add(String id) {
-      long now = System.nanoTime();
-      Long exp = map.get(id);
-      if (exp != null && exp - now > 0) {
-        return false;
-      }
-      map.remove(id);
-      map.put(id, now + ttlNanos);
-      while (map.size() > capacity) {
-        map.remove(map.keySet().iterator().next());
-      }
-      // Expired entries at the head go too; the map is in insertion (hence expiry) order.
-      while (!map.isEmpty()) {
-        Map.Entry<String, Long> e = map.entrySet().iterator().next();
-        if (e.getValue() - now > 0) {
-          break;
-        }
-        map.remove(e.getKey());
-      }
-      return true;
     }
   }
 }

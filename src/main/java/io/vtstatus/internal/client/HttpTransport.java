@@ -1,0 +1,267 @@
+package io.vtstatus.internal.client;
+
+import io.vtstatus.ProtocolException;
+import io.vtstatus.internal.util.Scheduler;
+import io.vtstatus.internal.util.Threads;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.lang.reflect.Method;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link Transport} over the JDK's {@code HttpClient}. Three rules the JDK does not give us:
+ *
+ * <ul>
+ *   <li>The whole exchange is bounded. {@code HttpRequest.timeout} stops applying once the
+ *       headers arrive, so a server that stalls its body would hold the exchange for good; our
+ *       own timer interrupts the exchange at the call's timeout, and the JDK (16+) aborts an
+ *       interrupted {@code send} and closes its connection.
+ *   <li>The body is bounded: over {@code maxBody} bytes, the exchange is aborted and the call
+ *       fails with a {@link ProtocolException} without reading the rest.
+ *   <li>Threads are bounded. Each exchange is a blocking {@code send} on a pool of ours (at
+ *       most {@code maxThreads}, idle ones end), not {@code sendAsync}: on Java 17 and 25
+ *       {@code sendAsync} hands every response to {@code CompletableFuture}'s default pool,
+ *       which on two CPUs starts a thread per response whatever executor the client has.
+ * </ul>
+ */
+final class HttpTransport implements Transport {
+  static final String USER_AGENT = "vtstatus/0.1.0";
+  /** The JDK computes deadlines in nanoseconds; a century would overflow them. */
+  static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+
+  private final Scheduler scheduler;
+  private final int maxBody;
+  private final ThreadPoolExecutor pool;
+  private volatile HttpClient http;
+
+  HttpTransport(Duration connectTimeout, Scheduler scheduler, int maxBody, int maxThreads) {
+    this.scheduler = scheduler;
+    this.maxBody = maxBody;
+    this.pool = new ThreadPoolExecutor(maxThreads, maxThreads, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), Threads.daemon("vtstatus-http"));
+    this.pool.allowCoreThreadTimeOut(true);
+    // The client's own work (the selector hands reads and writes to it) runs on our threads:
+    // its default is an unbounded cached pool.
+    this.http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(cap(connectTimeout))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .executor(Executors.newFixedThreadPool(2, Threads.daemon("vtstatus-http-io")))
+        .build();
+  }
+
+  private static Duration cap(Duration d) {
+    return d.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : d;
+  }
+
+  @Override
+  public CompletableFuture<Reply> send(Call call) {
+    Exchange x = new Exchange(call, cap(call.timeout()));
+    HttpClient c = http;
+    if (c == null) {
+      x.result.completeExceptionally(new RejectedExecutionException("client closed"));
+      return x.result;
+    }
+    try {
+      x.timer = scheduler.schedule(x::timedOut, x.timeout.toNanos());
+      pool.execute(() -> x.run(c));
+    } catch (RejectedExecutionException e) {
+      x.result.completeExceptionally(e);
+      if (x.timer != null) {
+        x.timer.cancel();
+      }
+      return x.result;
+    }
+    // The caller gave up (its watch ended): abort the exchange so its connection is freed now.
+    x.result.whenComplete((r, e) -> {
+      if (x.result.isCancelled()) {
+        x.abort();
+      }
+    });
+    return x.result;
+  }
+
+  /** One exchange on one pool thread, which its timer or its caller may interrupt. */
+  private final class Exchange {
+    final Call call;
+    final Duration timeout;
+    final CompletableFuture<Reply> result = new CompletableFuture<>();
+    volatile Scheduler.Cancellable timer;
+    private Thread runner;
+    private boolean over;
+
+    Exchange(Call call, Duration timeout) {
+      this.call = call;
+      this.timeout = timeout;
+    }
+
+    void run(HttpClient c) {
+      synchronized (this) {
+        if (result.isDone()) {
+          return;
+        }
+        runner = Thread.currentThread();
+      }
+      try {
+        HttpRequest.Builder b = HttpRequest.newBuilder(call.uri())
+            .timeout(timeout)
+            .header("User-Agent", USER_AGENT);
+        call.headers().forEach(b::header);
+        b.method(call.method(), call.body().isPresent()
+            ? HttpRequest.BodyPublishers.ofByteArray(call.body().get())
+            : HttpRequest.BodyPublishers.noBody());
+        HttpResponse<byte[]> resp = c.send(b.build(), info -> new BoundedBody(info, maxBody, call));
+        result.complete(new Reply(resp.statusCode(), lowerCase(resp.headers().map()), resp.body()));
+      } catch (InterruptedException e) {
+        // Aborted by the timer or the caller, who completed the result already.
+        result.completeExceptionally(new HttpTimeoutException(call.describe() + ": aborted"));
+      } catch (IOException e) {
+        result.completeExceptionally(ours(e));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      } finally {
+        synchronized (this) {
+          runner = null;
+          over = true;
+        }
+        // An interrupt aimed at this exchange must not reach the pool's next task.
+        Thread.interrupted();
+        Scheduler.Cancellable t = timer;
+        if (t != null) {
+          t.cancel();
+        }
+      }
+    }
+
+    void timedOut() {
+      if (result.completeExceptionally(new HttpTimeoutException(call.describe()
+          + ": no complete answer within " + timeout.toMillis() + " ms"))) {
+        abort();
+      }
+    }
+
+    synchronized void abort() {
+      if (runner != null && !over) {
+        runner.interrupt();
+      }
+    }
+  }
+
+  /** {@code send} wraps our body subscriber's {@link ProtocolException}; unwrap it. */
+  private static IOException ours(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ProtocolException) {
+        return (ProtocolException) t;
+      }
+    }
+    return e;
+  }
+
+  private static Map<String, List<String>> lowerCase(Map<String, List<String>> h) {
+    Map<String, List<String>> m = new HashMap<>();
+    h.forEach((k, v) -> m.put(k.toLowerCase(Locale.ROOT), v));
+    return m;
+  }
+
+  @Override
+  public void close() {
+    HttpClient c = http;
+    http = null;
+    pool.shutdownNow();
+    if (c != null) {
+      // Java 21+ can stop an HttpClient (its selector thread ends now); on 17 the thread ends
+      // once the client is unreachable and its aborted exchanges are gone, so we drop it.
+      try {
+        Method m = HttpClient.class.getMethod("shutdownNow");
+        m.invoke(c);
+      } catch (NoSuchMethodException e) {
+        // Java 17.
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        Engine.LOG.log(Level.DEBUG, "stopping HttpClient", e);
+      }
+      c.executor().ifPresent(ex -> ((ExecutorService) ex).shutdownNow());
+    }
+  }
+
+  /** Collects a body up to {@code limit} bytes, and refuses a larger one without reading it all. */
+  private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+    private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    private final int limit;
+    private final Call call;
+    private final long declared;
+    private Flow.Subscription subscription;
+
+    BoundedBody(HttpResponse.ResponseInfo info, int limit, Call call) {
+      this.limit = limit;
+      this.call = call;
+      this.declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+    }
+
+    private ProtocolException tooLarge() {
+      return new ProtocolException(call.describe() + " answered with a body over " + limit + " bytes");
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return body;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      if (declared > limit) {
+        s.cancel();
+        body.completeExceptionally(tooLarge());
+        return;
+      }
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      if (body.isDone()) {
+        return;
+      }
+      for (ByteBuffer b : items) {
+        if (buf.size() + b.remaining() > limit) {
+          subscription.cancel();
+          body.completeExceptionally(tooLarge());
+          return;
+        }
+        byte[] chunk = new byte[b.remaining()];
+        b.get(chunk);
+        buf.write(chunk, 0, chunk.length);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      body.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      body.complete(buf.toByteArray());
+    }
+  }
+}

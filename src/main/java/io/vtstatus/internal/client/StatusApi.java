@@ -1,0 +1,247 @@
+package io.vtstatus.internal.client;
+
+import io.vtstatus.JobNotFoundException;
+import io.vtstatus.JobStatus;
+import io.vtstatus.ProtocolException;
+import io.vtstatus.internal.json.Json;
+import io.vtstatus.internal.json.JsonException;
+import io.vtstatus.internal.webhook.Signatures;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The status API as the client sees it: the three requests it makes ({@code GET /status},
+ * {@code POST /register-webhook}, {@code POST /jobs}), and what their answers mean. It decides
+ * which failures are worth retrying; the callers decide when.
+ */
+final class StatusApi {
+  static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+  /** The id the simulator gives the job behind {@code GET /status} without a job. */
+  static final String DEFAULT_JOB = "default";
+  /** Retry-After values beyond this are taken as this: a server cannot park us for a day. */
+  static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+  static final int SUBMIT_ATTEMPTS = 4;
+
+  private final String base;
+  private final Transport transport;
+  private final Clock clock;
+
+  StatusApi(URI server, Transport transport, Clock clock) {
+    String s = server.toString();
+    while (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    this.base = s;
+    this.transport = transport;
+    this.clock = clock;
+  }
+
+  URI statusUri(String jobId) {
+    return URI.create(base + "/status?job=" + jobId);
+  }
+
+  /** The original protocol's one job: {@code GET /status} without an id. */
+  URI defaultStatusUri() {
+    return URI.create(base + "/status");
+  }
+
+  /** A {@code GET /status} answer and the server's {@code Retry-After}, if it sent one. */
+  record Polled(StatusAnswer answer, Optional<Duration> retryAfter) {}
+
+  /** A failure worth retrying (network trouble, 408, 429, 5xx), with the server's wish. */
+  static final class Retryable extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final transient Optional<Duration> retryAfter;
+
+    Retryable(String message, Optional<Duration> retryAfter) {
+      super(message);
+      this.retryAfter = retryAfter;
+    }
+
+    Optional<Duration> retryAfter() {
+      return retryAfter == null ? Optional.empty() : retryAfter;
+    }
+  }
+
+  /**
+   * Polls {@code statusUri}. Completes with the answer; or exceptionally with {@link
+   * JobNotFoundException} (404), {@link ProtocolException} (an answer we cannot use, including
+   * one too large or not UTF-8: asking again will not help), or another {@link IOException}
+   * worth retrying ({@link Retryable} carries {@code Retry-After}).
+   */
+  CompletableFuture<Polled> poll(String jobId, URI statusUri, Duration timeout) {
+    Transport.Call call = Transport.Call.get(statusUri, timeout);
+    CompletableFuture<Transport.Reply> sent = transport.send(call);
+    return cancelsUpstream(sent, sent.thenApply(reply -> {
+      try {
+        return interpret(jobId, call, reply);
+      } catch (IOException e) {
+        throw new CompletionException(e);
+      }
+    }));
+  }
+
+  /**
+   * {@code derived}, made to abort {@code sent} when it is cancelled: a dependent stage does
+   * not pass cancellation up by itself, and a watch that ends must free its connection.
+   */
+  private static <T> CompletableFuture<T> cancelsUpstream(CompletableFuture<?> sent,
+      CompletableFuture<T> derived) {
+    derived.whenComplete((r, e) -> {
+      if (derived.isCancelled()) {
+        sent.cancel(true);
+      }
+    });
+    return derived;
+  }
+
+  private Polled interpret(String jobId, Transport.Call call, Transport.Reply reply) throws IOException {
+    int code = reply.status();
+    Optional<Duration> retryAfter = retryAfter(reply.header("Retry-After"), clock);
+    if (code == 200) {
+      return new Polled(StatusAnswer.parse(reply.body(), call.describe() + " answer"), retryAfter);
+    }
+    String said = call.describe() + " answered " + code + ": " + excerpt(reply.body());
+    if (code == 404) {
+      throw new JobNotFoundException(jobId, said);
+    }
+    if (code == 408 || code == 429 || code >= 500) {
+      throw new Retryable(said, retryAfter);
+    }
+    throw new ProtocolException(said);
+  }
+
+  /**
+   * Registers {@code url} with {@code secret}. Completes with the secret to verify with: the
+   * server's, if it answered one, else ours. Fails with a {@link ProtocolException} on a non-2xx.
+   */
+  CompletableFuture<String> register(URI url, String secret, Duration timeout) {
+    byte[] body = Json.obj().put("url", url.toString()).put("secret", secret).toString()
+        .getBytes(StandardCharsets.UTF_8);
+    Transport.Call call = Transport.Call.postJson(URI.create(base + "/register-webhook"), body,
+        Map.of(), timeout);
+    CompletableFuture<Transport.Reply> sent = transport.send(call);
+    return cancelsUpstream(sent, sent.thenApply(reply -> {
+      if (reply.status() / 100 != 2) {
+        throw new CompletionException(new ProtocolException(
+            call.describe() + " answered " + reply.status() + ": " + excerpt(reply.body())));
+      }
+      try {
+        Optional<String> s = Json.string(
+            Json.parseObject(StatusAnswer.utf8(reply.body(), "registration answer")), "secret");
+        if (s.isPresent() && Signatures.isValidSecret(s.get())) {
+          return s.get();
+        }
+      } catch (JsonException | ProtocolException e) {
+        // The original server answers without a JSON body: our secret stands.
+      }
+      return secret;
+    }));
+  }
+
+  /**
+   * Creates a job with {@code POST /jobs}, retrying transient failures with the same {@code
+   * Idempotency-Key} so a retry never creates a second job. Blocks the caller.
+   */
+  String submit(Optional<Duration> duration, Optional<JobStatus> outcome, Duration timeout)
+      throws IOException, InterruptedException {
+    Json.ObjectBuilder b = Json.obj();
+    duration.ifPresent(d -> b.put("duration_ms", d.toMillis()));
+    outcome.ifPresent(o -> b.put("outcome", o.wireName()));
+    Transport.Call call = Transport.Call.postJson(URI.create(base + "/jobs"),
+        b.toString().getBytes(StandardCharsets.UTF_8),
+        Map.of("Idempotency-Key", UUID.randomUUID().toString()), timeout);
+    IOException last = null;
+    for (int attempt = 0; attempt < SUBMIT_ATTEMPTS; attempt++) {
+      if (attempt > 0) {
+        TimeUnit.MILLISECONDS.sleep(100L << attempt);
+      }
+      Transport.Reply reply;
+      CompletableFuture<Transport.Reply> f = transport.send(call);
+      try {
+        reply = f.get();
+      } catch (InterruptedException e) {
+        f.cancel(true);
+        throw e;
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof ProtocolException) {
+          throw (ProtocolException) c;
+        }
+        if (c instanceof IOException) {
+          last = (IOException) c;
+          continue;
+        }
+        throw new IOException(call.describe() + " failed: " + c, c);
+      }
+      int code = reply.status();
+      String said = call.describe() + " answered " + code + ": " + excerpt(reply.body());
+      if (code == 408 || code == 429 || code >= 500) {
+        last = new IOException(said);
+        continue;
+      }
+      if (code / 100 != 2) {
+        throw new ProtocolException(said
+            + (code == 404 || code == 405 ? " (does this server support creating jobs?)" : ""));
+      }
+      Optional<String> id;
+      try {
+        id = Json.string(Json.parseObject(StatusAnswer.utf8(reply.body(), "POST /jobs answer")), "job");
+      } catch (JsonException e) {
+        throw new ProtocolException("POST /jobs answer is not usable (" + e.getMessage() + "): "
+            + excerpt(reply.body()));
+      }
+      if (id.isEmpty() || !JOB_ID.matcher(id.get()).matches()) {
+        throw new ProtocolException("POST /jobs answer has no valid \"job\": " + excerpt(reply.body()));
+      }
+      return id.get();
+    }
+    throw new IOException("cannot create a job at " + base + ": " + last.getMessage(), last);
+  }
+
+  /** A {@code Retry-After} header (seconds or an HTTP date) as a delay, capped at an hour. */
+  static Optional<Duration> retryAfter(Optional<String> header, Clock clock) {
+    if (header.isEmpty()) {
+      return Optional.empty();
+    }
+    String v = header.get().trim();
+    Duration d;
+    if (!v.isEmpty() && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      d = v.length() > 7 ? MAX_RETRY_AFTER : Duration.ofSeconds(Long.parseLong(v));
+    } else {
+      try {
+        Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        d = Duration.between(clock.instant(), at);
+      } catch (DateTimeParseException e) {
+        return Optional.empty();
+      }
+      if (d.isNegative()) {
+        d = Duration.ZERO;
+      }
+    }
+    return Optional.of(d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d);
+  }
+
+  /** At most 200 characters of a body, control characters blanked, for error messages. */
+  static String excerpt(byte[] body) {
+    if (body.length == 0) {
+      return "(no body)";
+    }
+    return StatusAnswer.excerpt(new String(body, 0, Math.min(body.length, 800), StandardCharsets.UTF_8));
+  }
+}

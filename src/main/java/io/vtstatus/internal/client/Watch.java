@@ -1,0 +1,214 @@
+package io.vtstatus.internal.client;
+
+import io.vtstatus.JobResult;
+import io.vtstatus.JobStatus;
+import io.vtstatus.internal.util.Scheduler;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * One caller waiting for one job: its state machine and its timers. A watch is pending until it
+ * ends, exactly once, by a result or a failure; ending cancels its poll timer, its deadline
+ * timer and its request in flight, and nothing can arm a timer on an ended watch. Every field
+ * that changes is guarded by the watch's monitor; callers hold it only for short steps and never
+ * while calling out.
+ */
+final class Watch {
+  final String jobId;
+  final URI statusUri;
+  final long startNanos;
+  final Instant startWall;
+  /** False for a timeout too long to matter: such a watch has no deadline timer at all. */
+  final boolean bounded;
+  final long deadlineNanos;
+  /** From here on the next poll is the last: its answer is due by the deadline. */
+  final long finalPollNanos;
+  /** Completed only by the client, once; users see a copy completed on their executor. */
+  final CompletableFuture<JobResult> result = new CompletableFuture<>();
+  /** What {@code await} blocks on: independent of any executor. */
+  final CountDownLatch done = new CountDownLatch(1);
+
+  private boolean ended;
+  private Scheduler.Cancellable pollTimer;
+  private long pollDueNanos;
+  private Scheduler.Cancellable deadlineTimer;
+  private CompletableFuture<?> inFlight;
+  private boolean waitingForPermit;
+  /** A poll asked for while one was in flight (a hint's confirmation): when it is due. */
+  private long recheckNanos = Long.MAX_VALUE;
+  private boolean hasRecheck;
+  private long lastSentNanos;
+  private boolean sentAny;
+  private boolean finalPollSent;
+
+  int polls;
+  int answered;
+  int failures;
+  JobStatus last = JobStatus.PENDING;
+  IOException lastFailure;
+  Optional<Duration> retryAfter = Optional.empty();
+  Optional<Duration> eta = Optional.empty();
+  OptionalInt progress = OptionalInt.empty();
+
+  Watch(String jobId, URI statusUri, long startNanos, Instant startWall, long timeoutNanos,
+      long finalBudgetNanos) {
+    this.jobId = jobId;
+    this.statusUri = statusUri;
+    this.startNanos = startNanos;
+    this.startWall = startWall;
+    this.bounded = timeoutNanos < Engine.UNBOUNDED_NANOS;
+    this.deadlineNanos = bounded ? startNanos + timeoutNanos : Long.MAX_VALUE;
+    this.finalPollNanos = bounded ? deadlineNanos - finalBudgetNanos : Long.MAX_VALUE;
+  }
+
+  /** Time left before the deadline at {@code now} (huge for an unbounded watch). */
+  long remaining(long now) {
+    return bounded ? deadlineNanos - now : Long.MAX_VALUE;
+  }
+
+  Duration waited(long now) {
+    return Duration.ofNanos(now - startNanos);
+  }
+
+  synchronized boolean ended() {
+    return ended;
+  }
+
+  synchronized void deadlineTimer(Scheduler.Cancellable t) {
+    if (ended) {
+      t.cancel();
+    } else {
+      deadlineTimer = t;
+    }
+  }
+
+  /**
+   * Arms the poll timer for {@code dueNanos}, unless an earlier poll is already armed (a
+   * confirmation is never pushed back by a later scheduled poll), a poll is in flight (then the
+   * poll is remembered and armed when the answer comes), or the watch has ended.
+   */
+  synchronized void arm(long dueNanos, Scheduler scheduler, Runnable fire) {
+    if (ended) {
+      return;
+    }
+    if (inFlight != null || waitingForPermit) {
+      hasRecheck = true;
+      recheckNanos = Math.min(recheckNanos, dueNanos);
+      return;
+    }
+    if (pollTimer != null) {
+      if (pollDueNanos <= dueNanos) {
+        return;
+      }
+      pollTimer.cancel();
+    }
+    pollDueNanos = dueNanos;
+    pollTimer = scheduler.schedule(fire, dueNanos - scheduler.nanoTime());
+  }
+
+  /** The poll timer fired: true if the watch should queue for a permit. */
+  synchronized boolean fired() {
+    pollTimer = null;
+    if (ended || inFlight != null || waitingForPermit) {
+      return false;
+    }
+    waitingForPermit = true;
+    return true;
+  }
+
+  /** Asked by the gate: is this poll still wanted? */
+  synchronized boolean wantsPermit() {
+    if (ended) {
+      waitingForPermit = false;
+    }
+    return !ended;
+  }
+
+  /**
+   * The gate granted a permit at {@code now}: true if the request should go out (the watch is
+   * pending and at least {@code minLeft} remains before its deadline).
+   */
+  synchronized boolean beginSend(long now, long minLeft) {
+    waitingForPermit = false;
+    if (ended || inFlight != null || remaining(now) < minLeft) {
+      return false;
+    }
+    polls++;
+    lastSentNanos = now;
+    sentAny = true;
+    if (now >= finalPollNanos) {
+      finalPollSent = true;
+    }
+    return true;
+  }
+
+  /** Records the request in flight so that ending the watch aborts it. */
+  synchronized boolean inFlight(CompletableFuture<?> f) {
+    if (ended) {
+      return false;
+    }
+    inFlight = f;
+    return true;
+  }
+
+  /**
+   * The request in flight ended. Returns when a poll asked for meanwhile is due ({@code
+   * Long.MAX_VALUE} if none was).
+   */
+  synchronized long landed() {
+    inFlight = null;
+    long r = hasRecheck ? recheckNanos : Long.MAX_VALUE;
+    hasRecheck = false;
+    recheckNanos = Long.MAX_VALUE;
+    return r;
+  }
+
+  /** When the last request went out, if one did. */
+  synchronized long lastSentNanos() {
+    return sentAny ? lastSentNanos : Long.MIN_VALUE;
+  }
+
+  synchronized boolean finalPollSent() {
+    return finalPollSent;
+  }
+
+  /** Ends the watch if it has not ended: true for the one caller that ends it. */
+  boolean end() {
+    Scheduler.Cancellable p;
+    Scheduler.Cancellable d;
+    CompletableFuture<?> f;
+    synchronized (this) {
+      if (ended) {
+        return false;
+      }
+      ended = true;
+      p = pollTimer;
+      d = deadlineTimer;
+      f = inFlight;
+      pollTimer = null;
+      deadlineTimer = null;
+      inFlight = null;
+    }
+    if (p != null) {
+      p.cancel();
+    }
+    if (d != null) {
+      d.cancel();
+    }
+    if (f != null) {
+      f.cancel(true);
+    }
+    return true;
+  }
+
+  /** Test hook: whether a poll timer is armed, and for when. */
+  synchronized Optional<Long> armedFor() {
+    return pollTimer == null ? Optional.empty() : Optional.of(pollDueNanos);
+  }
+}

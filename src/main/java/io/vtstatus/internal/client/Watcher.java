@@ -1,0 +1,475 @@
+package io.vtstatus.internal.client;
+
+import io.vtstatus.DetectedBy;
+import io.vtstatus.JobListener;
+import io.vtstatus.JobNotFoundException;
+import io.vtstatus.JobResult;
+import io.vtstatus.JobStatus;
+import io.vtstatus.JobTimeoutException;
+import io.vtstatus.PollContext;
+import io.vtstatus.PollSchedule;
+import io.vtstatus.ProtocolException;
+import io.vtstatus.internal.util.ExpiringMap;
+import io.vtstatus.internal.util.Scheduler;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every watch of one client: when each polls, what an answer means, when each gives up, and
+ * what a webhook event does to them. Time comes from a {@link Scheduler} and requests go
+ * through a {@link StatusApi}, so every race here runs on fake time in tests.
+ *
+ * <p>The rules it owns:
+ *
+ * <ul>
+ *   <li>Each watch has a deadline timer of its own: it ends on time even when every request
+ *       permit is held by a stalled server. No request starts after the deadline, and the
+ *       last one is timed so its answer is due by it.
+ *   <li>Two polls of one watch are at least {@link #MIN_INTERVAL_NANOS} apart, whatever the
+ *       schedule says.
+ *   <li>An unsigned webhook is a hint: at most one confirming poll per job per {@link
+ *       #CONFIRM_INTERVAL_NANOS}, and it counts as evidence that webhooks arrive only once
+ *       that poll finds the job ended.
+ *   <li>A poll that finds a job ended ends every watch of that job.
+ * </ul>
+ */
+final class Watcher implements WebhookSink {
+  /** The least time between two polls of one watch: a schedule cannot make a hot loop. */
+  static final long MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  /** At most one confirming poll per job per this interval, however many hints arrive. */
+  static final long CONFIRM_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** A request needs at least this much time left before the deadline to be worth sending. */
+  static final long MIN_REQUEST_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /** The last poll starts at most this long before the deadline. */
+  static final long MAX_FINAL_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** After this many jobs in a row ended by poll with no webhook between, webhooks are not arriving. */
+  static final int SILENT_AFTER_POLL_WINS = 3;
+  static final int MAX_EARLY_EVENTS = 10_000;
+  static final long EARLY_EVENT_TTL_NANOS = TimeUnit.MINUTES.toNanos(10);
+
+  private final Scheduler scheduler;
+  private final StatusApi api;
+  private final RequestGate gate;
+  private final PollSchedule schedule;
+  private final JobListener listener;
+  private final Registration registration;
+  private final Clock clock;
+  private final long requestTimeoutNanos;
+  private final ConcurrentHashMap<String, Set<Watch>> watches = new ConcurrentHashMap<>();
+  /** Verified events for jobs nobody watched yet; hints are kept apart and cannot evict them. */
+  private final ExpiringMap<String, StatusAnswer> verifiedEvents;
+  private final ExpiringMap<String, StatusAnswer> hints;
+  /** Per job: when its last confirming poll was due. */
+  private final ExpiringMap<String, Long> confirmations;
+  private final AtomicInteger pollWinsSinceWebhook = new AtomicInteger();
+  private final AtomicBoolean reportedBadDelay = new AtomicBoolean();
+  private volatile boolean closed;
+
+  Watcher(Scheduler scheduler, StatusApi api, PollSchedule schedule, JobListener listener,
+      Registration registration, Clock clock, Duration requestTimeout, int maxConcurrentRequests) {
+    this.scheduler = scheduler;
+    this.api = api;
+    this.gate = new RequestGate(maxConcurrentRequests, scheduler);
+    this.schedule = schedule;
+    this.listener = listener;
+    this.registration = registration;
+    this.clock = clock;
+    this.requestTimeoutNanos = Engine.saturatedNanos(requestTimeout);
+    this.verifiedEvents = new ExpiringMap<>(MAX_EARLY_EVENTS, EARLY_EVENT_TTL_NANOS, scheduler::nanoTime);
+    this.hints = new ExpiringMap<>(MAX_EARLY_EVENTS, EARLY_EVENT_TTL_NANOS, scheduler::nanoTime);
+    this.confirmations = new ExpiringMap<>(MAX_EARLY_EVENTS, 10 * CONFIRM_INTERVAL_NANOS, scheduler::nanoTime);
+  }
+
+  // ---------------------------------------------------------------- starting and ending
+
+  /**
+   * Starts watching {@code jobId} at {@code statusUri}; {@code pollNow} sends the first poll at
+   * once instead of when the schedule says.
+   */
+  Watch start(String jobId, URI statusUri, Duration timeout, boolean pollNow) {
+    if (closed) {
+      throw new IllegalStateException("client is closed");
+    }
+    long now = scheduler.nanoTime();
+    long timeoutNanos = Engine.saturatedNanos(timeout);
+    long budget = Math.min(Math.min(requestTimeoutNanos, MAX_FINAL_BUDGET_NANOS), timeoutNanos / 4);
+    Watch w = new Watch(jobId, statusUri, now, clock.instant(), timeoutNanos, budget);
+    // compute, not computeIfAbsent + add: a concurrent detach may drop an emptied set between
+    // the two, and a watch added to that set would never hear its webhook.
+    watches.compute(jobId, (k, s) -> {
+      Set<Watch> set = s == null ? ConcurrentHashMap.newKeySet() : s;
+      set.add(w);
+      return set;
+    });
+    if (closed) {
+      fail(w, new CancellationException("client closed"));
+      return w;
+    }
+    if (w.bounded) {
+      try {
+        w.deadlineTimer(scheduler.schedule(() -> timeout(w), timeoutNanos));
+      } catch (RejectedExecutionException e) {
+        fail(w, new CancellationException("client closed"));
+        return w;
+      }
+    }
+    // The listener stores an event before it looks for watches, and we joined the map before
+    // looking here: an event racing this watch is seen by one side or the other.
+    Optional<StatusAnswer> ev = verifiedEvents.get(jobId);
+    if (ev.isPresent()) {
+      changed(w, ev.get().status());
+      complete(w, ev.get().status(), DetectedBy.WEBHOOK, ev.get().updatedAt());
+      return w;
+    }
+    if (hints.get(jobId).isPresent()) {
+      confirm(jobId);
+    }
+    arm(w, pollNow ? now : now + nextDelayNanos(w, now));
+    return w;
+  }
+
+  /** The user cancelled or completed their future: the watch stops polling. */
+  void cancel(Watch w) {
+    fail(w, new CancellationException("watch cancelled"));
+  }
+
+  /** Ends every watch with {@link CancellationException}; later {@link #start}s throw. */
+  void closeAll() {
+    closed = true;
+    for (Set<Watch> s : watches.values()) {
+      for (Watch w : s) {
+        fail(w, new CancellationException("client closed"));
+      }
+    }
+  }
+
+  int active() {
+    int n = 0;
+    for (Set<Watch> s : watches.values()) {
+      n += s.size();
+    }
+    return n;
+  }
+
+  boolean webhooksArriving() {
+    // Registered and not contradicted: presume webhooks work, so a client that starts thousands
+    // of watches at once does not poll them all before the first webhook can arrive. Three jobs
+    // in a row found ended by polls, with no webhook between, say they do not.
+    return registration.registered() && pollWinsSinceWebhook.get() < SILENT_AFTER_POLL_WINS;
+  }
+
+  private void complete(Watch w, JobStatus status, DetectedBy by, Optional<Instant> updatedAt) {
+    if (!w.end()) {
+      return;
+    }
+    detach(w);
+    Duration waited = w.waited(scheduler.nanoTime());
+    int polls;
+    synchronized (w) {
+      polls = w.polls;
+    }
+    JobResult r = new JobResult(w.jobId, status, by, polls, waited, updatedAt);
+    listener.completed(r);
+    try {
+      schedule.jobFinished(observedDuration(w, waited, updatedAt), by);
+    } catch (RuntimeException ex) {
+      Engine.LOG.log(Level.WARNING, "poll schedule's jobFinished threw", ex);
+    }
+    w.result.complete(r);
+    w.done.countDown();
+  }
+
+  private void fail(Watch w, Throwable failure) {
+    if (!w.end()) {
+      return;
+    }
+    detach(w);
+    listener.failed(w.jobId, failure, w.waited(scheduler.nanoTime()));
+    w.result.completeExceptionally(failure);
+    w.done.countDown();
+  }
+
+  private void timeout(Watch w) {
+    JobTimeoutException t;
+    synchronized (w) {
+      t = new JobTimeoutException(w.jobId, w.last, w.waited(scheduler.nanoTime()), w.polls);
+      if (w.lastFailure != null) {
+        t.initCause(w.lastFailure);
+      }
+    }
+    fail(w, t);
+  }
+
+  private void detach(Watch w) {
+    watches.computeIfPresent(w.jobId, (k, s) -> {
+      s.remove(w);
+      return s.isEmpty() ? null : s;
+    });
+  }
+
+  /**
+   * The job's duration as seen from {@code watch()}. A poll detects the end up to one interval
+   * late; learning from detection times would teach the schedule its own lateness. The server's
+   * {@code updated_at} says when the job really ended, so we use it when it is plausible.
+   */
+  private static Duration observedDuration(Watch w, Duration waited, Optional<Instant> updatedAt) {
+    if (updatedAt.isEmpty()) {
+      return waited;
+    }
+    Duration d = Duration.between(w.startWall, updatedAt.get());
+    if (d.isNegative()) {
+      return Duration.ZERO;
+    }
+    return d.compareTo(waited) > 0 ? waited : d;
+  }
+
+  private void changed(Watch w, JobStatus now) {
+    JobStatus before;
+    synchronized (w) {
+      before = w.last;
+      w.last = now;
+    }
+    if (before != now) {
+      listener.statusChanged(w.jobId, before, now);
+    }
+  }
+
+  // ---------------------------------------------------------------- polling
+
+  /**
+   * Arms {@code w}'s next poll for {@code dueNanos}, no sooner than the minimum interval after
+   * its last request, and no later than its last-poll slot; after the last poll went out, only
+   * the deadline is left.
+   */
+  private void arm(Watch w, long dueNanos) {
+    long last = w.lastSentNanos();
+    if (last != Long.MIN_VALUE && dueNanos - last < MIN_INTERVAL_NANOS) {
+      dueNanos = last + MIN_INTERVAL_NANOS;
+    }
+    if (w.bounded && dueNanos - w.finalPollNanos >= 0) {
+      if (w.finalPollSent()) {
+        return;
+      }
+      dueNanos = w.finalPollNanos;
+    }
+    try {
+      w.arm(dueNanos, scheduler, () -> fire(w));
+    } catch (RejectedExecutionException e) {
+      fail(w, new CancellationException("client closed"));
+    }
+  }
+
+  private void fire(Watch w) {
+    if (!w.fired()) {
+      return;
+    }
+    gate.submit(new RequestGate.Ticket() {
+      @Override
+      public boolean wanted() {
+        return w.wantsPermit();
+      }
+
+      @Override
+      public void start(Runnable release) {
+        send(w, release);
+      }
+    });
+  }
+
+  private void send(Watch w, Runnable release) {
+    long now = scheduler.nanoTime();
+    if (!w.beginSend(now, MIN_REQUEST_NANOS)) {
+      release.run();
+      return;
+    }
+    int attempt;
+    synchronized (w) {
+      attempt = w.polls;
+    }
+    listener.pollSent(w.jobId, attempt);
+    long timeout = Math.min(requestTimeoutNanos, w.remaining(now));
+    CompletableFuture<StatusApi.Polled> f = api.poll(w.jobId, w.statusUri, Duration.ofNanos(timeout));
+    if (!w.inFlight(f)) {
+      f.cancel(true);
+    }
+    f.whenComplete((p, e) -> {
+      release.run();
+      long recheck = w.landed();
+      answered(w, attempt, p, e, recheck);
+    });
+  }
+
+  private void answered(Watch w, int attempt, StatusApi.Polled p, Throwable err, long recheck) {
+    if (w.ended()) {
+      return;
+    }
+    long now = scheduler.nanoTime();
+    if (err != null) {
+      Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+      if (e instanceof CancellationException) {
+        return;
+      }
+      if (e instanceof JobNotFoundException) {
+        // A server that lost a job may have restarted and lost our registration with it.
+        registration.refreshSoon();
+        fail(w, e);
+      } else if (e instanceof ProtocolException) {
+        fail(w, e);
+      } else if (e instanceof IOException) {
+        long d = transientFailure(w, attempt, (IOException) e);
+        arm(w, Math.min(now + d, recheck));
+      } else if (e instanceof RejectedExecutionException) {
+        fail(w, new CancellationException("client closed"));
+      } else {
+        // A bug of ours or the JDK's must not leave a watch hanging.
+        fail(w, e);
+      }
+      return;
+    }
+    StatusAnswer a = p.answer();
+    listener.pollAnswered(w.jobId, attempt, a.status());
+    synchronized (w) {
+      w.answered++;
+      w.failures = 0;
+      w.lastFailure = null;
+    }
+    changed(w, a.status());
+    if (a.status().isTerminal()) {
+      polledTerminal(w.jobId, a);
+      return;
+    }
+    synchronized (w) {
+      w.retryAfter = p.retryAfter();
+      w.eta = a.eta();
+      w.progress = a.progress();
+    }
+    arm(w, Math.min(now + nextDelayNanos(w, now), recheck));
+  }
+
+  /** A poll found {@code jobId} ended: every watch of it ends, and webhook health learns. */
+  private void polledTerminal(String jobId, StatusAnswer a) {
+    if (hints.remove(jobId).isPresent()) {
+      // An unsigned webhook told the truth before the poll did: webhooks do reach us.
+      pollWinsSinceWebhook.set(0);
+    } else if (registration.registered()) {
+      pollWinsSinceWebhook.incrementAndGet();
+    }
+    for (Watch other : watchesOf(jobId)) {
+      changed(other, a.status());
+      complete(other, a.status(), DetectedBy.POLL, a.updatedAt());
+    }
+  }
+
+  private List<Watch> watchesOf(String jobId) {
+    Set<Watch> s = watches.get(jobId);
+    return s == null ? List.of() : new ArrayList<>(s);
+  }
+
+  private long transientFailure(Watch w, int attempt, IOException e) {
+    int failures;
+    synchronized (w) {
+      failures = ++w.failures;
+      w.lastFailure = e;
+    }
+    listener.pollFailed(w.jobId, attempt, e);
+    // Full jitter: uniform in [0, min(cap, base * 2^n)], so clients that failed together do not
+    // come back together; a server's Retry-After is a floor.
+    long cap = Math.min(TimeUnit.SECONDS.toNanos(30),
+        TimeUnit.MILLISECONDS.toNanos(250) << Math.min(failures, 20));
+    long d = (long) (ThreadLocalRandom.current().nextDouble() * cap);
+    if (e instanceof StatusApi.Retryable) {
+      Optional<Duration> ra = ((StatusApi.Retryable) e).retryAfter();
+      if (ra.isPresent()) {
+        d = Math.max(d, Engine.saturatedNanos(ra.get()));
+      }
+    }
+    return d;
+  }
+
+  private long nextDelayNanos(Watch w, long now) {
+    PollContext ctx;
+    synchronized (w) {
+      ctx = new PollContext(w.jobId, w.answered, w.waited(now), w.last, w.retryAfter, w.eta,
+          w.progress, webhooksArriving());
+    }
+    Duration d;
+    try {
+      d = schedule.nextDelay(ctx);
+    } catch (RuntimeException ex) {
+      Engine.LOG.log(Level.WARNING, "poll schedule threw; polling again in 1 s", ex);
+      return TimeUnit.SECONDS.toNanos(1);
+    }
+    if (d == null || d.isNegative()) {
+      if (reportedBadDelay.compareAndSet(false, true)) {
+        Engine.LOG.log(Level.WARNING, "poll schedule returned " + d + " for job " + w.jobId
+            + "; polling at most every " + TimeUnit.NANOSECONDS.toMillis(MIN_INTERVAL_NANOS)
+            + " ms (reported once)");
+      }
+      return MIN_INTERVAL_NANOS;
+    }
+    return Engine.saturatedNanos(d);
+  }
+
+  // ---------------------------------------------------------------- webhooks
+
+  @Override
+  public void accept(String jobId, StatusAnswer event, boolean verified) {
+    listener.webhookReceived(jobId, event.status(), verified);
+    if (!verified) {
+      hints.put(jobId, event);
+      confirm(jobId);
+      return;
+    }
+    pollWinsSinceWebhook.set(0);
+    verifiedEvents.put(jobId, event);
+    for (Watch w : watchesOf(jobId)) {
+      changed(w, event.status());
+      complete(w, event.status(), DetectedBy.WEBHOOK, event.updatedAt());
+    }
+  }
+
+  /**
+   * Polls {@code jobId} soon to check a hint, at most once per job per second: the poll of one
+   * of its watches (an ended job's answer ends them all). Nothing is spent on jobs nobody
+   * watches; a later watch finds the hint and confirms it then.
+   */
+  private void confirm(String jobId) {
+    List<Watch> ws = watchesOf(jobId);
+    if (ws.isEmpty()) {
+      return;
+    }
+    long now = scheduler.nanoTime();
+    long at;
+    synchronized (confirmations) {
+      long last = confirmations.get(jobId).orElse(now - CONFIRM_INTERVAL_NANOS);
+      at = Math.max(now, last + CONFIRM_INTERVAL_NANOS);
+      if (at - now > CONFIRM_INTERVAL_NANOS) {
+        return;
+      }
+      confirmations.put(jobId, at);
+    }
+    arm(ws.get(0), at);
+  }
+
+  /** Test hook: polls waiting for a request permit. */
+  RequestGate gate() {
+    return gate;
+  }
+}

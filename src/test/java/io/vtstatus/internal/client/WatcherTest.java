@@ -1,0 +1,357 @@
+package io.vtstatus.internal.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vtstatus.DetectedBy;
+import io.vtstatus.JobNotFoundException;
+import io.vtstatus.JobResult;
+import io.vtstatus.JobStatus;
+import io.vtstatus.JobTimeoutException;
+import io.vtstatus.PollSchedule;
+import io.vtstatus.ProtocolException;
+import io.vtstatus.testing.Recorder;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The watch machinery on fake time and a fake transport: every race here is played out step by
+ * step, so each test fails for exactly the bug it names and never for a slow machine.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class WatcherTest {
+  private static final Clock WALL = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+  private final FakeScheduler time = new FakeScheduler();
+  private final FakeTransport net = new FakeTransport();
+  private final Recorder rec = new Recorder();
+  private final FakeRegistration registration = new FakeRegistration();
+
+  static final class FakeRegistration implements Registration {
+    volatile boolean registered;
+    final AtomicInteger refreshes = new AtomicInteger();
+
+    @Override
+    public boolean registered() {
+      return registered;
+    }
+
+    @Override
+    public void refreshSoon() {
+      refreshes.incrementAndGet();
+    }
+  }
+
+  private Watcher watcher(PollSchedule schedule, int permits) {
+    return new Watcher(time, new StatusApi(URI.create("http://server"), net, WALL), schedule,
+        new SafeListener(rec), registration, WALL, Duration.ofSeconds(10), permits);
+  }
+
+  private Watch watch(Watcher w, String job, Duration timeout) {
+    return w.start(job, URI.create("http://server/status?job=" + job), timeout, false);
+  }
+
+  private static StatusAnswer event(String job, JobStatus s) {
+    return new StatusAnswer(Optional.of(job), s, Optional.empty(), Optional.empty(), OptionalInt.empty());
+  }
+
+  private static Duration ms(long n) {
+    return Duration.ofMillis(n);
+  }
+
+  private List<FakeTransport.Sent> polls(String job) {
+    return net.to("job=" + job);
+  }
+
+  @Test
+  void aConfirmingPollIsNeverPushedBackByALaterScheduledPoll() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(5)), 8);
+    Watch a = watch(w, "a", Duration.ofMinutes(10));
+    time.advance(Duration.ofSeconds(5));
+    assertEquals(1, polls("a").size());
+    // A hint arrives while the scheduled poll is in flight; then that poll answers "pending".
+    w.accept("a", event("a", JobStatus.COMPLETED), false);
+    polls("a").get(0).status("a", "pending");
+    long now = time.nanoTime();
+    long due = a.armedFor().orElseThrow();
+    assertTrue(due - now <= Watcher.MIN_INTERVAL_NANOS,
+        "the hint's confirmation was pushed back to " + (due - now) / 1e6 + " ms by the 5 s schedule");
+    time.advance(ms(10));
+    assertEquals(2, polls("a").size(), "the confirming poll went out");
+    polls("a").get(1).status("a", "completed");
+    JobResult r = a.result.join();
+    assertEquals(DetectedBy.POLL, r.detectedBy());
+  }
+
+  @Test
+  void aHintArrivingBetweenTwoPollsIsConfirmedSoonNotAtTheNextScheduledPoll() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(5)), 8);
+    Watch a = watch(w, "a", Duration.ofMinutes(10));
+    time.advance(Duration.ofSeconds(5));
+    polls("a").get(0).status("a", "pending");
+    time.advance(Duration.ofSeconds(2));
+    w.accept("a", event("a", JobStatus.ERROR), false);
+    assertTrue(a.armedFor().orElseThrow() - time.nanoTime() <= 0, "confirmation armed for now");
+    time.runDue();
+    assertEquals(2, polls("a").size());
+  }
+
+  @Test
+  void anEndedWatchHasNoTimerAndNoRequestLeft() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
+    Watch a = watch(w, "a", Duration.ofMinutes(10));
+    time.advance(Duration.ofSeconds(1));
+    FakeTransport.Sent inFlight = polls("a").get(0);
+    w.accept("a", event("a", JobStatus.COMPLETED), true);
+    assertEquals(DetectedBy.WEBHOOK, a.result.join().detectedBy());
+    assertTrue(inFlight.reply.isCancelled(), "the request in flight was aborted");
+    assertEquals(Optional.empty(), a.armedFor());
+    assertEquals(0, time.pending(), "poll and deadline timers cancelled");
+    // The aborted request's late completion must not arm anything either.
+    time.advance(Duration.ofMinutes(20));
+    assertEquals(1, polls("a").size());
+    assertEquals(0, w.active());
+  }
+
+  @Test
+  void theHintRateLimitIsPerJobNotPerWatch() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofHours(1)), 8);
+    watch(w, "j", Duration.ofHours(2));
+    watch(w, "j", Duration.ofHours(2));
+    watch(w, "j", Duration.ofHours(2));
+    for (int i = 0; i < 50; i++) {
+      w.accept("j", event("j", JobStatus.COMPLETED), false);
+      time.advance(ms(20));
+      for (FakeTransport.Sent s : net.open()) {
+        s.status("j", "pending");
+      }
+    }
+    // One second of hints for one job, watched three times: one confirmation, then one more
+    // at the one-second mark at most.
+    assertTrue(polls("j").size() <= 2, polls("j").size() + " confirming polls in one second");
+    assertTrue(polls("j").size() >= 1, "the hint was confirmed");
+  }
+
+  @Test
+  void aPollThatFindsAJobEndedEndsEveryWatchOfIt() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
+    Watch a = watch(w, "j", Duration.ofMinutes(1));
+    Watch b = watch(w, "j", Duration.ofMinutes(1));
+    time.advance(Duration.ofSeconds(1));
+    polls("j").get(0).status("j", "completed");
+    assertTrue(a.result.isDone() && b.result.isDone());
+    assertEquals(JobStatus.COMPLETED, b.result.join().status());
+    assertEquals(2, rec.completions.get("j").get(), "each watch ends once");
+  }
+
+  @Test
+  void unsignedHintsCannotEvictVerifiedEarlyEvents() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
+    w.accept("early", event("early", JobStatus.ERROR), true);
+    for (int i = 0; i < Watcher.MAX_EARLY_EVENTS * 2; i++) {
+      w.accept("noise-" + i, event("noise-" + i, JobStatus.COMPLETED), false);
+    }
+    Watch a = watch(w, "early", Duration.ofMinutes(1));
+    JobResult r = a.result.join();
+    assertEquals(DetectedBy.WEBHOOK, r.detectedBy());
+    assertEquals(JobStatus.ERROR, r.status());
+    assertTrue(net.sent.isEmpty(), "hints for jobs nobody watches cost no poll");
+  }
+
+  @Test
+  void aHintIsEvidenceThatWebhooksArriveOnlyOnceAPollConfirmsIt() {
+    registration.registered = true;
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
+    assertTrue(w.webhooksArriving(), "presumed while registered");
+    for (int i = 0; i < Watcher.SILENT_AFTER_POLL_WINS; i++) {
+      watch(w, "p" + i, Duration.ofMinutes(1));
+    }
+    time.advance(Duration.ofSeconds(1));
+    for (int i = 0; i < Watcher.SILENT_AFTER_POLL_WINS; i++) {
+      polls("p" + i).get(0).status("p" + i, "completed");
+    }
+    assertFalse(w.webhooksArriving(), "three jobs in a row ended by poll");
+    Watch x = watch(w, "x", Duration.ofMinutes(1));
+    w.accept("x", event("x", JobStatus.COMPLETED), false);
+    assertFalse(w.webhooksArriving(), "a hint alone proves nothing");
+    time.runDue();
+    polls("x").get(0).status("x", "pending");
+    assertFalse(w.webhooksArriving(), "a hint the poll contradicted proves nothing");
+    time.advance(Duration.ofSeconds(1));
+    polls("x").get(1).status("x", "completed");
+    assertTrue(x.result.isDone());
+    assertTrue(w.webhooksArriving(), "a confirmed hint shows webhooks reach us");
+  }
+
+  @Test
+  void aScheduleAnsweringNullZeroOrNegativeCannotMakeAHotLoop() {
+    Duration[] answers = {null, Duration.ZERO, Duration.ofSeconds(-5)};
+    for (Duration bad : answers) {
+      FakeTransport.Sent[] last = new FakeTransport.Sent[1];
+      Watcher w = watcher(ctx -> bad, 8);
+      String job = "hot" + (bad == null ? "null" : bad.toMillis());
+      watch(w, job, Duration.ofMinutes(1));
+      for (int step = 0; step < 1000; step++) {
+        time.advance(ms(1));
+        for (FakeTransport.Sent s : net.open()) {
+          s.status(job, "pending");
+          last[0] = s;
+        }
+      }
+      int n = polls(job).size();
+      long cap = 1000 / TimeUnit.NANOSECONDS.toMillis(Watcher.MIN_INTERVAL_NANOS) + 1;
+      assertTrue(n <= cap, bad + ": " + n + " polls in one second (cap " + cap + ")");
+      assertTrue(n >= cap / 2, bad + ": polling stopped (" + n + " polls)");
+    }
+  }
+
+  @Test
+  void aDeadlineFiresEvenWhileEveryPermitIsHeldAndItsQueuedPollIsDropped() {
+    Watcher w = watcher(ctx -> Duration.ZERO, 1);
+    Watch stuck = w.start("stuck", URI.create("http://server/status?job=stuck"), Duration.ofMinutes(10), true);
+    time.runDue();
+    assertEquals(1, polls("stuck").size(), "holds the only permit and never answers");
+    Watch b = w.start("b", URI.create("http://server/status?job=b"), Duration.ofSeconds(2), true);
+    time.runDue();
+    assertEquals(1, w.gate().waiting(), "b waits for the permit");
+    time.advance(Duration.ofSeconds(2));
+    assertTrue(b.result.isCompletedExceptionally(), "b ended at its deadline");
+    JobTimeoutException t = (JobTimeoutException) b.result.handle((r, e) -> e).join();
+    assertEquals(0, t.polls());
+    // The stuck request ends at last: b's queued poll must be dropped, not sent.
+    polls("stuck").get(0).status("stuck", "pending");
+    time.runDue();
+    assertEquals(0, polls("b").size(), "a poll queued for an ended watch was sent");
+    assertFalse(stuck.result.isDone());
+  }
+
+  @Test
+  void queuedPollsOfCancelledWatchesAreNeverSent() {
+    Watcher w = watcher(ctx -> Duration.ofSeconds(30), 1);
+    w.start("first", URI.create("http://server/status?job=first"), Duration.ofMinutes(10), true);
+    time.runDue();
+    Watch b = w.start("b", URI.create("http://server/status?job=b"), Duration.ofMinutes(10), true);
+    Watch c = w.start("c", URI.create("http://server/status?job=c"), Duration.ofMinutes(10), true);
+    w.start("d", URI.create("http://server/status?job=d"), Duration.ofMinutes(10), true);
+    time.runDue();
+    assertEquals(3, w.gate().waiting());
+    w.cancel(b);
+    w.cancel(c);
+    polls("first").get(0).status("first", "pending");
+    time.runDue();
+    assertEquals(0, polls("b").size());
+    assertEquals(0, polls("c").size());
+    assertEquals(1, polls("d").size());
+    assertInstanceOf(CancellationException.class, c.result.handle((r, e) -> e).join());
+  }
+
+  @Test
+  void noRequestAfterTheDeadlineAndTheLastOneIsTimedToEndByIt() {
+    Watcher w = watcher(ctx -> Duration.ofMinutes(1), 8);
+    Watch a = watch(w, "a", Duration.ofSeconds(2));
+    // The schedule says a minute; the last-poll slot is half a second before the deadline.
+    time.advance(ms(1499));
+    assertEquals(0, polls("a").size());
+    time.advance(ms(1));
+    assertEquals(1, polls("a").size());
+    assertEquals(ms(500), polls("a").get(0).call.timeout(), "its answer is due by the deadline");
+    polls("a").get(0).status("a", "pending");
+    time.advance(ms(500));
+    assertTrue(a.result.isCompletedExceptionally());
+    assertEquals(1, polls("a").size(), "nothing after the last poll");
+    time.advance(Duration.ofMinutes(5));
+    assertEquals(1, polls("a").size());
+  }
+
+  @Test
+  void aTimeoutWithoutLimitArmsNoDeadlineAndOverflowsNothing() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
+    Watch a = watch(w, "a", ChronoUnit.FOREVER.getDuration());
+    assertFalse(a.bounded);
+    assertEquals(1, time.pending(), "only the poll timer");
+    time.advance(Duration.ofSeconds(1));
+    assertEquals(Duration.ofSeconds(10), polls("a").get(0).call.timeout());
+    polls("a").get(0).status("a", "completed");
+    assertEquals(JobStatus.COMPLETED, a.result.join().status());
+  }
+
+  @Test
+  void a404FailsFastAndAsksForRegistrationAgain() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
+    Watch a = watch(w, "a", Duration.ofMinutes(1));
+    time.advance(Duration.ofSeconds(1));
+    polls("a").get(0).answer(404, "{\"error\":\"unknown job\"}");
+    assertInstanceOf(JobNotFoundException.class, a.result.handle((r, e) -> e).join());
+    assertEquals(1, registration.refreshes.get());
+  }
+
+  @Test
+  void anAnswerThatIsNotUtf8IsAProtocolErrorAtOnce() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
+    Watch a = watch(w, "a", Duration.ofMinutes(1));
+    time.advance(Duration.ofSeconds(1));
+    byte[] body = "{\"result\":\"pending\",\"x\":\"\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1);
+    polls("a").get(0).reply.complete(new Transport.Reply(200, Map.of(), body));
+    Throwable e = a.result.handle((r, x) -> x).join();
+    assertInstanceOf(ProtocolException.class, e);
+    assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+    assertEquals(1, polls("a").size(), "not retried");
+  }
+
+  @Test
+  void retryAfterIsAFloorInSecondsOrAsAnHttpDate() {
+    Watcher w = watcher(PollSchedule.fixed(ms(100)), 8);
+    Watch a = watch(w, "a", Duration.ofMinutes(10));
+    time.advance(ms(100));
+    polls("a").get(0).answer(503, "{}", "Retry-After", "7");
+    long afterFirst = a.armedFor().orElseThrow() - time.nanoTime();
+    assertTrue(afterFirst >= TimeUnit.SECONDS.toNanos(7), "next poll in " + afterFirst / 1e6 + " ms");
+    time.advance(Duration.ofNanos(afterFirst));
+    polls("a").get(1).answer(429, "{}", "Retry-After", "Thu, 01 Jan 2026 00:00:42 GMT");
+    long afterSecond = a.armedFor().orElseThrow() - time.nanoTime();
+    assertTrue(afterSecond >= TimeUnit.SECONDS.toNanos(42), "next poll in " + afterSecond / 1e6 + " ms");
+    assertEquals(2, rec.pollFailures.get());
+  }
+
+  @Test
+  void retryAfterParsing() {
+    assertEquals(Optional.of(Duration.ofSeconds(3)), StatusApi.retryAfter(Optional.of(" 3 "), WALL));
+    assertEquals(Optional.of(Duration.ofSeconds(30)),
+        StatusApi.retryAfter(Optional.of("Thu, 01 Jan 2026 00:00:30 GMT"), WALL));
+    assertEquals(Optional.of(Duration.ZERO),
+        StatusApi.retryAfter(Optional.of("Wed, 31 Dec 2025 23:00:00 GMT"), WALL), "a date in the past");
+    assertEquals(Optional.of(StatusApi.MAX_RETRY_AFTER),
+        StatusApi.retryAfter(Optional.of("99999999999999999999"), WALL), "capped, not overflowed");
+    assertEquals(Optional.empty(), StatusApi.retryAfter(Optional.of("-3"), WALL));
+    assertEquals(Optional.empty(), StatusApi.retryAfter(Optional.of("soon"), WALL));
+    assertEquals(Optional.empty(), StatusApi.retryAfter(Optional.empty(), WALL));
+  }
+
+  @Test
+  void closingEndsEveryWatchAndRefusesNewOnes() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
+    Watch a = watch(w, "a", Duration.ofMinutes(1));
+    time.advance(Duration.ofSeconds(1));
+    w.closeAll();
+    assertInstanceOf(CancellationException.class, a.result.handle((r, e) -> e).join());
+    assertTrue(polls("a").get(0).reply.isCancelled());
+    assertEquals(0, time.pending());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> watch(w, "b", Duration.ofMinutes(1)));
+  }
+}
