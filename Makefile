@@ -38,7 +38,8 @@ soak:
 # entries, one PIT run and one score each; an entry is a comma list of packages (mutates p.*,
 # runs the tests in p) or classes (mutates C and its nested classes, runs C*Test). TESTS, if set,
 # replaces the tests of every entry. Reports: target/pit-reports/<entry>/index.html.
-MUTATION_TARGETS := io.vtstatus.internal.json io.vtstatus.internal.schedule
+MUTATION_TARGETS := io.vtstatus.internal.json \
+  io.vtstatus.internal.webhook,io.vtstatus.WebhookVerifier io.vtstatus.internal.schedule
 TARGET ?= $(MUTATION_TARGETS)
 TESTS ?=
 PIT_THREADS ?= 2

@@ -6,15 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vtstatus.simulator.JobDurations;
 import io.vtstatus.simulator.SimulatorServer;
+import io.vtstatus.simulator.WebhookDelivery;
 import io.vtstatus.testing.Recorder;
 import io.vtstatus.testing.ThreadLeaks;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +31,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The promise under faults: every watched job resolves exactly once, with the status the server
  * actually has, or fails with the documented error — and nothing is left running.
  */
-@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FaultMatrixTest {
   static final int JOBS = 200;
+  /**
+   * Per watch. Jobs last at most 0.8 s; the slowest path is a lost webhook found by the safety-net
+   * poll at 5 s (±10 %), and 503/429 retries back off for a few seconds. 25 s leaves room for a
+   * loaded 2-core machine and still fails a client that stopped polling.
+   */
+  static final Duration WATCH_TIMEOUT = Duration.ofSeconds(25);
 
   enum Fault {
     WEBHOOKS_DROPPED_ALL,
@@ -59,19 +70,19 @@ class FaultMatrixTest {
     }
     SimulatorServer sim = sb.build().start();
     Recorder rec = new Recorder();
-    StatusClient.Builder cb = StatusClient.builder(sim.url()).listener(rec).timeout(Duration.ofSeconds(90));
+    StatusClient.Builder cb = StatusClient.builder(sim.url()).listener(rec).timeout(WATCH_TIMEOUT);
     // Faults of the status endpoint are only exercised if polls carry the load: no webhooks.
     boolean pollOnly = fault == Fault.STATUS_503_30_PERCENT || fault == Fault.STATUS_429_RETRY_AFTER
         || fault == Fault.LATENCY_200_500_MS;
     if (pollOnly) {
       cb.webhook(WebhookOptions.disabled());
     }
+    // Bound but never listening: connections are refused, and no other process can take the port.
+    Socket deadListener = new Socket();
+    deadListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     if (fault == Fault.LISTENER_DOWN) {
-      int closed;
-      try (ServerSocket s = new ServerSocket(0)) {
-        closed = s.getLocalPort();
-      }
-      cb.webhook(WebhookOptions.port(0).publicUrl(URI.create("http://127.0.0.1:" + closed + "/webhook")));
+      cb.webhook(WebhookOptions.port(0).publicUrl(
+          URI.create("http://127.0.0.1:" + deadListener.getLocalPort() + "/webhook")));
     }
     Map<String, CompletableFuture<JobResult>> watches = new LinkedHashMap<>();
     Map<String, JobStatus> truth = new LinkedHashMap<>();
@@ -109,7 +120,11 @@ class FaultMatrixTest {
         restarted = SimulatorServer.builder().port(port).build().start();
       }
       CompletableFuture.allOf(watches.values().stream()
-          .map(f -> f.handle((r, e) -> null)).toArray(CompletableFuture<?>[]::new)).get(200, TimeUnit.SECONDS);
+          .map(f -> f.handle((r, e) -> null)).toArray(CompletableFuture<?>[]::new))
+          .get(WATCH_TIMEOUT.toSeconds() + 15, TimeUnit.SECONDS);
+      assertEquals(0, client.activeWatches());
+      // Every job ended through the listener, exactly once, by result or by failure.
+      assertEquals(JOBS, rec.completions.size() + rec.failures.size(), "jobs the client reported ended");
       int notFound = 0;
       for (Map.Entry<String, CompletableFuture<JobResult>> e : watches.entrySet()) {
         String id = e.getKey();
@@ -135,12 +150,12 @@ class FaultMatrixTest {
       if (fault == Fault.SIMULATOR_RESTARTED) {
         assertTrue(notFound > 0 && notFound < JOBS, "not found: " + notFound);
       }
-      if (fault == Fault.STATUS_503_30_PERCENT || fault == Fault.STATUS_429_RETRY_AFTER) {
-        assertTrue(rec.pollFailures.get() > 0, "the fault was never met");
-      }
-      System.out.printf("fault %-24s jobs %d, lost 0, duplicated 0, by webhook %d, polls answered %d (%.2f/job), failed %d%s%n",
+      assertFaultWasMet(fault, sim, rec, ids);
+      System.out.printf("fault %-24s jobs %d, lost 0, duplicated 0, by webhook %d, slowest %d ms, polls answered %d (%.2f/job), failed %d%s%n",
           fault, watches.size(), watches.values().stream().filter(f -> !f.isCompletedExceptionally()
-              && f.join().detectedBy() == DetectedBy.WEBHOOK).count(), rec.polls.get(),
+              && f.join().detectedBy() == DetectedBy.WEBHOOK).count(),
+          watches.values().stream().filter(f -> !f.isCompletedExceptionally())
+              .mapToLong(f -> f.join().waited().toMillis()).max().orElse(0), rec.polls.get(),
           rec.polls.get() / (double) watches.size(), rec.pollFailures.get(), fault == Fault.SIMULATOR_RESTARTED
               ? ", not found after restart " + notFound : "");
     } finally {
@@ -148,8 +163,96 @@ class FaultMatrixTest {
       if (restarted != null) {
         restarted.close();
       }
+      deadListener.close();
     }
-    assertEquals(JOBS, watches.size());
     leaks.assertNoNewThreads(ThreadLeaks.JDK17_HTTP_CLIENT_GRACE);
+  }
+
+  /**
+   * Proof that the fault happened, from the simulator's own records (not from the client, which
+   * would hide a fault that was never injected). Deliveries are recorded a moment after a job
+   * ends, so they are awaited, not merely read.
+   */
+  private static void assertFaultWasMet(Fault fault, SimulatorServer sim, Recorder rec, List<String> ids)
+      throws Exception {
+    switch (fault) {
+      case WEBHOOKS_DROPPED_ALL:
+      case LISTENER_DOWN: {
+        Map<String, WebhookDelivery> firsts = firstAttempts(sim, ids);
+        for (WebhookDelivery d : firsts.values()) {
+          assertEquals(0, d.statusCode(), d.toString());
+          assertEquals(fault == Fault.WEBHOOKS_DROPPED_ALL, d.dropped(), d.toString());
+          assertTrue(d.failure().isPresent(), d.toString());
+        }
+        assertEquals(0, rec.webhooks.get(), "a webhook reached the client");
+        break;
+      }
+      case WEBHOOKS_DROPPED_HALF: {
+        int dropped = 0;
+        int delivered = 0;
+        for (WebhookDelivery d : firstAttempts(sim, ids).values()) {
+          dropped += d.dropped() ? 1 : 0;
+          delivered += d.succeeded() ? 1 : 0;
+        }
+        // Binomial(200, 0.5): outside 60..140 with probability ~1e-8.
+        assertTrue(dropped >= 60 && dropped <= 140, "first attempts dropped: " + dropped);
+        assertTrue(delivered > 0, "no first attempt got through");
+        break;
+      }
+      case DUPLICATED_WEBHOOKS: {
+        Map<String, List<WebhookDelivery>> byJob = new HashMap<>();
+        int pairs = 0;
+        while (pairs < ids.size()) {
+          WebhookDelivery d = sim.takeDelivery(Duration.ofSeconds(20)).orElseThrow(
+              () -> new AssertionError("deliveries stopped before every event was duplicated"));
+          List<WebhookDelivery> l = byJob.computeIfAbsent(d.jobId(), k -> new ArrayList<>());
+          l.add(d);
+          if (l.size() == 2) {
+            assertEquals(l.get(0).eventId(), l.get(1).eventId(), "a duplicate has the same webhook-id");
+            pairs++;
+          }
+        }
+        assertTrue(rec.webhooks.get() <= ids.size(), "duplicates counted as new webhooks: " + rec.webhooks);
+        break;
+      }
+      case STATUS_503_30_PERCENT:
+      case STATUS_429_RETRY_AFTER: {
+        double share = rec.pollFailures.get() / (double) (rec.pollFailures.get() + rec.polls.get());
+        assertTrue(share > 0.15 && share < 0.45, "share of polls failed: " + share);
+        break;
+      }
+      case LATENCY_200_500_MS: {
+        // A lower bound only: latency makes an answer later, never earlier. A raw socket, so the
+        // check starts no thread of its own.
+        long t0 = System.nanoTime();
+        String answer;
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), sim.port())) {
+          s.setSoTimeout(10_000);
+          s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+          answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+        assertTrue(ms >= 200, "answered in " + ms + " ms with 200..500 ms of latency");
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** The first delivery attempt of each job's event, awaited until every job has one. */
+  private static Map<String, WebhookDelivery> firstAttempts(SimulatorServer sim, List<String> ids)
+      throws InterruptedException {
+    Map<String, WebhookDelivery> firsts = new HashMap<>();
+    while (firsts.size() < ids.size()) {
+      WebhookDelivery d = sim.takeDelivery(Duration.ofSeconds(20)).orElseThrow(() -> new AssertionError(
+          "first webhook attempts seen for only " + firsts.size() + " of " + ids.size() + " jobs"));
+      if (d.attempt() == 1) {
+        firsts.put(d.jobId(), d);
+      }
+    }
+    return firsts;
   }
 }

@@ -202,8 +202,12 @@ class StatusClientTest {
     assertThrows(JobNotFoundException.class, () -> c.await(lost, LONG));
     assertEquals("ok", awaitRegistered(rec));
     assertEquals(1, second.webhookCount());
-    JobResult r = c.await(second.submit(Duration.ofMillis(50), JobStatus.COMPLETED), LONG);
-    assertEquals(DetectedBy.WEBHOOK, r.detectedBy());
+    // Ended by hand after the immediate poll has seen it pending: a short job would race that poll.
+    String id = second.submit(Duration.ofHours(1), JobStatus.COMPLETED);
+    CompletableFuture<JobResult> f = c.watch(id, LONG);
+    assertTrue(rec.awaitEvent("poll " + id + " PENDING", LONG));
+    second.complete(id, JobStatus.COMPLETED);
+    assertEquals(DetectedBy.WEBHOOK, f.get(LONG.toSeconds(), TimeUnit.SECONDS).detectedBy());
   }
 
   @Test
@@ -348,7 +352,11 @@ class StatusClientTest {
     SimulatorServer sim = sim(SimulatorServer.builder().seed(7).errorRate(0.3)
         .delay(JobDurations.uniform(Duration.ofMillis(50), Duration.ofMillis(1500))).dropWebhooks(0.2));
     Recorder rec = new Recorder();
-    StatusClient c = client(StatusClient.builder(sim.url()).listener(rec));
+    // A sparse net, so that the webhook path carries the load. (With the default adaptive schedule
+    // the net learned from the first jobs polls at about 1 s and wins 20-40 % of the races while
+    // 2,000 events queue for delivery: a property of the schedule, measured by `bench`.)
+    StatusClient c = client(StatusClient.builder(sim.url()).listener(rec)
+        .pollSchedule(PollSchedule.fixed(Duration.ofSeconds(10))));
     assertEquals("ok", awaitRegistered(rec));
     long startedBefore = mx.getTotalStartedThreadCount();
     int n = 2000;
@@ -375,8 +383,9 @@ class StatusClientTest {
       }
     }
     assertEquals(n, rec.completions.size());
-    // Polls may win races on a loaded machine; most jobs still end by webhook.
-    assertTrue(byHook.get() > n / 10, "webhooks detected " + byHook);
+    // A dropped first attempt is retried 100 ms later, long before a poll is due (10 s): a client
+    // that ignored or lost webhooks would be caught here.
+    assertTrue(byHook.get() >= 0.9 * n, "webhooks detected " + byHook + " of " + n);
     // Client and simulator together: pools are bounded, nothing starts a thread per job.
     assertTrue(started <= 64, "threads started during the run: " + started);
     // The client's own pools: scheduler, request pool, HttpClient executor, webhook handlers.

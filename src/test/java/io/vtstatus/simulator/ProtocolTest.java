@@ -3,6 +3,7 @@ package io.vtstatus.simulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -144,9 +145,13 @@ class ProtocolTest {
   @ValueSource(strings = {"{", "[1]", "{\"duration_ms\":\"x\"}", "{\"duration_ms\":-1}",
       "{\"duration_ms\":1.5}", "{\"outcome\":\"pending\"}", "{\"a\":1,\"a\":2}", "nul"})
   void badJobBodyIs400AndCreatesNothing(String body) {
+    sim.submit();
+    int jobs = sim.jobCount();
     long before = sim.requestCount();
     assertError(Http.post(sim.url("/jobs"), body), 400);
     assertEquals(before + 1, sim.requestCount());
+    // Fails if a refused body still creates (or starts) a job before it is rejected.
+    assertEquals(jobs, sim.jobCount(), "a refused body created a job");
   }
 
   @ParameterizedTest
@@ -252,19 +257,59 @@ class ProtocolTest {
   }
 
   @Test
-  void latencyDelaysWithoutBlockingOtherRequests() throws Exception {
+  void latencyDelaysEveryAnswer() throws Exception {
     try (SimulatorServer l = SimulatorServer.builder()
-        .latency(Duration.ofMillis(50), Duration.ofMillis(100)).build().start()) {
-      // More concurrent requests than server threads: latency must not hold a thread each.
-      var futures = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
-      for (int i = 0; i < 20; i++) {
-        futures.add(Http.CLIENT.sendAsync(
-            java.net.http.HttpRequest.newBuilder(l.url("/health")).build(),
+        .latency(Duration.ofMillis(200), Duration.ofMillis(300)).build().start()) {
+      // A lower bound only: latency can make an answer later, never earlier.
+      long t0 = System.nanoTime();
+      assertEquals(200, Http.get(l.url("/health")).statusCode());
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertTrue(ms >= 200, "answered in " + ms + " ms despite 200..300 ms of latency");
+    }
+  }
+
+  @Test
+  void latencyHoldsNoServerThread() throws Exception {
+    // Far more delayed requests than the server has threads (4): if latency held a thread while
+    // it waited, the requests beyond the fourth would not even reach the handler (and be
+    // recorded) until the first ones were answered, a minute from now.
+    int n = 12;
+    SimulatorServer l = SimulatorServer.builder()
+        .latency(Duration.ofMinutes(1), Duration.ofMinutes(1)).build().start();
+    try {
+      var answers = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
+      for (int i = 0; i < n; i++) {
+        answers.add(Http.CLIENT.sendAsync(
+            java.net.http.HttpRequest.newBuilder(l.url("/health?n=" + i))
+                .timeout(Duration.ofSeconds(90)).build(),
             HttpResponse.BodyHandlers.ofString()));
       }
-      for (var f : futures) {
-        assertEquals(200, f.get(10, TimeUnit.SECONDS).statusCode());
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (int i = 0; i < n; i++) {
+        RecordedRequest r = l.takeRequest(Duration.ofSeconds(15)).orElseThrow(() -> new AssertionError(
+            "only " + seen.size() + " of " + n + " delayed requests reached the handler: latency holds threads"));
+        seen.add(r.query());
       }
+      assertEquals(n, seen.size());
+      for (var a : answers) {
+        assertFalse(a.isDone(), "answered before its minute of latency");
+      }
+      // A request on a fresh connection is handled too while all of those are held.
+      assertEquals(0, l.statusRequests("default"));
+      var another = Http.CLIENT.sendAsync(java.net.http.HttpRequest.newBuilder(l.url("/status"))
+          .timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals("/status", l.takeRequest(Duration.ofSeconds(15)).orElseThrow().path());
+      assertEquals(1, l.statusRequests("default"));
+      answers.add(another);
+      l.close();
+      for (var a : answers) {
+        // Closing ends the held exchanges: none is left waiting for its minute.
+        java.util.concurrent.ExecutionException e = assertThrows(
+            java.util.concurrent.ExecutionException.class, () -> a.get(20, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof java.io.IOException, e.toString());
+      }
+    } finally {
+      l.close();
     }
   }
 

@@ -2,10 +2,11 @@ package io.vtstatus.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vtstatus.JobStatus;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -119,13 +120,12 @@ class WebhookTest {
 
   @Test
   void retriesAfterRefusedConnection() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort();
-    }
-    try (SimulatorServer sim = SimulatorServer.builder().webhookRetries(FAST_RETRIES)
+    // Bound but not listening, and kept so: connections are refused, and no one else can take it.
+    try (Socket refusing = new Socket();
+        SimulatorServer sim = SimulatorServer.builder().webhookRetries(FAST_RETRIES)
         .build().start()) {
-      register(sim, "{\"url\":\"http://127.0.0.1:" + closedPort + "/hook\"}");
+      refusing.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+      register(sim, "{\"url\":\"http://127.0.0.1:" + refusing.getLocalPort() + "/hook\"}");
       String id = sim.submit(Duration.ZERO, JobStatus.COMPLETED);
       for (int attempt = 1; attempt <= 3; attempt++) {
         WebhookDelivery d = nextDelivery(sim);
@@ -244,16 +244,27 @@ class WebhookTest {
 
   @Test
   void deletedRegistrationGetsNothingMore() throws Exception {
-    try (Receiver deleted = new Receiver(); Receiver control = new Receiver();
-        SimulatorServer sim = SimulatorServer.builder().build().start()) {
+    SimulatorServer sim = SimulatorServer.builder().build().start();
+    try (Receiver deleted = new Receiver(); Receiver control = new Receiver()) {
       String wh = (String) register(sim, "{\"url\":\"" + deleted.url() + "\"}").get("webhook");
       assertEquals(204, Http.delete(sim.url("/webhooks/" + wh)).statusCode());
       register(sim, "{\"url\":\"" + control.url() + "\"}");
       sim.submit(Duration.ZERO, JobStatus.COMPLETED);
+      sim.submit(Duration.ZERO, JobStatus.COMPLETED);
+      // Events fan out one after the other on one thread: once both reached the control, every
+      // attempt of the first event has been started, a stray one to the deleted URL included.
       control.take(WAIT);
-      WebhookDelivery d = nextDelivery(sim);
-      assertEquals(URI.create(control.url().toString()), d.url());
+      control.take(WAIT);
+      for (int i = 0; i < 2; i++) {
+        assertEquals(URI.create(control.url().toString()), nextDelivery(sim).url());
+      }
+      // close() lets attempts in flight finish, so a stray one has reached its receiver by now.
+      sim.close();
+      assertThrows(AssertionError.class, () -> deleted.take(Duration.ZERO),
+          "the deleted registration got a webhook");
       assertTrue(sim.takeDelivery(Duration.ZERO).isEmpty());
+    } finally {
+      sim.close();
     }
   }
 }

@@ -43,10 +43,22 @@ class BenchCommandTest {
       seen.add(scenario);
       switch (scenario) {
         case "scale":
-          assertEquals(number(o, "jobs"), number(o, "resolved_once"), o.toString());
+          double jobs = number(o, "jobs");
+          assertEquals(jobs, number(o, "resolved_once"), o.toString());
           assertEquals(0, number(o, "resolved_more_than_once"));
-          assertTrue(number(o, "peak_threads") > 0);
-          assertTrue(number(o, "heap_after_gc_mb") > 0);
+          assertEquals(jobs, number(o, "by_webhook") + number(o, "by_poll"), o.toString());
+          // Webhooks carry the load (20 % of first attempts dropped and retried 100 ms later).
+          assertTrue(number(o, "by_webhook") > number(o, "by_poll"), o.toString());
+          double dropped = number(o, "first_attempt_dropped");
+          assertTrue(dropped >= 0.1 * jobs && dropped <= 0.35 * jobs, "the 20 % drop fault: " + o);
+          // Never a thread per job: the client's pools are bounded, whatever the number of jobs.
+          double client = number(o, "peak_client_threads");
+          assertTrue(client >= 1 && client <= 32, "peak client threads: " + o);
+          assertTrue(number(o, "threads_started") < jobs, "a thread per job? " + o);
+          assertTrue(number(o, "peak_threads") >= client, o.toString());
+          // The client and simulator keep little per job: a few KB, not a heap per watch.
+          assertTrue(number(o, "heap_after_gc_mb") - number(o, "heap_baseline_mb") < 32, o.toString());
+          assertTrue(number(o, "polls_per_job") <= 1, o.toString());
           break;
         case "latency":
           for (String path : List.of("webhook", "poll")) {

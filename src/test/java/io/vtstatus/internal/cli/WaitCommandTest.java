@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vtstatus.JobStatus;
 import io.vtstatus.simulator.SimulatorServer;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -39,6 +41,13 @@ class WaitCommandTest {
     assertEquals(0, r.code(), r.err());
     assertEquals("completed", r.lastLine());
     assertTrue(r.err().contains(id), r.err());
+    assertWatched(id);
+  }
+
+  /** Proof that {@code wait} asked about {@code id}, and never fell back to the default job. */
+  private static void assertWatched(String id) {
+    assertTrue(sim.statusRequests(id) >= 1, "wait never polled " + id);
+    assertEquals(0, sim.statusRequests("default"), "wait polled the default job");
   }
 
   @Test
@@ -50,13 +59,20 @@ class WaitCommandTest {
     assertTrue(r.lastLine().startsWith("{\"job\":\"" + id + "\",\"status\":\"error\",\"detected_by\":\"poll\""),
         r.lastLine());
     assertEquals("", r.err());
+    assertWatched(id);
   }
 
   @Test
-  void withoutAJobItSubmitsOne() {
+  void withoutAJobItSubmitsOne() throws Exception {
+    int jobs = sim.jobCount();
     CliRun r = run("wait", "--server", sim.url().toString(), "--timeout", "60s", "--quiet", "--json");
     // This simulator ends jobs completed (error rate 0).
     assertEquals(0, r.code(), r.err());
+    assertEquals(jobs + 1, sim.jobCount(), "one job submitted");
+    String id = io.vtstatus.internal.json.Json.string(
+        io.vtstatus.internal.json.Json.parseObject(r.lastLine()), "job").orElseThrow();
+    assertEquals(java.util.Optional.of(JobStatus.COMPLETED), sim.status(id), r.lastLine());
+    assertWatched(id);
   }
 
   @Test
@@ -67,20 +83,21 @@ class WaitCommandTest {
     assertEquals(3, r.code(), r.err());
     assertEquals("timeout", r.lastLine());
     assertTrue(r.err().contains("last status seen: pending"), r.err());
+    assertWatched(id);
   }
 
   @Test
   void unknownJobAndUnreachableServerExitFour() throws Exception {
     CliRun unknown = run("wait", "--server", sim.url().toString(), "--job", "nope", "--no-webhook");
     assertEquals(4, unknown.code(), unknown.err());
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
+    // Bound but never listening, and kept so: refused, and no other process can take the port.
+    try (Socket refusing = new Socket()) {
+      refusing.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      CliRun down = run("wait", "--server", "http://127.0.0.1:" + refusing.getLocalPort(), "--job", "x",
+          "--no-webhook", "--timeout", "1s", "--schedule", "fixed:100ms");
+      assertEquals(4, down.code(), down.err());
+      assertTrue(down.err().contains("unreachable"), down.err());
     }
-    CliRun down = run("wait", "--server", "http://127.0.0.1:" + closedPort, "--job", "x", "--no-webhook",
-        "--timeout", "1s", "--schedule", "fixed:100ms");
-    assertEquals(4, down.code(), down.err());
-    assertTrue(down.err().contains("unreachable"), down.err());
   }
 
   @Test

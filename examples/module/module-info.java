@@ -1,0 +1,4 @@
+/** A tiny application module that uses vtstatus from the module path. */
+module vtstatus.example {
+  requires io.vtstatus;
+}
