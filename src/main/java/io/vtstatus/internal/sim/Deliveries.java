@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,8 +43,9 @@ import java.util.function.Consumer;
  *       flight and at most {@value #MAX_PENDING_PER_WEBHOOK} waiting (for a retry delay or a
  *       slot). When its queue is full the oldest waiting retry (else the oldest waiting attempt)
  *       is dropped, logged and counted. All lanes together hold at most {@value #MAX_PENDING}
- *       waiting attempts and {@value #MAX_IN_FLIGHT} in flight; lanes that cannot start for want
- *       of a global slot take turns, one attempt each, round robin.
+ *       waiting attempts (when full, the longest queue gives way) and {@value #MAX_IN_FLIGHT} in
+ *       flight; lanes that cannot start for want of a global slot take turns, one attempt each,
+ *       round robin.
  *   <li>Each attempt is bounded in total time (connect, headers and body) by the webhook
  *       timeout. The JDK's request timeout bounds connect and headers; our own timer bounds the
  *       rest, because the JDK's stops once headers arrive: at the deadline the body subscription
@@ -52,10 +54,10 @@ import java.util.function.Consumer;
  *       answered (its connection is closed at the deadline, not reused).
  *   <li>A sender thread is held only until the headers arrive ({@code send} returns then; the
  *       body is drained by a subscriber on the HTTP client's threads). So a receiver that stalls
- *       after its headers holds a socket and no thread; one that never answers holds a sender
- *       thread (of {@value #SENDERS}) for at most the timeout, and at most {@value
- *       #SENDERS_PER_WEBHOOK} of them, so it takes {@value #SENDERS} / {@value
- *       #SENDERS_PER_WEBHOOK} such registrations at once to delay anyone else.
+ *       after its headers holds a socket and no thread; one that never answers holds sender
+ *       threads for at most the timeout, and at most its share of the {@value #SENDERS}: {@value
+ *       #SENDERS_PER_WEBHOOK}, fewer when many lanes have work. It takes {@value #SENDERS} such
+ *       registrations at once to delay anyone else.
  *   <li>All bookkeeping (fan-out, queues, counts) runs on one thread, {@code
  *       vtstatus-sim-webhook}, so it needs no locks; timers, senders and HTTP completions only
  *       hand work to it. The scheduler thread never fans out.
@@ -68,11 +70,14 @@ import java.util.function.Consumer;
  */
 final class Deliveries {
   static final int MAX_IN_FLIGHT = 256;
-  static final int MAX_IN_FLIGHT_PER_WEBHOOK = 4;
-  /** Threads waiting for receivers' headers: all registrations together, and one registration. */
+  static final int MAX_IN_FLIGHT_PER_WEBHOOK = 8;
+  /**
+   * Threads waiting for receivers' headers: all registrations together, and one registration at
+   * most (less when many registrations have work: each gets its share of {@link #SENDERS}).
+   */
   static final int SENDERS = 64;
-  static final int SENDERS_PER_WEBHOOK = 2;
-  static final int MAX_PENDING_PER_WEBHOOK = 1_000;
+  static final int SENDERS_PER_WEBHOOK = 4;
+  static final int MAX_PENDING_PER_WEBHOOK = 10_000;
   static final int MAX_PENDING = 50_000;
 
   /** The four bounds; tests shrink them. */
@@ -95,7 +100,8 @@ final class Deliveries {
     final Event event;
     final int attempt;
     final boolean duplicate;
-    boolean ready;
+    /** Enqueue order: "oldest" when choosing what to drop. */
+    long seq;
     ScheduledFuture<?> timer;
 
     Pending(Event event, int attempt, boolean duplicate) {
@@ -109,10 +115,13 @@ final class Deliveries {
     }
   }
 
-  /** A registration's queue and in-flight count; confined to the delivery thread. */
+  /** A registration's queues and in-flight counts; confined to the delivery thread. */
   private static final class Lane {
     final Webhooks.Registration reg;
-    final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    /** Attempts ready to start, oldest first. */
+    final ArrayDeque<Pending> ready = new ArrayDeque<>();
+    /** Attempts waiting for their retry delay, in enqueue order. */
+    final LinkedHashSet<Pending> waiting = new LinkedHashSet<>();
     int inFlight;
     /** Of those in flight, the ones still waiting for headers (each holding a sender thread). */
     int sending;
@@ -120,6 +129,40 @@ final class Deliveries {
 
     Lane(Webhooks.Registration reg) {
       this.reg = reg;
+    }
+
+    int queued() {
+      return ready.size() + waiting.size();
+    }
+
+    /** The oldest waiting retry or duplicate, else the oldest waiting attempt; null if none. */
+    Pending victim() {
+      Pending w = null;
+      for (Pending q : waiting) {
+        if (q.optional()) {
+          w = q;
+          break;
+        }
+      }
+      Pending r = null;
+      for (Pending q : ready) {
+        if (q.optional()) {
+          r = q;
+          break;
+        }
+      }
+      if (w != null || r != null) {
+        return w == null ? r : r == null ? w : (w.seq < r.seq ? w : r);
+      }
+      Pending a = waiting.isEmpty() ? null : waiting.iterator().next();
+      Pending b = ready.peekFirst();
+      return a == null ? b : b == null ? a : (a.seq < b.seq ? a : b);
+    }
+
+    void remove(Pending p) {
+      if (!waiting.remove(p)) {
+        ready.remove(p);
+      }
     }
   }
 
@@ -139,6 +182,7 @@ final class Deliveries {
   /** Attempts waiting for their headers, each holding a sender thread. */
   private int sending;
   private int pending;
+  private long seq;
   private final Set<Attempt> attempts = ConcurrentHashMap.newKeySet();
   private final Recorder<WebhookDelivery> records =
       new Recorder<>(MAX_RECORDS, MAX_RECORD_BYTES, Deliveries::size);
@@ -240,11 +284,12 @@ final class Deliveries {
     onLoop(() -> {
       Lane lane = lanes.get(r);
       if (lane != null) {
-        for (Pending p : lane.queue) {
+        for (Pending p : lane.waiting) {
           cancel(p.timer);
         }
-        pending -= lane.queue.size();
-        lane.queue.clear();
+        pending -= lane.queued();
+        lane.waiting.clear();
+        lane.ready.clear();
         forgetIfIdle(lane);
       }
     });
@@ -277,29 +322,23 @@ final class Deliveries {
       forgetIfIdle(lane);
       return;
     }
-    boolean laneFull = lane.queue.size() >= limits.pendingPerWebhook();
+    p.seq = seq++;
+    boolean laneFull = lane.queued() >= limits.pendingPerWebhook();
     if (laneFull || pending >= limits.pending()) {
-      Pending victim = null;
-      for (Pending q : lane.queue) {
-        if (q.optional()) {
-          victim = q;
-          break;
-        }
-      }
-      if (victim == null) {
-        victim = lane.queue.peekFirst();
-      }
-      if (victim == null) {
-        // This lane holds nothing while all lanes together are full: the newcomer goes.
+      // A full lane drops its own; when all lanes together are full, the longest queue gives
+      // way, so a registration that piles up (a dead receiver) cannot cost the others events.
+      Lane from = laneFull ? lane : longest(lane);
+      Pending victim = from.victim();
+      if (victim == null || (from == lane && !victim.optional() && p.optional())) {
         victim = p;
       } else {
-        lane.queue.remove(victim);
+        from.remove(victim);
         pending--;
         cancel(victim.timer);
       }
       dropped.incrementAndGet();
       record(victim.event, victim.attempt, 0, Optional.of("dropped: queue full"), true);
-      log.accept("webhook " + lane.reg.id + " " + victim.event.eventId + " job "
+      log.accept("webhook " + from.reg.id + " " + victim.event.eventId + " job "
           + victim.event.jobId + ": attempt " + victim.attempt + " dropped, "
           + (laneFull ? limits.pendingPerWebhook() + " attempts wait for this webhook"
               : limits.pending() + " attempts wait in all"));
@@ -307,33 +346,39 @@ final class Deliveries {
         forgetIfIdle(lane);
         return;
       }
+      if (from != lane) {
+        forgetIfIdle(from);
+      }
     }
-    lane.queue.addLast(p);
     pending++;
     if (delay.isZero()) {
-      p.ready = true;
+      lane.ready.addLast(p);
       pump(lane);
       return;
     }
+    lane.waiting.add(p);
     try {
       p.timer = scheduler.schedule(() -> onLoop(() -> {
         p.timer = null;
-        p.ready = true;
-        pump(lane);
+        if (lane.waiting.remove(p)) {
+          lane.ready.addLast(p);
+          pump(lane);
+        }
       }), delay.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closing) {
       // Closing.
     }
   }
 
-  /** The lane's first attempt ready to start, or null. */
-  private static Pending firstReady(Lane lane) {
-    for (Pending q : lane.queue) {
-      if (q.ready) {
-        return q;
+  /** The lane with the most attempts waiting ({@code self} when it is one of the longest). */
+  private Lane longest(Lane self) {
+    Lane best = self;
+    for (Lane l : lanes.values()) {
+      if (l.queued() > best.queued()) {
+        best = l;
       }
     }
-    return null;
+    return best;
   }
 
   private boolean globalRoom() {
@@ -344,13 +389,20 @@ final class Deliveries {
    * Starts what the lane's limit allows, while the global limits allow and no other lane is
    * waiting for them (it would be jumping the queue); else the lane waits its turn.
    */
+  /**
+   * Whether the lane may start one more: under its in-flight cap, and under its share of the
+   * sender threads (at most {@code sendersPerWebhook}, fewer when many lanes have work, so that
+   * lanes whose receivers never answer cannot take every sender).
+   */
   private boolean laneRoom(Lane lane) {
-    return lane.inFlight < limits.inFlightPerWebhook() && lane.sending < limits.sendersPerWebhook();
+    int share = Math.max(1, Math.min(limits.sendersPerWebhook(),
+        limits.senders() / Math.max(1, lanes.size())));
+    return lane.inFlight < limits.inFlightPerWebhook() && lane.sending < share;
   }
 
   private void pump(Lane lane) {
     while (!closed && laneRoom(lane)) {
-      Pending next = firstReady(lane);
+      Pending next = lane.ready.peekFirst();
       if (next == null) {
         break;
       }
@@ -361,7 +413,7 @@ final class Deliveries {
         }
         return;
       }
-      lane.queue.remove(next);
+      lane.ready.pollFirst();
       pending--;
       attempt(lane, next);
     }
@@ -373,12 +425,11 @@ final class Deliveries {
     while (!closed && globalRoom() && !starved.isEmpty()) {
       Lane lane = starved.pollFirst();
       lane.starved = false;
-      Pending next = laneRoom(lane) ? firstReady(lane) : null;
+      Pending next = laneRoom(lane) ? lane.ready.pollFirst() : null;
       if (next != null) {
-        lane.queue.remove(next);
         pending--;
         attempt(lane, next);
-        if (laneRoom(lane) && firstReady(lane) != null) {
+        if (laneRoom(lane) && !lane.ready.isEmpty()) {
           lane.starved = true;
           starved.addLast(lane);
         }
@@ -388,7 +439,7 @@ final class Deliveries {
   }
 
   private void forgetIfIdle(Lane lane) {
-    if (lane.queue.isEmpty() && lane.inFlight == 0 && !lane.starved) {
+    if (lane.queued() == 0 && lane.inFlight == 0 && !lane.starved) {
       lanes.remove(lane.reg, lane);
     }
   }
