@@ -1,6 +1,7 @@
 package io.vtstatus;
 
 import io.vtstatus.internal.schedule.Schedules;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -38,6 +39,21 @@ public interface PollSchedule {
   default void jobFinished(Duration observedDuration, DetectedBy detectedBy) {
     jobFinished(observedDuration);
   }
+
+  /**
+   * Told once when a watch ends, however it ends, with its last context: a terminal {@link
+   * PollContext#lastStatus()} means its job ended (and {@link #jobFinished(Duration, DetectedBy)}
+   * was told); any other means the watch gave up first (it timed out, was cancelled, or the
+   * client closed), so the job is known to have run at least {@link PollContext#elapsed()}.
+   *
+   * <p>Learning schedules need both halves. Counting only jobs that ended biases a duration
+   * estimate short whenever some are still running (early in a burst every job that ended is a
+   * short one), so the adaptive schedule also counts the watches still open, from the contexts
+   * {@link #nextDelay} sees, as jobs known to run at least that long; this call tells it to stop
+   * counting one, and a watch that gave up becomes such a record for good. Called on a client
+   * thread; must not block. The default does nothing.
+   */
+  default void watchEnded(PollContext lastContext) {}
 
   /** Polls every {@code interval}, ignoring server hints. */
   static PollSchedule fixed(Duration interval) {
@@ -82,6 +98,29 @@ public interface PollSchedule {
    */
   static PollSchedule adaptive(Duration requestCost) {
     return Schedules.adaptive(positive(requestCost, "requestCost"));
+  }
+
+  /**
+   * An adaptive schedule that starts from what an earlier process learned and keeps learning
+   * into the same file: {@code stateFile} is read now (missing means a cold start; corrupt,
+   * foreign or from a newer version means a cold start and one warning on the {@code
+   * io.vtstatus} logger, never an exception) and rewritten atomically as jobs end, at once the
+   * first time and then at most once a second — so a process that exits right after a job may
+   * lose up to a second of learning, never the file. A file that is not a vtstatus state file is
+   * never overwritten. The file is a few KB of JSON.
+   *
+   * <p>Why a file and not export/import methods: the state is only useful paired with storage,
+   * and every caller would need the same care (atomic replace, tolerant read, when to save). A
+   * process that handles one job at a time (a CLI step, a cron job) otherwise never learns.
+   *
+   * <pre>{@code
+   * PollSchedule schedule = PollSchedule.adaptive(Duration.ofMillis(50),
+   *     Path.of(System.getProperty("user.home"), ".local/state/myapp/poll-model.json"));
+   * }</pre>
+   */
+  static PollSchedule adaptive(Duration requestCost, Path stateFile) {
+    Objects.requireNonNull(stateFile, "stateFile");
+    return Schedules.adaptive(positive(requestCost, "requestCost"), stateFile);
   }
 
   private static Duration positive(Duration d, String what) {

@@ -1,20 +1,39 @@
 package io.vtstatus.internal.cli;
 
 import io.vtstatus.PollSchedule;
+import io.vtstatus.internal.schedule.Schedules;
 import io.vtstatus.internal.util.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Parses {@code adaptive}, {@code fixed:1s}, {@code exponential:500ms,2,30s}, {@code stepped}. */
 final class ScheduleSpec {
   private ScheduleSpec() {}
 
   static PollSchedule parse(String spec) throws Args.UsageException {
+    return parse(spec, Optional.empty(), w -> { });
+  }
+
+  /** Whether {@code spec} names the adaptive schedule (the only one that learns). */
+  static boolean isAdaptive(String spec) {
+    String s = spec.trim();
+    return s.equals("adaptive") || s.startsWith("adaptive:");
+  }
+
+  /**
+   * As {@link #parse(String)}; an adaptive schedule loads from and saves to {@code stateFile},
+   * sending its one warning (a damaged or foreign file) to {@code warnings}.
+   */
+  static PollSchedule parse(String spec, Optional<Path> stateFile, Consumer<String> warnings)
+      throws Args.UsageException {
     String s = spec.trim();
     try {
-      if (s.equals("adaptive")) {
-        return PollSchedule.adaptive();
-      }
-      if (s.startsWith("adaptive:")) {
-        return PollSchedule.adaptive(Durations.parse(s.substring(9)));
+      if (s.equals("adaptive") || s.startsWith("adaptive:")) {
+        Duration cost = s.equals("adaptive") ? Schedules.DEFAULT_REQUEST_COST : Durations.parse(s.substring(9));
+        return stateFile.isPresent() ? Schedules.adaptive(requirePositive(cost), stateFile.get(), warnings)
+            : PollSchedule.adaptive(cost);
       }
       if (s.equals("stepped")) {
         return PollSchedule.stepped();
@@ -34,5 +53,12 @@ final class ScheduleSpec {
     }
     throw new Args.UsageException(
         "--schedule must be adaptive, adaptive:COST, fixed:1s, exponential:500ms,2,30s or stepped, not '" + spec + "'");
+  }
+
+  private static Duration requirePositive(Duration d) {
+    if (d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException("Invalid duration for requestCost: " + d);
+    }
+    return d;
   }
 }

@@ -1,10 +1,12 @@
 package io.vtstatus.internal.cli;
 
+import io.vtstatus.DetectedBy;
 import io.vtstatus.JobListener;
 import io.vtstatus.JobNotFoundException;
 import io.vtstatus.JobResult;
 import io.vtstatus.JobStatus;
 import io.vtstatus.JobTimeoutException;
+import io.vtstatus.PollContext;
 import io.vtstatus.PollSchedule;
 import io.vtstatus.StatusClient;
 import io.vtstatus.WebhookOptions;
@@ -14,6 +16,9 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -31,8 +36,11 @@ final class WaitCommand {
       "usage: vtstatus wait [--server http://127.0.0.1:8080] [--job ID]",
       "                     [--webhook-port N | --no-webhook] [--timeout 60s]",
       "                     [--schedule adaptive|fixed:1s|exponential:500ms,2,30s|stepped]",
-      "                     [--quiet] [--json]",
+      "                     [--model FILE | --no-learn] [--quiet] [--json]",
       "Waits for job ID (or submits a new job with POST /jobs and waits for it).",
+      "The adaptive schedule learns job durations across runs, in one small file per server",
+      "under $XDG_STATE_HOME/vtstatus (default ~/.local/state/vtstatus); --model FILE uses",
+      "that file instead, --no-learn starts cold and saves nothing.",
       "Progress goes to stderr; the last stdout line is the final status (or JSON with --json).",
       "Exit codes: 0 completed, 1 job ended in error, 2 usage error, 3 timed out,",
       "            4 server unreachable or protocol error (including unknown job).");
@@ -45,9 +53,10 @@ final class WaitCommand {
     Duration timeout;
     PollSchedule schedule;
     WebhookOptions webhook;
+    Optional<Path> modelFile;
     try {
-      a = Args.parse(argv, Set.of("server", "job", "webhook-port", "timeout", "schedule"),
-          Set.of("no-webhook", "quiet", "json", "help"));
+      a = Args.parse(argv, Set.of("server", "job", "webhook-port", "timeout", "schedule", "model"),
+          Set.of("no-webhook", "quiet", "json", "help", "no-learn"));
       if (a.has("help")) {
         out.println(HELP);
         return 0;
@@ -65,10 +74,11 @@ final class WaitCommand {
       if (timeout.isZero()) {
         throw new Args.UsageException("--timeout must be positive");
       }
-      PollSchedule chosen = ScheduleSpec.parse(a.get("schedule", "adaptive"));
-      // Someone asking about one job may be asking about a finished one: look at once, then
-      // follow the schedule.
-      schedule = ctx -> ctx.attempt() == 0 ? Duration.ZERO : chosen.nextDelay(ctx);
+      String spec = a.get("schedule", "adaptive");
+      modelFile = modelFile(a, spec, server);
+      PollSchedule chosen = ScheduleSpec.parse(spec, modelFile,
+          w -> err.println("vtstatus wait: warning: " + w));
+      schedule = new LookFirst(chosen);
       if (a.has("no-webhook") && a.has("webhook-port")) {
         throw new Args.UsageException("--webhook-port and --no-webhook exclude each other");
       }
@@ -85,6 +95,9 @@ final class WaitCommand {
     boolean quiet = a.has("quiet");
     boolean json = a.has("json");
     PrintStream progress = quiet ? null : err;
+    if (progress != null && modelFile.isPresent()) {
+      progress.println("learning in " + modelFile.get());
+    }
     StatusClient client;
     try {
       client = StatusClient.builder(server)
@@ -142,6 +155,71 @@ final class WaitCommand {
       Thread.currentThread().interrupt();
       err.println("vtstatus wait: interrupted");
       return TIMED_OUT;
+    }
+  }
+
+  /**
+   * The adaptive schedule's state file: {@code --model FILE}, none with {@code --no-learn}, else
+   * the per-server file in the state directory. Only the adaptive schedule learns.
+   */
+  private static Optional<Path> modelFile(Args a, String spec, URI server) throws Args.UsageException {
+    if (a.has("model") && a.has("no-learn")) {
+      throw new Args.UsageException("--model and --no-learn exclude each other");
+    }
+    boolean adaptive = ScheduleSpec.isAdaptive(spec);
+    if (a.has("model")) {
+      if (!adaptive) {
+        throw new Args.UsageException("--model needs the adaptive schedule (only it learns), not --schedule " + spec);
+      }
+      String f = a.get("model").get();
+      if (f.isBlank()) {
+        throw new Args.UsageException("--model needs a file name");
+      }
+      try {
+        Path p = Path.of(f);
+        if (Files.isDirectory(p)) {
+          throw new Args.UsageException("--model " + f + " is a directory");
+        }
+        return Optional.of(p);
+      } catch (InvalidPathException e) {
+        throw new Args.UsageException("--model: " + e.getMessage());
+      }
+    }
+    if (a.has("no-learn") || !adaptive) {
+      return Optional.empty();
+    }
+    return Optional.of(LearningFiles.forServer(LearningFiles.directory(), server));
+  }
+
+  /**
+   * Someone asking about one job may be asking about a finished one: look at once, then follow
+   * the schedule, telling it everything the client tells us (so it learns).
+   */
+  private static final class LookFirst implements PollSchedule {
+    private final PollSchedule chosen;
+
+    LookFirst(PollSchedule chosen) {
+      this.chosen = chosen;
+    }
+
+    @Override
+    public Duration nextDelay(PollContext ctx) {
+      return ctx.attempt() == 0 ? Duration.ZERO : chosen.nextDelay(ctx);
+    }
+
+    @Override
+    public void jobFinished(Duration observedDuration) {
+      chosen.jobFinished(observedDuration);
+    }
+
+    @Override
+    public void jobFinished(Duration observedDuration, DetectedBy detectedBy) {
+      chosen.jobFinished(observedDuration, detectedBy);
+    }
+
+    @Override
+    public void watchEnded(PollContext lastContext) {
+      chosen.watchEnded(lastContext);
     }
   }
 

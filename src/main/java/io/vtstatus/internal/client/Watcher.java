@@ -222,6 +222,18 @@ final class Watcher implements WebhookSink {
       s.remove(w);
       return s.isEmpty() ? null : s;
     });
+    // Every watch ends here once: the schedule stops counting its job as running (and keeps a
+    // watch that gave up as a job known to run at least this long).
+    PollContext last;
+    synchronized (w) {
+      last = new PollContext(w.jobId, w.answered, w.waited(scheduler.nanoTime()), w.last,
+          w.retryAfter, w.eta, w.progress, webhooksArriving());
+    }
+    try {
+      schedule.watchEnded(last);
+    } catch (RuntimeException ex) {
+      Engine.LOG.log(Level.WARNING, "poll schedule's watchEnded threw", ex);
+    }
   }
 
   /**

@@ -5,7 +5,10 @@ import io.vtstatus.PollContext;
 import io.vtstatus.PollSchedule;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * The default schedule: learns the job-duration distribution from finished jobs and polls by the
@@ -31,9 +34,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * Every delay is clamped to [minInterval, maxInterval] (defaults 20 ms and 60 s), except the
  * safety net's, which may be longer (up to {@link #SAFETY_NET_MAX_WAIT}).
  *
+ * <p>The distribution is the product-limit estimate over the jobs that ended and the jobs still
+ * running (each counted as running at least the age at which {@code nextDelay} last saw it),
+ * leaning on a censored lognormal fit where few jobs are at risk: see {@link ProductLimit}.
+ * Durations that stop fitting it make a {@link ShiftDetector} cut the memory short. With a state
+ * file, what was learned survives the process: see {@link StateFile}.
+ *
  * <p>Thread-safe and cheap: {@code nextDelay} reads an immutable plan (a binary search, no
- * locking); {@code jobFinished} is O(1) and re-plans every {@value #REPLAN_EVERY} jobs, which
- * costs a few milliseconds on one caller's thread while the others keep the previous plan.
+ * locking) and notes the job's age (a map put); {@code jobFinished} is O(1) and re-plans every
+ * {@value #REPLAN_EVERY} jobs, which costs a few milliseconds on one caller's thread while the
+ * others keep the previous plan.
  */
 final class AdaptiveSchedule implements PollSchedule {
   /** Jobs seen finish before the learned plan replaces the prior. */
@@ -42,10 +52,10 @@ final class AdaptiveSchedule implements PollSchedule {
   static final double HALF_LIFE = 100;
   /**
    * Jobs after a shift in the distribution by which the plan is back within 1.15× of the optimum
-   * for the new one (measured in AdaptiveScheduleTest: the old regime then holds ~3% of the
-   * weight).
+   * for the new one (asserted in AdaptiveScheduleTest: the shift detector fires after three
+   * durations out of place, and the plan is rebuilt from the new regime's).
    */
-  static final int RECOVERY_JOBS = 500;
+  static final int RECOVERY_JOBS = 20;
   /** Re-plan after this many new observations. */
   static final int REPLAN_EVERY = 8;
   /** Relative per-job stretch of the plan. */
@@ -65,6 +75,12 @@ final class AdaptiveSchedule implements PollSchedule {
   static final Duration SAFETY_NET_FIRST = Duration.ofSeconds(5);
   static final Duration SAFETY_NET_INTERVAL = Duration.ofSeconds(30);
   static final Duration SAFETY_NET_MAX_WAIT = Duration.ofMinutes(10);
+  /** The share of the old regime's weight kept when the durations shift. */
+  static final double FORGET_ON_SHIFT = 0.001;
+  /** The state file is saved at most this often (and at once the first time). */
+  static final Duration SAVE_EVERY = Duration.ofSeconds(1);
+  /** A re-plan waits until this many times its duration has passed since the last one. */
+  static final int PLANNING_BUDGET = 9;
   private static final int MAX_PLAN_POLLS = 2000;
   private static final int POLISH_SWEEPS = 20;
 
@@ -74,17 +90,39 @@ final class AdaptiveSchedule implements PollSchedule {
   private final double maxSeconds;
   private final double unit;
   private final DurationHistogram histogram = new DurationHistogram(HALF_LIFE);
+  private final RunningJobs running;
+  private final LongSupplier nanoTime;
+  private final ShiftDetector detector = new ShiftDetector();
+  private final EndCounter ends = new EndCounter();
   private final ReentrantLock planning = new ReentrantLock();
   private volatile Plan plan;
+  /** Set when a re-plan is due; whoever comes next and finds the budget allows it, re-plans. */
+  private volatile boolean replanDue;
+  private volatile long lastPlanEnd;
+  private volatile long lastPlanNanos;
   private final Object missLock = new Object();
   /** Share of recent jobs whose end a poll found first (webhooks lost or late); a running mean. */
   private volatile double missShare = PRIOR_MISS_SHARE;
+  private final Optional<StateFile> stateFile;
+  private final ReentrantLock saving = new ReentrantLock();
+  /** When the state was last saved (nanoTime), or {@link Long#MIN_VALUE} if never. */
+  private final AtomicLong lastSave = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicLong shifts = new AtomicLong();
 
   AdaptiveSchedule(Duration requestCost) {
     this(requestCost, DEFAULT_MIN, DEFAULT_MAX);
   }
 
   AdaptiveSchedule(Duration requestCost, Duration minInterval, Duration maxInterval) {
+    this(requestCost, minInterval, maxInterval, System::nanoTime, Optional.empty());
+  }
+
+  /**
+   * @param nanoTime the clock that ages the running jobs' records (a fake one in tests)
+   * @param stateFile where learned state is loaded from now and saved to as it learns
+   */
+  AdaptiveSchedule(Duration requestCost, Duration minInterval, Duration maxInterval,
+      LongSupplier nanoTime, Optional<StateFile> stateFile) {
     if (minInterval.isNegative() || maxInterval.compareTo(minInterval) < 0) {
       throw new IllegalArgumentException("Invalid bounds: " + minInterval + ", " + maxInterval);
     }
@@ -93,6 +131,16 @@ final class AdaptiveSchedule implements PollSchedule {
     this.minSeconds = minInterval.toNanos() / 1e9;
     this.maxSeconds = maxInterval.toNanos() / 1e9;
     this.unit = c / DEFAULT_COST_SECONDS;
+    this.nanoTime = nanoTime;
+    this.running = new RunningJobs(nanoTime);
+    this.stateFile = stateFile;
+    this.stateFile.flatMap(f -> f.load(histogram.bins())).ifPresent(loaded -> {
+      histogram.restore(loaded.durations());
+      missShare = loaded.missShare();
+      if (histogram.count() >= WARMUP) {
+        replan();
+      }
+    });
   }
 
   /**
@@ -113,19 +161,31 @@ final class AdaptiveSchedule implements PollSchedule {
     /** The safety net's plan: optimal for one poll worth {@link #netCost} (c over the miss share). */
     final double[] netTimes;
     final double netCost;
+    /** The distribution both plans were made for. */
+    final DurationHistogram.Snapshot model;
 
-    Plan(double[] times, double p99, long basedOn, String kind, double[] netTimes, double netCost) {
+    Plan(double[] times, double p99, long basedOn, String kind, double[] netTimes, double netCost,
+        DurationHistogram.Snapshot model) {
       this.times = times;
       this.p99 = p99;
       this.basedOn = basedOn;
       this.kind = kind;
       this.netTimes = netTimes;
       this.netCost = netCost;
+      this.model = model;
     }
   }
 
   @Override
   public Duration nextDelay(PollContext ctx) {
+    Duration d = delay(ctx);
+    // Asked again, the job is still running at this age: the product-limit estimate counts it.
+    running.seen(ctx.jobId(), seconds(ctx.elapsed()), d.toNanos());
+    replanIfDue();
+    return d;
+  }
+
+  private Duration delay(PollContext ctx) {
     double e = ctx.elapsed().toNanos() / 1e9;
     if (ctx.serverHint().isPresent()) {
       return clamp(ctx.serverHint().get().toNanos() / 1e9);
@@ -186,21 +246,128 @@ final class AdaptiveSchedule implements PollSchedule {
     if (observedDuration == null || observedDuration.isNegative()) {
       return;
     }
-    histogram.add(observedDuration);
-    long n = histogram.count();
+    double x = seconds(observedDuration);
     Plan p = plan;
-    if (n >= WARMUP && (p == null || n - p.basedOn >= REPLAN_EVERY) && planning.tryLock()) {
+    // Judge the new duration only against a distribution learned from enough jobs (right after
+    // a shift the model rests on a handful, and every next one would look out of place), and
+    // only while few jobs run at once: in a burst the jobs end shortest first, so its first ends
+    // are the lower tail, together, and its last the upper tail; either would look like a shift.
+    long during = endsDuring(x);
+    double u = Double.NaN;
+    if (p != null && p.model.effectiveCount() >= WARMUP) {
+      double few = p.model.effectiveCount() / 4;
+      if (running.size() <= few && during <= few) {
+        u = p.model.cdf(x);
+      }
+    }
+    boolean shifted;
+    synchronized (detector) {
+      double[] since = detector.observe(x, u);
+      shifted = since != null;
+      if (shifted) {
+        // The durations no longer fit: keep a trace of the old regime, learn the new one's
+        // durations seen so far at full weight, and re-plan now rather than in a few jobs.
+        histogram.restart(FORGET_ON_SHIFT, Arrays.copyOf(since, since.length - 1));
+        histogram.add(x);
+        shifts.incrementAndGet();
+      } else {
+        histogram.add(x, during);
+      }
+      ends.ended(nanoTime.getAsLong());
+    }
+    long n = histogram.count();
+    if (n >= WARMUP && (p == null || n - p.basedOn >= REPLAN_EVERY || shifted)) {
+      replanDue = true;
+    }
+    replanIfDue();
+    saveSoon();
+  }
+
+  /**
+   * Re-plans if a re-plan is due and the budget allows: planning takes a few milliseconds, and
+   * in a burst jobs can end faster than that, so a re-plan waits until the time since the last
+   * one is {@value #PLANNING_BUDGET}× its duration (planning then uses at most ~10 % of one
+   * thread). Whoever comes next (a job's end, or a poll asking for its delay) does it.
+   */
+  private void replanIfDue() {
+    if (!replanDue
+        || lastPlanNanos > 0 && nanoTime.getAsLong() - lastPlanEnd < PLANNING_BUDGET * lastPlanNanos) {
+      return;
+    }
+    if (planning.tryLock()) {
       try {
-        replan();
+        if (replanDue) {
+          replanDue = false;
+          long t0 = nanoTime.getAsLong();
+          replan();
+          long t1 = nanoTime.getAsLong();
+          lastPlanNanos = t1 - t0;
+          lastPlanEnd = t1;
+        }
       } finally {
         planning.unlock();
       }
     }
   }
 
-  /** Rebuilds the plan from the histogram now (tests call it to skip the re-plan cadence). */
+  @Override
+  public void watchEnded(PollContext last) {
+    if (last == null) {
+      return;
+    }
+    running.ended(last.jobId());
+    if (!last.lastStatus().isTerminal()) {
+      // The watch gave up first: the job ran at least this long, for good.
+      double age = seconds(last.elapsed());
+      histogram.addCensored(age, endsDuring(age));
+      saveSoon();
+    }
+  }
+
+  /**
+   * Saves the state if there is a file and the last save is at least {@link #SAVE_EVERY} old;
+   * the first save is immediate, so a process that sees one job (the CLI's {@code wait}) keeps
+   * what it learned. On the calling thread: a few KB, at most once a second.
+   */
+  private void saveSoon() {
+    if (stateFile.isEmpty() || !stateFile.get().mayWrite()) {
+      return;
+    }
+    long now = nanoTime.getAsLong();
+    long last = lastSave.get();
+    if (last != Long.MIN_VALUE && now - last < SAVE_EVERY.toNanos()) {
+      return;
+    }
+    if (!saving.tryLock()) {
+      return;
+    }
+    try {
+      lastSave.set(now);
+      stateFile.get().save(new StateFile.Contents(histogram.state(), missShare));
+    } finally {
+      saving.unlock();
+    }
+  }
+
+  /** How many jobs ended while one that ran {@code seconds} until now was running. */
+  private long endsDuring(double seconds) {
+    return ends.endsSince(nanoTime.getAsLong() - (long) (seconds * 1e9));
+  }
+
+  /** The estimate from what was learned and the jobs running now. */
+  private DurationHistogram.Snapshot estimate(Optional<LogNormalFit> start) {
+    RunningJobs.Seen r = running.seen();
+    double[] w = new double[r.starts().length];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = histogram.age(ends.endsSince(r.starts()[i]));
+    }
+    return histogram.snapshot(r.ages(), w, start);
+  }
+
+  /** Rebuilds the plan from what was learned now (tests call it to skip the re-plan cadence). */
   void replan() {
-    DurationHistogram.Snapshot s = histogram.snapshot();
+    Plan before = plan;
+    DurationHistogram.Snapshot s = estimate(before == null ? Optional.empty() : before.model.fit());
     if (s.count() == 0) {
       return;
     }
@@ -209,7 +376,23 @@ final class AdaptiveSchedule implements PollSchedule {
     double netCost = c / Math.max(MIN_MISS_SHARE, missShare);
     double[][] net = new double[1][];
     cheapest(s, netCost, net);
-    plan = new Plan(best[0], s.quantile(0.99), s.count(), kind, net[0], netCost);
+    plan = new Plan(best[0], s.quantile(0.99), s.count(), kind, net[0], netCost, s);
+  }
+
+  /** The distribution as estimated now, counting the jobs still running (tests). */
+  DurationHistogram.Snapshot model() {
+    Plan p = plan;
+    return estimate(p == null ? Optional.empty() : p.model.fit());
+  }
+
+  /** The jobs counted as running now (tests). */
+  RunningJobs running() {
+    return running;
+  }
+
+  /** How many times the durations were seen to shift. */
+  long shifts() {
+    return shifts.get();
   }
 
   /** The cheaper of the polished BHP and Keller plans for {@code cost}; its name is returned. */

@@ -57,8 +57,8 @@ public final class PollPlans {
   /**
    * The Barlow–Hunter–Proschan plan from first poll {@code x1}: {@code x[k+1] − x[k] =
    * (F(x[k]) − F(x[k−1])) / f(x[k]) − c}. Where the recursion fails (a step that is not positive
-   * or not finite, or f = 0) it falls back to fixed steps of the last good step (or {@code
-   * fallback}), so every plan covers the distribution.
+   * or not finite, or f = 0) it falls back to fixed steps of the last good step or {@code
+   * fallback}, whichever is longer, so every plan covers the distribution.
    */
   public static double[] bhp(DurationModel m, double c, double x1, double fallback, int maxPolls) {
     double[] x = new double[Math.min(maxPolls, 64)];
@@ -77,6 +77,9 @@ public final class PollPlans {
           step = s;
         } else {
           failed = true;
+          // Never crawl on with a tiny last step: a plan that failed early would walk a long
+          // tail in thousands of polls, and the search tries 120 of them.
+          step = Math.max(step, fallback);
         }
       }
       next = xk + step;

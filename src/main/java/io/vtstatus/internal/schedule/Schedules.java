@@ -2,8 +2,11 @@ package io.vtstatus.internal.schedule;
 
 import io.vtstatus.PollContext;
 import io.vtstatus.PollSchedule;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /** The built-in schedules behind {@link PollSchedule}'s factories. */
 public final class Schedules {
@@ -67,6 +70,21 @@ public final class Schedules {
    */
   public static PollSchedule adaptive(Duration requestCost) {
     return new AdaptiveSchedule(requestCost);
+  }
+
+  /**
+   * As {@link #adaptive(Duration)}, starting from the state saved in {@code stateFile} (if it is
+   * there and readable) and saving to it as it learns: see {@link StateFile}.
+   */
+  public static PollSchedule adaptive(Duration requestCost, Path stateFile) {
+    return new AdaptiveSchedule(requestCost, AdaptiveSchedule.DEFAULT_MIN, AdaptiveSchedule.DEFAULT_MAX,
+        System::nanoTime, Optional.of(new StateFile(stateFile)));
+  }
+
+  /** As {@link #adaptive(Duration, Path)}, with the state file's one warning sent to {@code warnings}. */
+  public static PollSchedule adaptive(Duration requestCost, Path stateFile, Consumer<String> warnings) {
+    return new AdaptiveSchedule(requestCost, AdaptiveSchedule.DEFAULT_MIN, AdaptiveSchedule.DEFAULT_MAX,
+        System::nanoTime, Optional.of(new StateFile(stateFile, warnings)));
   }
 
   /** As {@link #adaptive(Duration)}, with explicit bounds on every delay (tests, benchmark). */

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The offline benchmark behind docs/POLLING.md's table: train the adaptive schedule on 300 jobs,
  * then poll 2000 fresh seeded jobs on a fake time axis and compare the mean cost with the
- * Barlow–Hunter–Proschan floor and the original stepped ladder. Run it with {@code mvn -B -q
+ * Barlow–Hunter–Proschan floor and the original stepped ladder (adaptive must stay within
+ * 1.10× the floor). Run it with {@code mvn -B -q
  * verify -Dtest=AdaptiveScheduleSimulationTest} and read the printed lines.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -38,11 +39,13 @@ class AdaptiveScheduleSimulationTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("scenarios")
   void adaptiveIsCloseToTheFloorAndFarBelowStepped(String name, Distribution d) {
-    AdaptiveSchedule schedule = new AdaptiveSchedule(Duration.ofMillis(50));
+    Sequential seq = new Sequential(Duration.ofMillis(50));
+    AdaptiveSchedule schedule = seq.schedule;
     Random rnd = new Random(42);
     for (int i = 0; i < 300; i++) {
-      schedule.jobFinished(Duration.ofNanos(Math.round(d.sample(rnd) * 1e9)));
+      seq.finish(d.sample(rnd));
     }
+    schedule.replan();
     double adaptive = meanCost(schedule, d, new Random(7), 2000);
     double stepped = meanCost(PollSchedule.stepped(), d, new Random(7), 2000);
     double floor = Optimum.bhp(d, C).cost();
@@ -51,7 +54,8 @@ class AdaptiveScheduleSimulationTest {
         "SIM %-16s floor %.4f  fixed %.4f  adaptive %.4f (%s)  stepped %.4f  adaptive/floor %.3f  stepped/floor %.3f  adaptive/stepped %.3f%n",
         name, floor, fixed, adaptive, schedule.plan().kind, stepped, adaptive / floor, stepped / floor,
         adaptive / stepped);
-    assertTrue(adaptive <= 1.3 * floor, name + ": adaptive " + adaptive + " vs floor " + floor);
+    // Deterministic (seeded samples, seeded per-job jitter), so the bound can be tight.
+    assertTrue(adaptive <= 1.10 * floor, name + ": adaptive " + adaptive + " vs floor " + floor);
     assertTrue(adaptive <= 0.5 * stepped, name + ": adaptive " + adaptive + " vs stepped " + stepped);
   }
 

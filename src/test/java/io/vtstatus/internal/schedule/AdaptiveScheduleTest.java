@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,16 +26,21 @@ class AdaptiveScheduleTest {
 
   /** Trains on the distribution's quantiles (deterministic, smooth) in shuffled order. */
   static AdaptiveSchedule trained(Distribution d, int jobs) {
-    AdaptiveSchedule s = new AdaptiveSchedule(COST);
+    return trainedSequential(d, jobs).schedule;
+  }
+
+  /** As {@link #trained}, keeping the fake clock so that more jobs can follow one by one. */
+  static Sequential trainedSequential(Distribution d, int jobs) {
+    Sequential s = new Sequential(COST);
     List<Double> q = new ArrayList<>();
     for (int i = 0; i < jobs; i++) {
       q.add(d.quantile((i + 0.5) / jobs));
     }
     java.util.Collections.shuffle(q, new Random(3));
     for (double v : q) {
-      s.jobFinished(Duration.ofNanos(Math.round(v * 1e9)));
+      s.finish(v);
     }
-    s.replan();
+    s.schedule.replan();
     return s;
   }
 
@@ -202,46 +210,78 @@ class AdaptiveScheduleTest {
 
   @Test
   void adaptsAfterTheDistributionShifts() {
-    AdaptiveSchedule s = trained(Distribution.lognormal(2, 0.3), 300);
+    Sequential seq = trainedSequential(Distribution.lognormal(2, 0.3), 300);
+    AdaptiveSchedule s = seq.schedule;
     Random rnd = new Random(9);
     Distribution after = Distribution.lognormal(10, 0.3);
     double floor = io.vtstatus.internal.bench.Optimum.bhp(after, 0.05).cost();
     int seen = 0;
     StringBuilder trace = new StringBuilder();
-    for (int checkpoint : new int[] {100, 200, 300, 400, 500}) {
+    for (int checkpoint : new int[] {5, 10, 20, 50, 100, 200}) {
       for (; seen < checkpoint; seen++) {
-        s.jobFinished(Duration.ofNanos(Math.round(after.sample(rnd) * 1e9)));
+        seq.finish(after.sample(rnd));
       }
       s.replan();
       double ratio = PollPlans.expectedCost(after, s.plan().times, 0.05) / floor;
       trace.append(String.format(java.util.Locale.ROOT, " %d:%.3f", checkpoint, ratio));
-      if (checkpoint == AdaptiveSchedule.RECOVERY_JOBS) {
+      if (checkpoint >= AdaptiveSchedule.RECOVERY_JOBS) {
         assertTrue(ratio <= 1.15, "cost/floor after " + checkpoint + " jobs:" + trace);
       }
     }
+    assertEquals(1, s.shifts(), "one shift detected:" + trace);
     System.out.println("SHIFT lognormal(2s,0.3) -> lognormal(10s,0.3), plan cost/floor after n jobs:" + trace);
   }
 
   @Test
-  void concurrentUseIsSafe() throws InterruptedException {
+  void withoutTheDetectorForgettingAloneWouldTakeHundredsOfJobs() {
+    // The same shift, measured on the record alone (no detector): what the detector saves.
+    DurationHistogram h = new DurationHistogram(AdaptiveSchedule.HALF_LIFE);
+    Distribution before = Distribution.lognormal(2, 0.3);
+    Distribution after = Distribution.lognormal(10, 0.3);
+    Random rnd = new Random(9);
+    for (int i = 0; i < 300; i++) {
+      h.add(before.sample(rnd));
+    }
+    double floor = io.vtstatus.internal.bench.Optimum.bhp(after, 0.05).cost();
+    for (int i = 0; i < 100; i++) {
+      h.add(after.sample(rnd));
+    }
+    DurationHistogram.Snapshot m = h.snapshot();
+    double[] plan = PollPlans.polish(m, PollPlans.optimalKeller(m, 0.05, 2000), 0.05, 20);
+    assertTrue(PollPlans.expectedCost(after, plan, 0.05) > 1.15 * floor,
+        "forgetting alone is not back within 1.15x after 100 jobs");
+  }
+
+  @Test
+  void concurrentUseIsSafe() throws Exception {
     AdaptiveSchedule s = new AdaptiveSchedule(COST);
     Distribution d = Distribution.lognormal(3, 0.5);
-    Thread[] threads = new Thread[4];
-    for (int t = 0; t < threads.length; t++) {
-      int id = t;
-      threads[t] = new Thread(() -> {
-        Random rnd = new Random(id);
-        for (int i = 0; i < 2000; i++) {
-          s.jobFinished(Duration.ofNanos(Math.round(d.sample(rnd) * 1e9)));
-          Duration delay = s.nextDelay(ctx("t" + id + "-" + i, i % 5, rnd.nextDouble() * 6, false));
-          assertTrue(!delay.isNegative());
-        }
-      });
-      threads[t].start();
-    }
-    for (Thread t : threads) {
-      t.join();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> workers = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int id = t;
+        workers.add(pool.submit(() -> {
+          Random rnd = new Random(id);
+          for (int i = 0; i < 2000; i++) {
+            String job = "t" + id + "-" + i;
+            s.jobFinished(Duration.ofNanos(Math.round(d.sample(rnd) * 1e9)));
+            Duration delay = s.nextDelay(ctx(job, i % 5, rnd.nextDouble() * 6, false));
+            // A failure here fails the test: the future rethrows it below.
+            assertTrue(!delay.isNegative() && delay.compareTo(Duration.ofSeconds(60)) <= 0,
+                "delay " + delay);
+            s.watchEnded(Burst.ctx(job, i % 5, 6, io.vtstatus.JobStatus.COMPLETED));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : workers) {
+        f.get(50, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
     }
     assertEquals(8000, s.histogram().count());
+    assertEquals(0, s.running().size(), "every watch that ended left the running set");
   }
 }

@@ -75,8 +75,11 @@ class DurationHistogramTest {
     h.add(-1);
     h.add(Double.NaN);
     assertEquals(3, h.count());
-    DurationHistogram.Snapshot s = h.snapshot();
+    DurationHistogram.Snapshot s = h.endedOnly();
     assertEquals(2.0 / 3, s.cdf(1e-3), 1e-9);
     assertEquals(1.0, s.cdf(1e9), 1e-12);
+    double[] w = h.state().ended.w;
+    assertEquals(2.0, w[0], 1e-9, "0 and 10 µs in [0, 1 ms)");
+    assertEquals(1.0, w[w.length - 1], 1e-9, "116 days in the last bin");
   }
 }
