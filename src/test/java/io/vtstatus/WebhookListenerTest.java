@@ -213,4 +213,21 @@ class WebhookListenerTest {
       callbacks.shutdownNow();
     }
   }
+
+  @Test
+  void aBodyThatIsNotUtf8IsA400AndChangesNothing() throws Exception {
+    Recorder rec = new Recorder();
+    StatusClient c = pendingForever(WebhookOptions.port(0).secret(SECRET), rec);
+    CompletableFuture<JobResult> f = c.watch("u", Duration.ofMinutes(1));
+    byte[] body = "{\"job\":\"u\",\"result\":\"completed\",\"x\":\"\u00ff\"}"
+        .getBytes(StandardCharsets.ISO_8859_1);
+    HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+        HttpRequest.newBuilder(c.webhookUrl().orElseThrow()).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, r.statusCode());
+    assertTrue(r.body().contains("UTF-8"), r.body());
+    assertTrue(rec.awaitEvent("rejected 400", Duration.ofSeconds(5)));
+    assertTrue(!f.isDone() && rec.webhooks.get() == 0, "a refused body changed nothing");
+  }
 }

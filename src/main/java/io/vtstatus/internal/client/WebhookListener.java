@@ -10,6 +10,7 @@ import io.vtstatus.WebhookVerificationException;
 import io.vtstatus.WebhookVerifier;
 import io.vtstatus.internal.http.HttpServers;
 import io.vtstatus.internal.json.Json;
+import io.vtstatus.internal.json.JsonException;
 import io.vtstatus.internal.util.ExpiringMap;
 import io.vtstatus.internal.util.Threads;
 import io.vtstatus.internal.webhook.Signatures;
@@ -241,6 +242,8 @@ final class WebhookListener {
       Rejection r = new Rejection(413, "body over " + MAX_BODY + " bytes");
       r.headers.set("Connection", "close");
       throw r;
+    } catch (JsonException e) {
+      throw new Rejection(400, "body is not valid UTF-8: " + e.getMessage());
     }
     String id = h.getFirst("webhook-id");
     String ts = h.getFirst("webhook-timestamp");

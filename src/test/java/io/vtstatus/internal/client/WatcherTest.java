@@ -354,4 +354,292 @@ class WatcherTest {
     org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
         () -> watch(w, "b", Duration.ofMinutes(1)));
   }
+
+  /** Every listener call, in order, as one line each. */
+  static final class Events implements io.vtstatus.JobListener {
+    final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void pollSent(String jobId, int attempt) {
+      log.add("sent " + jobId + " " + attempt);
+    }
+
+    @Override
+    public void pollAnswered(String jobId, int attempt, JobStatus status) {
+      log.add("answered " + jobId + " " + attempt + " " + status);
+    }
+
+    @Override
+    public void pollFailed(String jobId, int attempt, Exception failure) {
+      log.add("failed-poll " + jobId + " " + attempt);
+    }
+
+    @Override
+    public void statusChanged(String jobId, JobStatus from, JobStatus to) {
+      log.add("changed " + jobId + " " + from + ">" + to);
+    }
+
+    @Override
+    public void webhookReceived(String jobId, JobStatus status, boolean verified) {
+      log.add("webhook " + jobId + " " + status + " " + verified);
+    }
+
+    @Override
+    public void completed(JobResult result) {
+      log.add("completed " + result.jobId() + " " + result.status() + " " + result.detectedBy()
+          + " polls=" + result.polls() + " waited=" + result.waited().toMillis());
+    }
+
+    @Override
+    public void failed(String jobId, Throwable failure, Duration waited) {
+      log.add("failed " + jobId + " " + failure.getClass().getSimpleName() + " waited=" + waited.toMillis());
+    }
+  }
+
+  private Watcher watcher(PollSchedule schedule, int permits, io.vtstatus.JobListener l) {
+    return new Watcher(time, new StatusApi(URI.create("http://server"), net, WALL), schedule,
+        new SafeListener(l), registration, WALL, Duration.ofSeconds(10), permits);
+  }
+
+  @Test
+  void theListenerHearsEachStepOnceAndInOrder() {
+    Events ev = new Events();
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8, ev);
+    Watch a = watch(w, "a", Duration.ofMinutes(1));
+    assertEquals(1, w.active());
+    time.advance(Duration.ofSeconds(1));
+    polls("a").get(0).status("a", "pending");
+    time.advance(Duration.ofSeconds(1));
+    polls("a").get(1).status("a", "completed");
+    assertEquals(List.of("sent a 1", "answered a 1 PENDING", "sent a 2", "answered a 2 COMPLETED",
+        "changed a PENDING>COMPLETED", "completed a COMPLETED POLL polls=2 waited=2000"), ev.log);
+    assertEquals(0, a.done.getCount(), "await's latch was released");
+    assertEquals(0, w.active());
+    Watch b = watch(w, "b", Duration.ofSeconds(3));
+    w.accept("b", event("b", JobStatus.ERROR), true);
+    assertEquals("webhook b ERROR true", ev.log.get(6));
+    assertEquals("changed b PENDING>ERROR", ev.log.get(7));
+    assertEquals("completed b ERROR WEBHOOK polls=0 waited=0", ev.log.get(8));
+    assertEquals(0, b.done.getCount());
+    Watch c = watch(w, "c", Duration.ofSeconds(3));
+    time.advance(Duration.ofSeconds(3));
+    assertEquals("failed c JobTimeoutException waited=3000", ev.log.get(ev.log.size() - 1));
+    assertEquals(0, c.done.getCount());
+    assertEquals(0, w.active());
+  }
+
+  @Test
+  void everyWatchOfAJobHearsItsStatusChange() {
+    Events ev = new Events();
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8, ev);
+    watch(w, "j", Duration.ofMinutes(1));
+    watch(w, "j", Duration.ofMinutes(1));
+    time.advance(Duration.ofSeconds(1));
+    net.open().get(0).status("j", "error");
+    assertEquals(2, ev.log.stream().filter(l -> l.equals("changed j PENDING>ERROR")).count(), ev.log.toString());
+    w.accept("k", event("k", JobStatus.COMPLETED), true);
+    watch(w, "k", Duration.ofMinutes(1));
+    assertTrue(ev.log.contains("changed k PENDING>COMPLETED"), "a watch ended by an early event hears it too");
+  }
+
+  @Test
+  void activeCountsPendingWatches() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
+    Watch a = watch(w, "a", Duration.ofMinutes(1));
+    watch(w, "a", Duration.ofMinutes(1));
+    watch(w, "b", Duration.ofMinutes(1));
+    assertEquals(3, w.active());
+    w.cancel(a);
+    assertEquals(2, w.active());
+    w.accept("a", event("a", JobStatus.COMPLETED), true);
+    assertEquals(1, w.active());
+  }
+
+  @Test
+  void theScheduleLearnsTheJobsOwnDurationNotTheDetectionTime() {
+    List<Duration> learned = new java.util.ArrayList<>();
+    PollSchedule s = new PollSchedule() {
+      @Override
+      public Duration nextDelay(io.vtstatus.PollContext ctx) {
+        return Duration.ofSeconds(5);
+      }
+
+      @Override
+      public void jobFinished(Duration d, DetectedBy by) {
+        learned.add(d);
+      }
+    };
+    Watcher w = watcher(s, 8);
+    watch(w, "a", Duration.ofMinutes(1));
+    watch(w, "b", Duration.ofMinutes(1));
+    watch(w, "c", Duration.ofMinutes(1));
+    watch(w, "d", Duration.ofMinutes(1));
+    time.advance(Duration.ofSeconds(5));
+    // Ended 3 s after the watch started (the wall clock stands at the start): detected at 5 s.
+    polls("a").get(0).answer(200, "{\"result\":\"completed\",\"updated_at\":\"2026-01-01T00:00:03Z\"}");
+    // No updated_at: the detection time is all we know.
+    polls("b").get(0).answer(200, "{\"result\":\"completed\"}");
+    // An updated_at before the watch started: the job was already over.
+    polls("c").get(0).answer(200, "{\"result\":\"error\",\"updated_at\":\"2025-12-31T23:59:00Z\"}");
+    // One in the future (clock skew): no later than we saw it.
+    polls("d").get(0).answer(200, "{\"result\":\"completed\",\"updated_at\":\"2026-01-01T00:01:00Z\"}");
+    assertEquals(List.of(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ZERO,
+        Duration.ofSeconds(5)), learned);
+  }
+
+  @Test
+  void aScheduleThatThrowsPollsAgainInASecond() {
+    Watcher w = watcher(ctx -> {
+      throw new IllegalStateException("broken schedule");
+    }, 8);
+    Watch a = watch(w, "a", Duration.ofMinutes(1));
+    assertEquals(TimeUnit.SECONDS.toNanos(1), a.armedFor().orElseThrow() - time.nanoTime());
+  }
+
+  @Test
+  void aScheduleAskingForAnAgeIsClampedToTheLastPollSlot() {
+    Watcher w = watcher(ctx -> Duration.ofDays(365 * 1000), 8);
+    Watch a = watch(w, "a", Duration.ofSeconds(10));
+    assertEquals(a.finalPollNanos, a.armedFor().orElseThrow());
+    Watch b = watch(w, "b", ChronoUnit.FOREVER.getDuration());
+    assertTrue(b.armedFor().orElseThrow() - time.nanoTime() > TimeUnit.DAYS.toNanos(365), "saturated");
+  }
+
+  @Test
+  void aVerifiedWebhookRestoresBeliefInWebhooks() {
+    registration.registered = true;
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
+    for (int i = 0; i < Watcher.SILENT_AFTER_POLL_WINS; i++) {
+      watch(w, "p" + i, Duration.ofMinutes(1));
+    }
+    time.advance(Duration.ofSeconds(1));
+    for (int i = 0; i < Watcher.SILENT_AFTER_POLL_WINS - 1; i++) {
+      polls("p" + i).get(0).status("p" + i, "completed");
+    }
+    assertTrue(w.webhooksArriving(), "two poll wins are not yet evidence");
+    polls("p2").get(0).status("p2", "completed");
+    assertFalse(w.webhooksArriving());
+    w.accept("other", event("other", JobStatus.COMPLETED), true);
+    assertTrue(w.webhooksArriving());
+    registration.registered = false;
+    assertFalse(w.webhooksArriving(), "nothing arrives unregistered");
+  }
+
+  @Test
+  void aHintThatCameBeforeTheWatchIsConfirmedAtOnce() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofHours(1)), 8);
+    w.accept("early", event("early", JobStatus.COMPLETED), false);
+    Watch a = watch(w, "early", Duration.ofHours(2));
+    time.runDue();
+    assertEquals(1, polls("early").size(), "confirmed now, not in an hour");
+    polls("early").get(0).status("early", "completed");
+    assertEquals(DetectedBy.POLL, a.result.join().detectedBy());
+  }
+
+  @Test
+  void theBackoffDoublesItsCapWithEachFailureAndIsJitteredAcrossIt() {
+    Watcher w = watcher(PollSchedule.fixed(ms(10)), 64);
+    int n = 60;
+    List<Watch> ws = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ws.add(watch(w, "f" + i, Duration.ofHours(1)));
+    }
+    time.advance(ms(10));
+    for (int failures = 1; failures <= 3; failures++) {
+      long cap = TimeUnit.MILLISECONDS.toNanos(250) << failures;
+      for (FakeTransport.Sent open : net.open()) {
+        open.answer(503, "{}");
+      }
+      long now = time.nanoTime();
+      double sum = 0;
+      for (Watch x : ws) {
+        long d = x.armedFor().orElseThrow() - now;
+        assertTrue(d <= cap, "after " + failures + " failures: " + d / 1e6 + " ms > cap " + cap / 1e6);
+        sum += d;
+      }
+      double mean = sum / n;
+      // Full jitter: uniform over [0, cap], mean cap/2; 60 samples put it well inside this band.
+      assertTrue(mean > cap / 4.0 && mean < cap * 3 / 4.0,
+          "after " + failures + " failures the mean delay is " + mean / 1e6 + " ms, cap " + cap / 1e6);
+      time.advance(Duration.ofNanos(cap));
+      assertEquals(n, net.open().size());
+    }
+  }
+
+  @Test
+  void aWatchStartedOnAStoppedSchedulerFailsAsClosed() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
+    time.shutdown();
+    Watch a = watch(w, "a", Duration.ofMinutes(1));
+    assertInstanceOf(CancellationException.class, a.result.handle((r, e) -> e).join());
+    assertEquals(0, w.active());
+  }
+
+  @Test
+  void aTransportThatRefusesBecauseItIsClosedEndsTheWatchAsCancelled() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
+    Watch a = watch(w, "a", Duration.ofMinutes(1));
+    Watch b = watch(w, "b", Duration.ofMinutes(1));
+    time.advance(Duration.ofSeconds(1));
+    polls("a").get(0).reply.completeExceptionally(new java.util.concurrent.RejectedExecutionException("closed"));
+    assertInstanceOf(CancellationException.class, a.result.handle((r, e) -> e).join());
+    polls("b").get(0).reply.completeExceptionally(new IllegalStateException("a bug"));
+    assertInstanceOf(IllegalStateException.class, b.result.handle((r, e) -> e).join(),
+        "a bug ends the watch instead of leaving it hanging");
+  }
+
+  @Test
+  void noRequestStartsWithLessThanAMillisecondLeft() {
+    Watcher w = watcher(ctx -> Duration.ZERO, 1);
+    w.start("first", URI.create("http://server/status?job=first"), Duration.ofMinutes(10), true);
+    time.runDue();
+    Watch b = w.start("b", URI.create("http://server/status?job=b"), Duration.ofSeconds(2), true);
+    time.runDue();
+    time.advance(Duration.ofNanos(TimeUnit.SECONDS.toNanos(2) - TimeUnit.MICROSECONDS.toNanos(500)));
+    polls("first").get(0).status("first", "pending");
+    time.runDue();
+    assertEquals(0, polls("b").size(), "a request with half a millisecond left cannot be answered in time");
+    time.advance(ms(1));
+    assertTrue(b.result.isCompletedExceptionally());
+    // The permit b did not use was given back: the next poll in line (first's) went out.
+    assertEquals(2, polls("first").size());
+  }
+
+  @Test
+  void theGateLetsExactlyItsPermitsThrough() {
+    Watcher w = watcher(ctx -> Duration.ofMinutes(5), 2);
+    for (int i = 0; i < 5; i++) {
+      w.start("g" + i, URI.create("http://server/status?job=g" + i), Duration.ofMinutes(10), true);
+    }
+    time.runDue();
+    assertEquals(2, net.open().size());
+    assertEquals(3, w.gate().waiting());
+    net.open().get(0).status("g0", "pending");
+    time.runDue();
+    assertEquals(2, net.open().size(), "one answer lets exactly one more through");
+    assertEquals(2, w.gate().waiting());
+    for (int i = 0; i < 4; i++) {
+      net.open().get(0).status("x", "pending");
+      time.runDue();
+    }
+    assertEquals(0, w.gate().waiting());
+    assertEquals(5, net.sent.size());
+    net.open().forEach(o -> o.status("x", "pending"));
+    assertEquals(0, w.gate().inUse());
+  }
+
+  @Test
+  void aTimeoutCarriesTheLastFailureAsItsCause() {
+    Watcher w = watcher(PollSchedule.fixed(ms(100)), 8);
+    Watch a = watch(w, "a", Duration.ofSeconds(2));
+    time.advance(ms(100));
+    polls("a").get(0).reply.completeExceptionally(new java.net.ConnectException("refused"));
+    time.advance(Duration.ofSeconds(2));
+    JobTimeoutException t = (JobTimeoutException) a.result.handle((r, e) -> e).join();
+    assertInstanceOf(java.net.ConnectException.class, t.getCause());
+    Watch b = watch(w, "b", Duration.ofSeconds(1));
+    time.advance(Duration.ofSeconds(1));
+    JobTimeoutException tb = (JobTimeoutException) b.result.handle((r, e) -> e).join();
+    assertEquals(null, tb.getCause(), "no failure, no cause");
+  }
 }
