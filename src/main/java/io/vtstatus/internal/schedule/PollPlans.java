@@ -316,22 +316,4 @@ public final class PollPlans {
     double cost = expectedCost(m, new double[] {x}, c);
     return cost < bestCost ? new double[] {x, cost} : new double[] {best, bestCost};
   }
-
-  /** The expected number of polls of {@code times} (continued with the last gap) under {@code m}. */
-  public static double expectedPolls(DurationModel m, double[] times) {
-    double gap = times.length > 1 ? times[times.length - 1] - times[times.length - 2] : times[0];
-    gap = Math.max(gap, Math.max(1e-3 * times[times.length - 1], 1e-6));
-    double prevF = 0;
-    double sum = 0;
-    double x = 0;
-    for (int k = 1; ; k++) {
-      x = k <= times.length ? times[k - 1] : x + gap;
-      double f = m.cdf(x);
-      sum += k * (f - prevF);
-      prevF = f;
-      if (1.0 - f <= 1e-13 || k >= 1_000_000) {
-        return sum + (k + 1) * Math.max(0, 1.0 - f);
-      }
-    }
-  }
 }
