@@ -39,7 +39,7 @@ soak:
 # runs the tests in p) or classes (mutates C and its nested classes, runs C*Test). TESTS, if set,
 # replaces the tests of every entry. Reports: target/pit-reports/<entry>/index.html.
 MUTATION_TARGETS := io.vtstatus.internal.json \
-  io.vtstatus.internal.webhook,io.vtstatus.WebhookVerifier io.vtstatus.internal.schedule
+  io.vtstatus.internal.webhook,io.vtstatus.WebhookVerifier
 TARGET ?= $(MUTATION_TARGETS)
 TESTS ?=
 PIT_THREADS ?= 2

@@ -97,7 +97,11 @@ public final class SimulatorServer implements AutoCloseable {
     return engine().port();
   }
 
-  /** Starts a job with the configured delay and error rate; returns its id. */
+  /**
+   * Starts a job with the configured delay and error rate; returns its id.
+   *
+   * @throws IllegalStateException if the server holds {@link Builder#maxJobs} jobs, all pending
+   */
   public String submit() {
     return engine().submit();
   }
@@ -107,6 +111,8 @@ public final class SimulatorServer implements AutoCloseable {
    *
    * @throws IllegalArgumentException if {@code outcome} is not terminal or the duration is
    *     negative or over 30 days
+   * @throws IllegalStateException if the server holds {@link Builder#maxJobs} jobs, all pending
+   *     (an ended job would have been evicted to make room)
    */
   public String submit(Duration duration, JobStatus outcome) {
     Objects.requireNonNull(duration, "duration");
@@ -135,14 +141,22 @@ public final class SimulatorServer implements AutoCloseable {
     return engine().complete(id, outcome);
   }
 
-  /** Job {@code id}'s status now, empty if there is no such job. */
+  /** Job {@code id}'s status now, empty if there is no such job (or it expired or was evicted). */
   public Optional<JobStatus> status(String id) {
     return engine().status(Objects.requireNonNull(id, "id"));
   }
 
-  /** The number of jobs the server knows (the default job included once created). */
+  /**
+   * The number of jobs the server holds: pending ones and ended ones not yet expired or evicted
+   * (the default job included once created). Never more than {@link Builder#maxJobs}.
+   */
   public int jobCount() {
     return engine().jobCount();
+  }
+
+  /** The number of ended jobs removed so far, expired ({@link Builder#retain}) or evicted. */
+  public long removedJobCount() {
+    return engine().removedJobCount();
   }
 
   /** The number of webhook registrations in force. */
@@ -165,7 +179,8 @@ public final class SimulatorServer implements AutoCloseable {
 
   /**
    * The oldest request not yet taken, waiting up to {@code timeout} for one. The server keeps
-   * the latest 10,000.
+   * the latest 10,000 requests within 4 MiB (estimated), each cut to {@link RecordedRequest}'s
+   * bounds; older ones are dropped.
    *
    * @throws InterruptedException if interrupted while waiting
    */
@@ -175,7 +190,7 @@ public final class SimulatorServer implements AutoCloseable {
 
   /**
    * The oldest webhook delivery attempt not yet taken (success, failure or drop), waiting up to
-   * {@code timeout} for one. The server keeps the latest 10,000.
+   * {@code timeout} for one. The server keeps the latest 10,000 within 4 MiB (estimated).
    *
    * @throws InterruptedException if interrupted while waiting
    */
@@ -186,6 +201,15 @@ public final class SimulatorServer implements AutoCloseable {
   /** Webhook delivery attempts so far, including failed and dropped ones. */
   public long deliveryCount() {
     return engine().deliveryCount();
+  }
+
+  /**
+   * Webhook delivery attempts dropped unsent because their registration's queue was full (each
+   * is also recorded, with failure {@code "dropped: queue full"}). A registration holds at most
+   * 10,000 waiting attempts and 8 in flight; when full, its oldest waiting retry goes first.
+   */
+  public long droppedDeliveryCount() {
+    return engine().droppedDeliveryCount();
   }
 
   /**
@@ -234,6 +258,9 @@ public final class SimulatorServer implements AutoCloseable {
         List.of(Duration.ZERO, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(2),
             Duration.ofSeconds(10), Duration.ofSeconds(30));
     private Duration webhookTimeout = Duration.ofSeconds(5);
+    private Duration retain = Duration.ofHours(1);
+    private int maxJobs = 100_000;
+    private int maxWebhooks = 1_000;
     private Optional<Long> seed = Optional.empty();
     private Clock clock = Clock.systemUTC();
     private Optional<PrintStream> log = Optional.empty();
@@ -342,13 +369,55 @@ public final class SimulatorServer implements AutoCloseable {
       return this;
     }
 
-    /** The connect and response timeout of each webhook attempt; default 5 s. */
+    /**
+     * The total time of each webhook attempt: connecting, sending, the answer's headers and its
+     * body together; default 5 s. At the deadline the attempt is cut off and its connection
+     * closed. An attempt whose status line arrived in time counts with that status.
+     */
     public Builder webhookTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
+      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0) {
         throw new IllegalArgumentException("Invalid duration: " + timeout);
       }
       this.webhookTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long an ended job stays readable after it ended; default 1 h. Afterwards {@code GET
+     * /status} answers 404 for it, as for a job that never existed.
+     */
+    public Builder retain(Duration retain) {
+      Objects.requireNonNull(retain, "retain");
+      if (retain.isNegative() || retain.isZero() || retain.compareTo(Duration.ofDays(30)) > 0) {
+        throw new IllegalArgumentException("Invalid duration: " + retain);
+      }
+      this.retain = retain;
+      return this;
+    }
+
+    /**
+     * The most jobs held at once; default 100,000. A new job evicts the job that ended first;
+     * when all are pending, {@code POST /jobs} answers 503 with {@code Retry-After} and {@link
+     * SimulatorServer#submit} throws.
+     */
+    public Builder maxJobs(int maxJobs) {
+      if (maxJobs < 1 || maxJobs > 10_000_000) {
+        throw new IllegalArgumentException("Invalid maxJobs: " + maxJobs + " (want 1..10000000)");
+      }
+      this.maxJobs = maxJobs;
+      return this;
+    }
+
+    /**
+     * The most webhook registrations held at once; default 1,000. A new one beyond it is
+     * answered 429 (repeating an existing registration still answers 200).
+     */
+    public Builder maxWebhooks(int maxWebhooks) {
+      if (maxWebhooks < 1 || maxWebhooks > 100_000) {
+        throw new IllegalArgumentException("Invalid maxWebhooks: " + maxWebhooks + " (want 1..100000)");
+      }
+      this.maxWebhooks = maxWebhooks;
       return this;
     }
 
@@ -375,7 +444,7 @@ public final class SimulatorServer implements AutoCloseable {
       long s = seed.orElseGet(() -> ThreadLocalRandom.current().nextLong());
       return new SimulatorServer(new Config(host, port, delay, errorRate, hints, failRate,
           throttleRate, latencyMin, latencyMax, dropWebhooks, duplicateWebhooks, webhookRetries,
-          webhookTimeout, s, clock, log));
+          webhookTimeout, retain, maxJobs, maxWebhooks, s, clock, log));
     }
 
     private static double rate(String name, double v) {

@@ -32,7 +32,10 @@ final class ServerCommand {
           "  --drop-webhooks F        fraction of webhook attempts silently not sent (default 0.0)",
           "  --duplicate-webhooks F   fraction of delivered webhooks sent twice (default 0.0)",
           "  --webhook-retries LIST   delays before each attempt (default 0,100ms,500ms,2s,10s,30s)",
-          "  --webhook-timeout D      timeout of each webhook attempt (default 5s)",
+          "  --webhook-timeout D      total time of each webhook attempt, connect to body (default 5s)",
+          "  --retain D               how long ended jobs stay readable (default 1h)",
+          "  --max-jobs N             most jobs held; the first ended is evicted first (default 100000)",
+          "  --max-webhooks N         most webhook registrations held (default 1000)",
           "  --seed N                 make every random choice reproducible",
           "  --help                   show this help",
           "",
@@ -131,7 +134,7 @@ final class ServerCommand {
       case "--host": case "--port": case "--delay": case "--error-rate": case "--fail-rate":
       case "--throttle-rate": case "--latency": case "--drop-webhooks":
       case "--duplicate-webhooks": case "--webhook-retries": case "--webhook-timeout":
-      case "--seed":
+      case "--retain": case "--max-jobs": case "--max-webhooks": case "--seed":
         return true;
       default:
         return false;
@@ -157,6 +160,9 @@ final class ServerCommand {
       case "--duplicate-webhooks": b.duplicateWebhooks(fraction(v)); break;
       case "--webhook-retries": b.webhookRetries(retries(v)); break;
       case "--webhook-timeout": b.webhookTimeout(Durations.parse(v)); break;
+      case "--retain": b.retain(Durations.parse(v)); break;
+      case "--max-jobs": b.maxJobs(integer(v)); break;
+      case "--max-webhooks": b.maxWebhooks(integer(v)); break;
       case "--seed": b.seed(longValue(v)); break;
       default: throw new IllegalArgumentException("unknown flag " + flag);
     }

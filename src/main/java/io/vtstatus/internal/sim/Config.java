@@ -22,6 +22,9 @@ public record Config(
     double duplicateWebhooks,
     List<Duration> webhookRetries,
     Duration webhookTimeout,
+    Duration retain,
+    int maxJobs,
+    int maxWebhooks,
     long seed,
     Clock clock,
     Optional<PrintStream> log) {

@@ -27,22 +27,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
- * The simulator's engine: jobs, the HTTP protocol and the threads behind them. {@code
- * io.vtstatus.simulator.SimulatorServer} is its public face.
+ * The simulator's engine: the HTTP protocol and the threads behind it. {@code
+ * io.vtstatus.simulator.SimulatorServer} is its public face; jobs live in a {@link JobStore},
+ * registrations in {@link Webhooks}, deliveries in {@link Deliveries}.
  *
  * <p>Threads: a fixed pool of {@value #HTTP_THREADS} answers requests; one scheduler thread
- * finishes jobs on time, delays responses ({@code latency}) and waits between webhook attempts;
- * the webhook client has its own pool. {@code /status} takes no lock.
+ * finishes jobs on time, delays responses ({@code latency}), expires finished jobs and times
+ * webhook retries and attempts, handing all work elsewhere; deliveries have their own thread.
+ * {@code /status} takes no lock.
  */
 public final class Simulator {
   // Measured on 2 cores (bench/http.sh): running exchanges on the server's dispatcher thread
@@ -51,6 +53,9 @@ public final class Simulator {
   static final int MAX_BODY = 64 * 1024;
   static final int MAX_IDEMPOTENCY_KEYS = 10_000;
   static final long MAX_DRAIN = 1 << 20;
+  /** Recorded requests kept, by count and by estimated bytes, whichever bound comes first. */
+  static final int MAX_RECORDS = 10_000;
+  static final long MAX_RECORD_BYTES = 4L << 20;
   static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   static final String DEFAULT_JOB = "default";
   private static final System.Logger LOGGER = System.getLogger(Simulator.class.getName());
@@ -60,12 +65,14 @@ public final class Simulator {
 
   private final Config cfg;
   private final Rand rand;
-  private final ConcurrentHashMap<String, Job> jobs = new ConcurrentHashMap<>();
+  private final JobStore jobs;
   private final ScheduledThreadPoolExecutor scheduler;
   private final ExecutorService httpExecutor;
   private final HttpServer server;
   private final Webhooks webhooks;
-  private final Recorder<RecordedRequest> requests = new Recorder<>(10_000);
+  private final Deliveries deliveries;
+  private final Recorder<RecordedRequest> requests =
+      new Recorder<>(MAX_RECORDS, MAX_RECORD_BYTES, Simulator::size);
   private final AtomicLong requestCount = new AtomicLong();
   private final Map<String, String> idempotencyKeys =
       new LinkedHashMap<>(16, 0.75f, false) {
@@ -78,14 +85,21 @@ public final class Simulator {
       };
   private volatile boolean closed;
 
-  private Simulator(Config cfg) throws IOException {
+  private Simulator(Config cfg, Deliveries.Limits limits) throws IOException {
     this.cfg = cfg;
     this.rand = new Rand(cfg.seed());
+    this.jobs = new JobStore(cfg.maxJobs(), cfg.retain().toNanos());
     this.scheduler = new ScheduledThreadPoolExecutor(1, Threads.daemon("vtstatus-sim-scheduler"));
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.httpExecutor = Executors.newFixedThreadPool(HTTP_THREADS, Threads.daemon("vtstatus-sim-http"));
-    this.webhooks = new Webhooks(cfg, rand, scheduler, this::log);
+    this.webhooks = new Webhooks(cfg.maxWebhooks(), rand, this::log);
+    this.deliveries = new Deliveries(cfg, rand, scheduler, this::log, webhooks, limits);
+    // Lookups expire jobs exactly; the sweep only returns the memory of jobs nobody asks about.
+    long sweep = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
+        Math.min(TimeUnit.SECONDS.toNanos(1), cfg.retain().toNanos() / 4));
+    scheduler.scheduleWithFixedDelay(() -> jobs.expire(System.nanoTime()), sweep, sweep,
+        TimeUnit.NANOSECONDS);
     try {
       this.server = HttpServers.create(new InetSocketAddress(cfg.host(), cfg.port()), httpExecutor);
     } catch (IOException | RuntimeException e) {
@@ -98,7 +112,12 @@ public final class Simulator {
 
   /** Binds and starts a simulator. */
   public static Simulator start(Config cfg) throws IOException {
-    return new Simulator(cfg);
+    return new Simulator(cfg, Deliveries.Limits.DEFAULT);
+  }
+
+  /** Binds and starts a simulator with other delivery bounds (tests). */
+  static Simulator start(Config cfg, Deliveries.Limits limits) throws IOException {
+    return new Simulator(cfg, limits);
   }
 
   /** The bound port. */
@@ -111,6 +130,18 @@ public final class Simulator {
     return cfg.host();
   }
 
+  /** A duration as a user writes it on the command line: {@code 1h}, {@code 90s}, {@code 250ms}. */
+  static String flag(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 3_600_000 == 0) {
+      return ms / 3_600_000 + "h";
+    }
+    if (ms % 60_000 == 0) {
+      return ms / 60_000 + "m";
+    }
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+  }
+
   static String timestamp(Instant t) {
     return RFC3339_MICROS.format(t);
   }
@@ -121,21 +152,33 @@ public final class Simulator {
 
   // ---- jobs ----
 
-  /** Creates and starts a job; {@code outcome} must be terminal. */
+  /**
+   * Creates and starts a job; {@code outcome} must be terminal.
+   *
+   * @throws IllegalStateException if the store holds {@code maxJobs} jobs, all pending
+   */
   public String submit(Duration duration, JobStatus outcome) {
     checkOpen();
-    Job job;
-    do {
-      job = new Job(rand.id("job_"), outcome, System.nanoTime(), duration.toNanos(),
-          cfg.clock().instant());
-    } while (jobs.putIfAbsent(job.id, job) != null);
-    started(job, duration);
-    return job.id;
+    try {
+      return create(duration, outcome).id;
+    } catch (JobStore.FullException e) {
+      throw new IllegalStateException(e.getMessage());
+    }
   }
 
   /** Creates and starts a job with the configured delay and error rate. */
   public String submit() {
     return submit(rand.sample(cfg.delay()), randomOutcome());
+  }
+
+  private Job create(Duration duration, JobStatus outcome) throws JobStore.FullException {
+    Job job;
+    do {
+      job = new Job(rand.id("job_"), outcome, System.nanoTime(), duration.toNanos(),
+          cfg.clock().instant());
+    } while (!jobs.add(job));
+    started(job, duration);
+    return job;
   }
 
   private JobStatus randomOutcome() {
@@ -154,18 +197,17 @@ public final class Simulator {
     }
   }
 
-  private Job defaultJob() {
-    Job existing = jobs.get(DEFAULT_JOB);
-    if (existing != null) {
-      return existing;
+  private Job defaultJob() throws JobStore.FullException {
+    Optional<Job> existing = jobs.get(DEFAULT_JOB, System.nanoTime());
+    if (existing.isPresent()) {
+      return existing.get();
     }
-    // Sampled outside computeIfAbsent: the map's bin lock must not wrap user code.
     Duration d = rand.sample(cfg.delay());
     JobStatus outcome = randomOutcome();
     Job fresh = new Job(DEFAULT_JOB, outcome, System.nanoTime(), d.toNanos(), cfg.clock().instant());
-    Job prior = jobs.putIfAbsent(DEFAULT_JOB, fresh);
-    if (prior != null) {
-      return prior;
+    if (!jobs.add(fresh)) {
+      // Another request created it first; it is pinned, so it is still there.
+      return jobs.get(DEFAULT_JOB, System.nanoTime()).orElseThrow();
     }
     started(fresh, d);
     return fresh;
@@ -173,36 +215,39 @@ public final class Simulator {
 
   /**
    * Ends a job with {@code outcome} unless it has ended already. Exactly one caller wins the
-   * compare-and-set; the winner hands the webhooks to the scheduler thread.
+   * compare-and-set; the winner hands the webhooks to the delivery thread.
    */
   private boolean finish(Job job, JobStatus outcome, boolean byHand) {
-    Job.State cur = job.state.get();
+    Job.State cur = job.state();
     if (cur.status().isTerminal()) {
       return false;
     }
     Job.State next = new Job.State(outcome, cfg.clock().instant());
-    if (!job.state.compareAndSet(cur, next)) {
+    if (!job.casState(cur, next)) {
       return false;
     }
-    if (byHand && job.timer != null) {
-      job.timer.cancel(false);
+    long now = System.nanoTime();
+    ScheduledFuture<?> timer = job.timer;
+    if (byHand && timer != null) {
+      timer.cancel(false);
     }
+    job.timer = null;
+    job.rendered = null;
+    jobs.ended(job, now);
     log("job " + job.id + " " + outcome.wireName() + (byHand ? " (by hand)" : "") + " after "
-        + Durations.format(Duration.ofNanos(System.nanoTime() - job.startNanos)));
-    try {
-      scheduler.execute(() -> webhooks.jobFinished(job.id, next));
-    } catch (RejectedExecutionException closing) {
-      // Closing: no more deliveries.
+        + Durations.format(Duration.ofNanos(now - job.startNanos)));
+    if (!closed) {
+      deliveries.jobFinished(job.id, next);
     }
     return true;
   }
 
   /** The job's state now; a job past its due time is finished here, so it is never stale. */
   private Job.State current(Job job) {
-    Job.State s = job.state.get();
+    Job.State s = job.state();
     if (!s.status().isTerminal() && job.isDue(System.nanoTime())) {
       finish(job, job.outcome, false);
-      s = job.state.get();
+      s = job.state();
     }
     return s;
   }
@@ -210,32 +255,33 @@ public final class Simulator {
   /** Ends job {@code id} now; false if it had ended already. */
   public boolean complete(String id, JobStatus outcome) {
     checkOpen();
-    Job job = jobs.get(id);
-    if (job == null) {
-      throw new IllegalArgumentException("unknown job: " + id);
-    }
+    Job job = jobs.get(id, System.nanoTime())
+        .orElseThrow(() -> new IllegalArgumentException("unknown job: " + id));
     return finish(job, outcome, true);
   }
 
   /** Job {@code id}'s status now, finishing it first if it is due; empty if unknown. */
   public Optional<JobStatus> status(String id) {
-    Job job = jobs.get(id);
-    return job == null ? Optional.empty() : Optional.of(current(job).status());
+    return jobs.get(id, System.nanoTime()).map(j -> current(j).status());
   }
 
   /** {@code GET /status} requests seen for job {@code id}; 0 if unknown. */
   public int statusRequests(String id) {
-    Job job = jobs.get(id);
-    return job == null ? 0 : job.statusRequests.get();
+    return jobs.get(id, System.nanoTime()).map(j -> j.statusRequests()).orElse(0);
   }
 
-  /** Every request received. */
+  /** The jobs held now (pending, and ended ones not yet expired or evicted). */
   public int jobCount() {
     return jobs.size();
   }
 
+  /** Jobs expired or evicted so far. */
+  public long removedJobCount() {
+    return jobs.removed();
+  }
+
   public int webhookCount() {
-    return webhooks.registrations().size();
+    return webhooks.size();
   }
 
   public long requestCount() {
@@ -249,12 +295,17 @@ public final class Simulator {
 
   /** The oldest recorded delivery attempt not yet taken, waiting up to {@code timeout}. */
   public Optional<WebhookDelivery> takeDelivery(Duration timeout) throws InterruptedException {
-    return webhooks.take(timeout);
+    return deliveries.take(timeout);
   }
 
   /** Every delivery attempt so far, including failed and dropped ones. */
   public long deliveryCount() {
-    return webhooks.deliveryCount();
+    return deliveries.deliveryCount();
+  }
+
+  /** Delivery attempts dropped because their registration's queue was full. */
+  public long droppedDeliveryCount() {
+    return deliveries.droppedCount();
   }
 
   private void checkOpen() {
@@ -290,18 +341,25 @@ public final class Simulator {
   private static final class BadRequest extends Exception {
     private static final long serialVersionUID = 1L;
     final int code;
-    /** The {@code Allow} header of a 405, empty otherwise. */
-    final String allow;
+    /** A header to send with the error ({@code Allow} of a 405, {@code Retry-After}), or null. */
+    final String header;
+    final String value;
 
     BadRequest(int code, String message) {
-      this(code, message, "");
+      this(code, message, null, null);
     }
 
-    BadRequest(int code, String message, String allow) {
+    BadRequest(int code, String message, String header, String value) {
       super(message, null, false, false);
       this.code = code;
-      this.allow = allow;
+      this.header = header;
+      this.value = value;
     }
+  }
+
+  /** The answer when every job held is pending: try again once one may have ended. */
+  private static BadRequest full(JobStore.FullException e) {
+    return new BadRequest(503, e.getMessage(), "Retry-After", "1");
   }
 
   private void handle(HttpExchange ex) {
@@ -328,8 +386,8 @@ public final class Simulator {
           .with("Connection", "close");
     } catch (BadRequest e) {
       response = Response.error(e.code, e.getMessage());
-      if (!e.allow.isEmpty()) {
-        response = response.with("Allow", e.allow);
+      if (e.header != null) {
+        response = response.with(e.header, e.value);
       }
     } catch (IOException e) {
       response = Response.error(400, "could not read request: " + e.getMessage());
@@ -339,14 +397,57 @@ public final class Simulator {
       log("internal error on " + method + " " + path + ": " + e);
       response = Response.error(400, "request not understood");
     }
-    requests.add(new RecordedRequest(method, path, query, copy(ex.getRequestHeaders()), body));
+    requests.add(record(method, path, query, ex.getRequestHeaders(), body));
     respond(ex, response);
   }
 
-  private static Map<String, List<String>> copy(Headers h) {
-    Map<String, List<String>> m = new LinkedHashMap<>();
-    h.forEach((k, v) -> m.put(k, List.copyOf(v)));
-    return m;
+  /** A record of the request within {@link RecordedRequest}'s bounds. */
+  static RecordedRequest record(String method, String path, String query, Headers h, String body) {
+    boolean[] cut = {false};
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    int left = RecordedRequest.MAX_HEADER_CHARS;
+    for (Map.Entry<String, List<String>> e : h.entrySet()) {
+      List<String> kept = new ArrayList<>();
+      left -= e.getKey().length();
+      for (String v : e.getValue()) {
+        if (left < 0 || v.length() > left) {
+          cut[0] = true;
+          break;
+        }
+        left -= v.length();
+        kept.add(v);
+      }
+      if (left < 0) {
+        cut[0] = true;
+        break;
+      }
+      headers.put(e.getKey(), List.copyOf(kept));
+    }
+    return new RecordedRequest(method, cut(path, RecordedRequest.MAX_TARGET_CHARS, cut),
+        cut(query, RecordedRequest.MAX_TARGET_CHARS, cut), headers,
+        cut(body, RecordedRequest.MAX_BODY_CHARS, cut), cut[0]);
+  }
+
+  private static String cut(String s, int max, boolean[] cut) {
+    if (s.length() <= max) {
+      return s;
+    }
+    cut[0] = true;
+    // Never split a surrogate pair.
+    int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+    return s.substring(0, end);
+  }
+
+  /** A record's estimated heap footprint: two bytes a character plus the objects around them. */
+  static long size(RecordedRequest r) {
+    long chars = r.method().length() + r.path().length() + r.query().length() + r.body().length();
+    for (Map.Entry<String, List<String>> e : r.headers().entrySet()) {
+      chars += e.getKey().length();
+      for (String v : e.getValue()) {
+        chars += v.length() + 24;
+      }
+    }
+    return 256 + 2 * chars;
   }
 
   private void respond(HttpExchange ex, Response r) {
@@ -409,7 +510,7 @@ public final class Simulator {
 
   private static void requireMethod(String method, String allowed) throws BadRequest {
     if (!method.equals(allowed)) {
-      throw new BadRequest(405, "method " + method + " not allowed; use " + allowed, allowed);
+      throw new BadRequest(405, "method " + method + " not allowed; use " + allowed, "Allow", allowed);
     }
   }
 
@@ -482,15 +583,18 @@ public final class Simulator {
     }
     Job job;
     if (ids.isEmpty()) {
-      job = defaultJob();
+      try {
+        job = defaultJob();
+      } catch (JobStore.FullException e) {
+        throw full(e);
+      }
     } else {
       String id = jobId(ids.get(0));
-      job = jobs.get(id);
-      if (job == null) {
-        throw new BadRequest(404, "unknown job: " + id);
-      }
+      job = jobs.get(id, System.nanoTime()).orElseThrow(() -> new BadRequest(404,
+          "unknown job: " + id + " (ended jobs are kept for " + flag(cfg.retain())
+              + ", at most " + cfg.maxJobs() + " jobs in all)"));
     }
-    job.statusRequests.incrementAndGet();
+    job.countStatusRequest();
     if (cfg.failRate() > 0 && rand.chance(cfg.failRate())) {
       return Response.error(503, "simulated failure (--fail-rate)").with("Retry-After", "1");
     }
@@ -564,24 +668,31 @@ public final class Simulator {
     }
     Duration d = duration != null ? duration : rand.sample(cfg.delay());
     JobStatus out = outcome != null ? outcome : randomOutcome();
-    String id;
-    if (idempotencyKey != null) {
-      if (idempotencyKey.isEmpty() || idempotencyKey.length() > 255) {
-        throw new BadRequest(400, "Idempotency-Key must be 1 to 255 characters");
-      }
-      // Held only while creating a job in memory; /status never takes this lock.
-      synchronized (idempotencyKeys) {
-        id = idempotencyKeys.get(idempotencyKey);
-        if (id == null) {
-          id = submit(d, out);
-          idempotencyKeys.put(idempotencyKey, id);
+    Job job;
+    try {
+      if (idempotencyKey != null) {
+        if (idempotencyKey.isEmpty() || idempotencyKey.length() > 255) {
+          throw new BadRequest(400, "Idempotency-Key must be 1 to 255 characters");
         }
+        // Held only while creating a job in memory; /status never takes this lock.
+        synchronized (idempotencyKeys) {
+          String id = idempotencyKeys.get(idempotencyKey);
+          Optional<Job> known = id == null ? Optional.empty() : jobs.get(id, System.nanoTime());
+          if (known.isPresent()) {
+            job = known.get();
+          } else {
+            // New key, or its job has expired: the key now names a new job.
+            job = create(d, out);
+            idempotencyKeys.put(idempotencyKey, job.id);
+          }
+        }
+      } else {
+        job = create(d, out);
       }
-    } else {
-      id = submit(d, out);
+    } catch (JobStore.FullException e) {
+      throw full(e);
     }
-    Job job = jobs.get(id);
-    return statusResponse(201, job).with("Location", "/status?job=" + id);
+    return statusResponse(201, job).with("Location", "/status?job=" + job.id);
   }
 
   private static Map<String, Object> parseObject(String body) throws BadRequest {
@@ -611,14 +722,19 @@ public final class Simulator {
     if (secret.isPresent() && !io.vtstatus.internal.webhook.Signatures.isValidSecret(secret.get())) {
       throw new BadRequest(400, "secret must be whsec_ followed by at least 16 bytes in base64");
     }
-    Webhooks.Registered reg = webhooks.register(url, job, secret);
+    Webhooks.Registered reg;
+    try {
+      reg = webhooks.register(url, job, secret);
+    } catch (Webhooks.FullException e) {
+      throw new BadRequest(429, e.getMessage());
+    }
     if (reg.created() && job.isPresent()) {
       // A job that ended before its webhook was registered still gets its event once.
-      Job j = jobs.get(job.get());
-      if (j != null) {
-        Job.State s = current(j);
+      Optional<Job> j = jobs.get(job.get(), System.nanoTime());
+      if (j.isPresent()) {
+        Job.State s = current(j.get());
         if (s.status().isTerminal()) {
-          webhooks.replay(reg.registration(), j.id, s);
+          deliveries.replay(reg.registration(), j.get().id, s);
         }
       }
     }
@@ -650,9 +766,9 @@ public final class Simulator {
   }
 
   private Response deleteWebhook(String id) throws BadRequest {
-    if (!webhooks.unregister(id)) {
-      throw new BadRequest(404, "unknown webhook: " + id);
-    }
+    Webhooks.Registration r = webhooks.unregister(id)
+        .orElseThrow(() -> new BadRequest(404, "unknown webhook: " + id));
+    deliveries.unregistered(r);
     log("webhook " + id + " deleted");
     return new Response(204, null, Map.of());
   }
@@ -666,14 +782,14 @@ public final class Simulator {
     }
     closed = true;
     server.stop(0);
-    webhooks.close();
+    deliveries.close();
     shutdownThreads();
     boolean interrupted = false;
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       httpExecutor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
       scheduler.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      webhooks.awaitTermination(deadline - System.nanoTime());
+      deliveries.awaitTermination(deadline - System.nanoTime());
     } catch (InterruptedException e) {
       interrupted = true;
     }

@@ -212,4 +212,53 @@ class JsonTest {
     assertEquals(new ArrayList<>(List.of("a", "b")), new ArrayList<>(b.map().keySet()));
     assertEquals(Json.NULL, b.map().get("b"));
   }
+
+  @Test
+  void hexEscapesTakeEitherCaseAtEveryEdge() throws Exception {
+    assertEquals("\u0000\u0009\u00aa\u00af\u00AA\u00AF\u09af",
+        Json.parse("\"\\u0000\\u0009\\u00aa\\u00af\\u00AA\\u00AF\\u09af\""));
+    for (String bad : new String[] {"\\u00`0", "\\u00g0", "\\u00@0", "\\u00G0", "\\u00/0", "\\u00:0"}) {
+      JsonException e = assertThrows(JsonException.class, () -> Json.parse("\"" + bad + "\""), bad);
+      assertTrue(e.getMessage().startsWith("bad \\u escape"), bad + ": " + e.getMessage());
+    }
+    // Four digits needed: three then the closing quote is a bad digit, three then the end of the
+    // text a truncated escape, and exactly four at the end a missing closing quote.
+    JsonException e = assertThrows(JsonException.class, () -> Json.parse("\"\\u123\""));
+    assertEquals("bad \\u escape (want 4 ASCII hex digits) at offset 6", e.getMessage());
+    e = assertThrows(JsonException.class, () -> Json.parse("\"\\u123"));
+    assertEquals("truncated \\u escape at offset 3", e.getMessage());
+    e = assertThrows(JsonException.class, () -> Json.parse("\"\\u1234"));
+    assertEquals("unexpected end of JSON at offset 7", e.getMessage());
+  }
+
+  @Test
+  void unpairedSurrogatesAreNamedInTheMessage() {
+    JsonException e = assertThrows(JsonException.class, () -> Json.parse("\"\\ud83d\""));
+    assertTrue(e.getMessage().startsWith("unpaired surrogate \\ud83d"), e.getMessage());
+    e = assertThrows(JsonException.class, () -> Json.parse("\"a\\udc00\""));
+    assertTrue(e.getMessage().startsWith("unpaired surrogate \\udc00"), e.getMessage());
+    // Raw (unescaped) surrogates, as only a String caller can pass them.
+    e = assertThrows(JsonException.class, () -> Json.parse("\"ab\ud83d\""));
+    assertEquals("unpaired surrogate at offset 3", e.getMessage());
+    e = assertThrows(JsonException.class, () -> Json.parse("\"ab\ud83d"));
+    assertEquals("unpaired surrogate at offset 3", e.getMessage(), "a high surrogate at the very end");
+  }
+
+  @Test
+  void asciiBytesReadAsThemselves() throws Exception {
+    byte[] ascii = "{\"a\":\"x\\u0041\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertEquals("{\"a\":\"x\\u0041\"}", Json.utf8(ascii));
+    assertEquals(Map.of("a", "xA"), Json.parseObject(ascii));
+    assertEquals("", Json.utf8(new byte[0]));
+    assertEquals("a\u0000b", Json.utf8(new byte[] {'a', 0, 'b'}));
+  }
+
+  @Test
+  void writingKeepsSurrogatePairsAndReplacesLoneOnes() throws Exception {
+    assertEquals("\"a\ud83d\ude00\"", Json.write("a\ud83d\ude00"));
+    assertEquals("\"\ud83d\ude00\"", Json.write("\ud83d\ude00"));
+    assertEquals("\"a\ufffd\"", Json.write("a\ud83d"), "a high surrogate at the very end");
+    assertEquals("\"\ufffdb\"", Json.write("\ude00b"));
+    assertEquals("a\ud83d\ude00", Json.parse(Json.write("a\ud83d\ude00")));
+  }
 }
