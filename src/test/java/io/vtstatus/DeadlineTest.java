@@ -125,6 +125,7 @@ class DeadlineTest {
       fs.add(c.watch("job-" + i, Duration.ofMinutes(5)));
     }
     // Every request permit is now held by a stalled body.
+    int webhookPort = c.webhookUrl().orElseThrow().getPort();
     long t0 = System.nanoTime();
     c.close();
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
@@ -134,6 +135,12 @@ class DeadlineTest {
       assertThrows(java.util.concurrent.CancellationException.class, () -> f.get(5, TimeUnit.SECONDS));
     }
     leaks.assertNoNewThreads();
+    // The listener's port is free again, and the stalled exchanges were aborted, not left open.
+    try (java.net.ServerSocket again = new java.net.ServerSocket(webhookPort, 50,
+        java.net.InetAddress.getLoopbackAddress())) {
+      assertEquals(webhookPort, again.getLocalPort());
+    }
+    assertTrue(s.openConnections() == 0, s.openConnections() + " client connections still open");
   }
 
   @Test

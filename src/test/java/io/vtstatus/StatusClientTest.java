@@ -80,10 +80,15 @@ class StatusClientTest {
   @Test
   void pollingAloneFindsTheEnd() throws Exception {
     SimulatorServer sim = sim(SimulatorServer.builder());
-    StatusClient c = client(StatusClient.builder(sim.url())
+    Recorder rec = new Recorder();
+    StatusClient c = client(StatusClient.builder(sim.url()).listener(rec)
         .webhook(WebhookOptions.disabled()).pollSchedule(PollSchedule.fixed(Duration.ofMillis(50))));
-    String id = sim.submit(Duration.ofMillis(200), JobStatus.COMPLETED);
-    JobResult r = c.await(id, LONG);
+    // The job ends when the test says, after a poll has seen it pending: no race with the clock.
+    String id = sim.submit(Duration.ofHours(1), JobStatus.COMPLETED);
+    CompletableFuture<JobResult> f = c.watch(id, LONG);
+    assertTrue(rec.awaitEvent("poll " + id + " PENDING", LONG), "a poll saw the job pending");
+    assertTrue(sim.complete(id, JobStatus.COMPLETED));
+    JobResult r = f.get(LONG.toSeconds(), TimeUnit.SECONDS);
     assertEquals(JobStatus.COMPLETED, r.status());
     assertEquals(DetectedBy.POLL, r.detectedBy());
     assertTrue(r.polls() >= 2, "polls " + r.polls());

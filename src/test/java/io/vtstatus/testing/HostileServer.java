@@ -217,6 +217,31 @@ public final class HostileServer implements AutoCloseable {
     return open.size();
   }
 
+  /**
+   * How many accepted connections the client has not closed: each is probed with a one-byte
+   * read that times out at once if the peer is still there. Only for connections whose
+   * handlers are parked (stalled or black-holed), which never read again themselves.
+   */
+  public int openConnections() throws IOException {
+    int n = 0;
+    for (Socket s : open) {
+      if (s.isClosed()) {
+        continue;
+      }
+      s.setSoTimeout(1);
+      try {
+        if (s.getInputStream().read() >= 0) {
+          n++;
+        }
+      } catch (java.net.SocketTimeoutException e) {
+        n++;
+      } catch (IOException e) {
+        // Reset by the peer: closed.
+      }
+    }
+    return n;
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();

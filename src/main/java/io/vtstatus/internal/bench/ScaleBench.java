@@ -164,7 +164,6 @@ public final class ScaleBench {
         Stats.percentile(hf, 0.99), dropped, (System.nanoTime() - t0) / 1e9);
   }
 
-  /** Notes, per job, whether the simulator dropped its first webhook attempt. */
   /**
    * The JIT compiles the JDK's HTTP client and server during the first few thousand exchanges,
    * using a core for seconds. A throw-away simulator and client run that many first, so the
@@ -187,6 +186,7 @@ public final class ScaleBench {
     }
   }
 
+  /** Notes, per job, whether the simulator dropped its first webhook attempt. */
   private static void drainDeliveries(SimulatorServer sim, ConcurrentHashMap<String, Boolean> firstDropped) {
     try {
       while (!Thread.currentThread().isInterrupted()) {

@@ -63,12 +63,18 @@ public final class Engine {
     // The listener exists before the watcher it feeds, so it reaches the watcher through a
     // holder; events cannot arrive before registration, which starts last.
     Watcher[] target = new Watcher[1];
+    Registrar[] registering = new Registrar[1];
     WebhookListener w = null;
     Registrar r = null;
     if (cfg.webhook().enabled()) {
       try {
         w = WebhookListener.start((job, event, verified) -> target[0].accept(job, event, verified),
-            listener, cfg.webhook(), cfg.clock());
+            listener, cfg.webhook(), cfg.clock(), () -> {
+              Registrar now = registering[0];
+              if (now != null) {
+                now.refreshSoon();
+              }
+            });
       } catch (IOException e) {
         releaseThreads();
         throw new UncheckedIOException("cannot listen for webhooks on port "
@@ -76,8 +82,9 @@ public final class Engine {
       }
       WebhookListener l = w;
       r = new Registrar(api, scheduler, listener, w.url(),
-          cfg.webhook().secret().orElse(w.generatedSecret()), cfg.requestTimeout(), l::useSecret,
+          cfg.webhook().secret().orElse(w.generatedSecret()), cfg.requestTimeout(), l::useKeys,
           cfg.server().toString());
+      registering[0] = r;
     }
     this.webhooks = w;
     this.registrar = r;

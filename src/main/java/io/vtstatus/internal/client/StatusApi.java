@@ -5,6 +5,8 @@ import io.vtstatus.JobStatus;
 import io.vtstatus.ProtocolException;
 import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.json.JsonException;
+import io.vtstatus.internal.webhook.Ed25519;
+import io.vtstatus.internal.webhook.KeyRing;
 import io.vtstatus.internal.webhook.Signatures;
 import java.io.IOException;
 import java.net.URI;
@@ -15,6 +17,8 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -127,10 +131,12 @@ final class StatusApi {
   }
 
   /**
-   * Registers {@code url} with {@code secret}. Completes with the secret to verify with: the
-   * server's, if it answered one, else ours. Fails with a {@link ProtocolException} on a non-2xx.
+   * Registers {@code url} with {@code secret}. Completes with the keys to verify deliveries with:
+   * the key material the server answered (its {@code secret}, a {@code whpk_} {@code public_key}
+   * when it signs {@code v1a}), or, when it answered none, our secret. Fails with a {@link
+   * ProtocolException} on a non-2xx.
    */
-  CompletableFuture<String> register(URI url, String secret, Duration timeout) {
+  CompletableFuture<List<String>> register(URI url, String secret, Duration timeout) {
     byte[] body = Json.obj().put("url", url.toString()).put("secret", secret).toString()
         .getBytes(StandardCharsets.UTF_8);
     Transport.Call call = Transport.Call.postJson(URI.create(base + "/register-webhook"), body,
@@ -141,16 +147,25 @@ final class StatusApi {
         throw new CompletionException(new ProtocolException(
             call.describe() + " answered " + reply.status() + ": " + excerpt(reply.body())));
       }
+      List<String> keys = new ArrayList<>(2);
       try {
-        Optional<String> s = Json.string(
-            Json.parseObject(StatusAnswer.utf8(reply.body(), "registration answer")), "secret");
+        Map<String, Object> answer =
+            Json.parseObject(StatusAnswer.utf8(reply.body(), "registration answer"));
+        Optional<String> s = Json.string(answer, "secret");
         if (s.isPresent() && Signatures.isValidSecret(s.get())) {
-          return s.get();
+          keys.add(s.get());
         }
-      } catch (JsonException | ProtocolException e) {
-        // The original server answers without a JSON body: our secret stands.
+        Optional<String> pk = Json.string(answer, "public_key");
+        if (pk.isPresent() && pk.get().startsWith(Ed25519.PUBLIC_PREFIX)) {
+          KeyRing.requireVerifyingKey(pk.get());
+          keys.add(pk.get());
+        }
+      } catch (JsonException | ProtocolException | IllegalArgumentException e) {
+        // The original server answers without a JSON body: our secret stands. So it does when
+        // an answer's keys are unusable: deliveries signed with them fail, polling carries on.
+        keys.clear();
       }
-      return secret;
+      return keys.isEmpty() ? List.of(secret) : List.copyOf(keys);
     }));
   }
 
