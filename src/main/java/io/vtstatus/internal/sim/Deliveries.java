@@ -3,7 +3,6 @@ package io.vtstatus.internal.sim;
 import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.util.Durations;
 import io.vtstatus.internal.util.Threads;
-import io.vtstatus.internal.webhook.Signatures;
 import io.vtstatus.simulator.WebhookDelivery;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -12,7 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -458,7 +459,11 @@ final class Deliveries {
     if (closed || c == null) {
       return;
     }
-    long timestamp = cfg.clock().instant().getEpochSecond();
+    Instant now = cfg.clock().instant();
+    long timestamp = now.getEpochSecond();
+    // Signed and sent as the same bytes; signed per attempt, so a retry after a rotation
+    // carries the new keys' signatures.
+    byte[] body = e.body.getBytes(StandardCharsets.UTF_8);
     HttpRequest request;
     try {
       request =
@@ -467,8 +472,8 @@ final class Deliveries {
               .header("Content-Type", "application/json")
               .header("webhook-id", e.eventId)
               .header("webhook-timestamp", Long.toString(timestamp))
-              .header("webhook-signature", Signatures.sign(e.reg.key, e.eventId, timestamp, e.body))
-              .POST(HttpRequest.BodyPublishers.ofString(e.body))
+              .header("webhook-signature", e.reg.keys().sign(e.eventId, timestamp, body, now))
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
               .build();
     } catch (IllegalArgumentException bad) {
       // A URL the request builder refuses (the registration check lets few through).
