@@ -28,7 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -47,8 +46,9 @@ import java.util.regex.Pattern;
  * {@code /status} takes no lock.
  */
 public final class Simulator {
-  // Measured on 2 cores (bench/http.sh): running exchanges on the server's dispatcher thread
-  // itself timed out connections at 500 clients, and 1, 2 or 8 threads were no faster than 4.
+  // Measured on 2 cores (bench/http.sh): 1, 2 or 8 threads were no faster than 4. Running
+  // exchanges on the server's dispatcher thread itself saves the hand-off, but one client that
+  // sends half a request then stops the server for everyone (HttpPool).
   static final int HTTP_THREADS = 4;
   static final int MAX_BODY = 64 * 1024;
   static final int MAX_IDEMPOTENCY_KEYS = 10_000;
@@ -92,7 +92,7 @@ public final class Simulator {
     this.scheduler = new ScheduledThreadPoolExecutor(1, Threads.daemon("vtstatus-sim-scheduler"));
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    this.httpExecutor = Executors.newFixedThreadPool(HTTP_THREADS, Threads.daemon("vtstatus-sim-http"));
+    this.httpExecutor = HttpPool.forSimulator(HTTP_THREADS, scheduler);
     this.webhooks = new Webhooks(cfg.maxWebhooks(), cfg.signing(), rand, this::log);
     this.deliveries = new Deliveries(cfg, rand, scheduler, this::log, webhooks, limits);
     // Lookups expire jobs exactly; the sweep only returns the memory of jobs nobody asks about.
