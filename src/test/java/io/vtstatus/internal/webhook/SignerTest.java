@@ -70,7 +70,7 @@ class SignerTest {
     Signer s = Signer.of(List.of(SPEC_SECRET, RFC_WHSK, SPEC_SECRET));
     assertEquals(List.of(SPEC_SECRET, RFC_WHSK), s.keys(), "duplicates dropped");
     assertEquals(List.of(SPEC_SECRET, RFC_WHPK), s.verificationKeys());
-    assertTrue(KeyRing.of(s.verificationKeys()).match(SPEC_ID, SPEC_TS, BODY, s.sign(SPEC_ID, SPEC_TS, BODY))
+    assertTrue(KeyRing.of(s.verificationKeys()).match(SPEC_ID, SPEC_TS, BODY, s.sign(SPEC_ID, SPEC_TS, BODY), true)
         .matched());
     assertEquals("Signer[1 v1 secret(s), 1 v1a secret key(s)]", s.toString());
     assertTrue(!s.toString().contains("MfKQ"), "no secret in toString");
