@@ -112,6 +112,12 @@ class ExamplesRunTest {
   }
 
   @Test
+  void ownReceiverVerifiesBothSchemes() throws Exception {
+    line(java("-cp", classPath(), "OwnReceiver"),
+        "job job_[0-9a-f]{16}: completed, verified by v1 and by v1a");
+  }
+
+  @Test
   void aModuleUsesTheLibraryFromTheModulePathAndCannotReachItsInternals() throws Exception {
     Path jar = dir.resolve("vtstatus.jar");
     ToolProvider jarTool = ToolProvider.findFirst("jar").orElseThrow();

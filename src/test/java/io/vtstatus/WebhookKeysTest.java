@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The client's listener and the keys it trusts, over real sockets: keys from the registration
@@ -117,29 +119,47 @@ class WebhookKeysTest {
     assertEquals(0, rec.failures.size());
   }
 
-  @Test
-  void aRotationWithOverlapIsLearntFromTheFirstDeliveryCarryingTheNewKey() throws Exception {
-    String a = WebhookSigner.newSecret();
-    String b = WebhookSigner.newSecret();
-    answer.set("{\"webhook\":\"wh_1\",\"secret\":\"" + a + "\"}");
+  /** A key of either scheme: what the server's answer says, and what the sender signs with. */
+  private record Key(String answerField, String verifyWith, String signWith) {
+    static Key of(boolean asymmetric) {
+      if (asymmetric) {
+        WebhookSigner.KeyPair p = WebhookSigner.newKeyPair();
+        return new Key("public_key", p.publicKey(), p.secretKey());
+      }
+      String s = WebhookSigner.newSecret();
+      return new Key("secret", s, s);
+    }
+
+    String answer() {
+      return "{\"webhook\":\"wh_1\",\"" + answerField + "\":\"" + verifyWith + "\"}";
+    }
+  }
+
+  @ParameterizedTest(name = "asymmetric={0}")
+  @ValueSource(booleans = {false, true})
+  void aRotationWithOverlapIsLearntFromTheFirstDeliveryCarryingTheNewKey(boolean asymmetric)
+      throws Exception {
+    Key a = Key.of(asymmetric);
+    Key b = Key.of(asymmetric);
+    answer.set(a.answer());
     connect(WebhookOptions.port(0).secret(OURS));
     long t0 = clock.epochSecond();
-    assertEquals(204, deliverSigned("msg_1", "job_1", WebhookSigner.of(a), t0));
+    assertEquals(204, deliverSigned("msg_1", "job_1", WebhookSigner.of(a.signWith()), t0));
     // The server rotates to b, and signs with both while the overlap lasts.
-    answer.set("{\"webhook\":\"wh_1\",\"secret\":\"" + b + "\"}");
-    assertEquals(204, deliverSigned("msg_2", "job_2", WebhookSigner.of(a, b), t0));
+    answer.set(b.answer());
+    assertEquals(204, deliverSigned("msg_2", "job_2", WebhookSigner.of(a.signWith(), b.signWith()), t0));
     // That delivery verified with a, but carried an entry no key matched: the client asks.
     assertEquals("ok", rec.awaitRegistration(WAIT));
     clock.advance(Duration.ofSeconds(1));
     long t1 = clock.epochSecond();
-    assertEquals(204, deliverSigned("msg_3", "job_3", WebhookSigner.of(a, b), t1));
-    assertEquals(204, deliverSigned("msg_4", "job_4", WebhookSigner.of(b), t1));
-    assertEquals(401, deliverSigned("msg_5", "job_5", WebhookSigner.of(a), t1),
+    assertEquals(204, deliverSigned("msg_3", "job_3", WebhookSigner.of(a.signWith(), b.signWith()), t1));
+    assertEquals(204, deliverSigned("msg_4", "job_4", WebhookSigner.of(b.signWith()), t1));
+    assertEquals(401, deliverSigned("msg_5", "job_5", WebhookSigner.of(a.signWith()), t1),
         "signed with the retired key after its retirement");
-    assertEquals(204, deliverSigned("msg_6", "job_6", WebhookSigner.of(a), t0),
+    assertEquals(204, deliverSigned("msg_6", "job_6", WebhookSigner.of(a.signWith()), t0),
         "signed with the retired key before its retirement, still in flight");
     clock.advance(WebhookVerifier.DEFAULT_TOLERANCE);
-    assertEquals(401, deliverSigned("msg_7", "job_7", WebhookSigner.of(a), t0), "and that is stale now");
+    assertEquals(401, deliverSigned("msg_7", "job_7", WebhookSigner.of(a.signWith()), t0), "and that is stale now");
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.vtstatus.internal.sim;
 import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.util.Durations;
 import io.vtstatus.internal.util.Threads;
-import io.vtstatus.internal.webhook.Signatures;
 import io.vtstatus.simulator.WebhookDelivery;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -12,7 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -600,15 +601,19 @@ final class Deliveries {
       Event ev = pending.event;
       HttpResponse<Void> response;
       try {
-        long timestamp = cfg.clock().instant().getEpochSecond();
+        Instant now = cfg.clock().instant();
+        long timestamp = now.getEpochSecond();
+        // Signed and sent as the same bytes; signed per attempt, so a retry after a rotation
+        // carries the new keys' signatures.
+        byte[] body = ev.body.getBytes(StandardCharsets.UTF_8);
         HttpRequest request =
             HttpRequest.newBuilder(ev.reg.url)
                 .timeout(cfg.webhookTimeout())
                 .header("Content-Type", "application/json")
                 .header("webhook-id", ev.eventId)
                 .header("webhook-timestamp", Long.toString(timestamp))
-                .header("webhook-signature", Signatures.sign(ev.reg.key, ev.eventId, timestamp, ev.body))
-                .POST(HttpRequest.BodyPublishers.ofString(ev.body))
+                .header("webhook-signature", ev.reg.keys().sign(ev.eventId, timestamp, body, now))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         response = c.send(request, this);
       } catch (InterruptedException e) {

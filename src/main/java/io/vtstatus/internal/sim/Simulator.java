@@ -93,7 +93,7 @@ public final class Simulator {
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.httpExecutor = HttpPool.forSimulator(HTTP_THREADS, scheduler);
-    this.webhooks = new Webhooks(cfg.maxWebhooks(), rand, this::log);
+    this.webhooks = new Webhooks(cfg.maxWebhooks(), cfg.signing(), rand, this::log);
     this.deliveries = new Deliveries(cfg, rand, scheduler, this::log, webhooks, limits);
     // Lookups expire jobs exactly; the sweep only returns the memory of jobs nobody asks about.
     long sweep = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
@@ -500,6 +500,11 @@ public final class Simulator {
         requireMethod(method, "GET");
         return Response.json(200, "{\"ok\":\"true\"}");
       default:
+        if (path.startsWith("/webhooks/") && path.endsWith("/rotate")
+            && path.length() >= "/webhooks//rotate".length()) {
+          requireMethod(method, "POST");
+          return rotate(path.substring("/webhooks/".length(), path.length() - "/rotate".length()));
+        }
         if (path.startsWith("/webhooks/") && path.length() > "/webhooks/".length()) {
           requireMethod(method, "DELETE");
           return deleteWebhook(path.substring("/webhooks/".length()));
@@ -739,10 +744,22 @@ public final class Simulator {
       }
     }
     // 200, not 201: the original Go client accepts exactly 200 here (and ignores the body).
-    return Response.json(200, Json.obj()
-        .put("webhook", reg.registration().id)
-        .put("secret", reg.registration().secret)
-        .toString());
+    // The answer carries what the receiver verifies with: never a whsk_ secret key.
+    Json.ObjectBuilder answer = Json.obj().put("webhook", reg.registration().id);
+    reg.registration().keys().addTo(answer);
+    return Response.json(200, answer.toString());
+  }
+
+  private Response rotate(String id) throws BadRequest {
+    Webhooks.Registration r = webhooks.get(id)
+        .orElseThrow(() -> new BadRequest(404, "unknown webhook: " + id));
+    SigningKeys keys = r.rotate(cfg.signing(), cfg.clock().instant(), cfg.rotationOverlap());
+    Json.ObjectBuilder answer = Json.obj().put("webhook", r.id);
+    keys.addTo(answer);
+    keys.previousUntil().ifPresent(t -> answer.put("previous_keys_until", timestamp(t)));
+    log("webhook " + id + " keys rotated; previous keys sign "
+        + keys.previousUntil().map(t -> "until " + timestamp(t)).orElse("no more"));
+    return Response.json(200, answer.toString());
   }
 
   private static URI webhookUrl(String u) throws BadRequest {

@@ -18,6 +18,12 @@ import java.util.Objects;
  * that scheme; entries of other schemes are skipped. Immutable and thread-safe.
  */
 public final class KeyRing {
+  /**
+   * Ed25519 verifications one header may cost at most: enough for a rotation seen by a
+   * receiver that holds old and new public keys (two entries, two keys), and a bound on what a
+   * forger's header of many {@code v1a} entries costs (about a millisecond each, measured).
+   */
+  public static final int MAX_ED25519_CHECKS = 8;
   private final List<String> keys;
   private final List<byte[]> secrets = new ArrayList<>();
   private final List<PublicKey> publicKeys = new ArrayList<>();
@@ -92,36 +98,59 @@ public final class KeyRing {
    */
   public record Match(boolean matched, boolean unmatched) {}
 
-  /** Checks {@code header}'s entries against every key of their scheme. */
-  public Match match(String id, long timestamp, byte[] body, String header) {
+  /**
+   * Checks {@code header}'s entries against the keys of their scheme: {@code v1} entries first
+   * (an HMAC costs microseconds), then {@code v1a} ones (an Ed25519 verification with the JDK
+   * costs about a millisecond), trying at most {@link #MAX_ED25519_CHECKS} entry-key pairs, so
+   * a forged header cannot cost more than that.
+   *
+   * @param wantUnmatched whether to go on after a match to find out whether some entry matches
+   *     no key; without it the check stops at the first match, and {@code unmatched} says only
+   *     what was seen before
+   */
+  public Match match(String id, long timestamp, byte[] body, String header, boolean wantUnmatched) {
     byte[] content = Signatures.content(id, timestamp, body);
-    List<byte[]> macs = null;
+    List<Signatures.Entry> entries = Signatures.parse(header);
     boolean matched = false;
     boolean unmatched = false;
-    for (Signatures.Entry e : Signatures.parse(header)) {
-      boolean ok;
-      if (e.scheme().equals(Signatures.V1) && !secrets.isEmpty()) {
+    if (!secrets.isEmpty()) {
+      List<byte[]> macs = null;
+      for (Signatures.Entry e : entries) {
+        if (!e.scheme().equals(Signatures.V1)) {
+          continue;
+        }
         if (macs == null) {
           macs = new ArrayList<>(secrets.size());
           for (byte[] k : secrets) {
             macs.add(Signatures.hmac(k, content));
           }
         }
-        ok = false;
+        boolean ok = false;
         for (byte[] mac : macs) {
           // Constant time in the signature's content: no byte-by-byte oracle for forgers.
           ok |= MessageDigest.isEqual(mac, e.signature());
         }
-      } else if (e.scheme().equals(Signatures.V1A) && !publicKeys.isEmpty()) {
-        ok = false;
-        for (PublicKey k : publicKeys) {
-          if (Ed25519.verify(k, content, e.signature())) {
-            ok = true;
-            break;
-          }
-        }
-      } else {
+        matched |= ok;
+        unmatched |= !ok;
+      }
+    }
+    int checks = 0;
+    for (Signatures.Entry e : entries) {
+      if (publicKeys.isEmpty() || matched && !wantUnmatched || checks >= MAX_ED25519_CHECKS) {
+        break;
+      }
+      if (!e.scheme().equals(Signatures.V1A)) {
         continue;
+      }
+      boolean ok = false;
+      for (PublicKey k : publicKeys) {
+        if (checks++ >= MAX_ED25519_CHECKS) {
+          break;
+        }
+        if (Ed25519.verify(k, content, e.signature())) {
+          ok = true;
+          break;
+        }
       }
       matched |= ok;
       unmatched |= !ok;
@@ -165,11 +194,11 @@ public final class KeyRing {
     return ts;
   }
 
-  /** The full check: {@link #requireFresh}, then a matching signature. */
+  /** The full check: {@link #requireFresh}, then a matching signature (the first will do). */
   public Match verify(String id, String timestamp, String signature, byte[] body, long nowSeconds,
       long toleranceSeconds) throws WebhookVerificationException {
     long ts = requireFresh(id, timestamp, signature, body, nowSeconds, toleranceSeconds);
-    Match m = match(id, ts, body, signature);
+    Match m = match(id, ts, body, signature, false);
     if (!m.matched()) {
       throw badSignature(schemes());
     }

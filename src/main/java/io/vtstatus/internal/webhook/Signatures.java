@@ -83,11 +83,6 @@ public final class Signatures {
     }
   }
 
-  /** A {@code v1} header for a body given as text (sent as UTF-8). */
-  public static String sign(byte[] key, String id, long timestamp, String body) {
-    return entry(V1, hmac(key, content(id, timestamp, body.getBytes(StandardCharsets.UTF_8))));
-  }
-
   /** One header entry: {@code scheme,base64}. */
   public static String entry(String scheme, byte[] signature) {
     return scheme + "," + Base64.getEncoder().encodeToString(signature);

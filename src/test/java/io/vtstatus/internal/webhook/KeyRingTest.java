@@ -63,7 +63,7 @@ class KeyRingTest {
 
   @Test
   void theSpecificationsExampleMatches() {
-    KeyRing.Match m = ring(SPEC_SECRET).match(SPEC_ID, SPEC_TS, BODY, SPEC_SIGNATURE);
+    KeyRing.Match m = ring(SPEC_SECRET).match(SPEC_ID, SPEC_TS, BODY, SPEC_SIGNATURE, true);
     assertTrue(m.matched());
     assertFalse(m.unmatched());
   }
@@ -72,12 +72,12 @@ class KeyRingTest {
   void aV1aSignatureMadeByTheJdkMatchesItsPublicKey() throws Exception {
     JdkPair p = new JdkPair();
     String sig = p.sign(SPEC_ID, SPEC_TS, BODY);
-    assertEquals(new KeyRing.Match(true, false), ring(p.whpk).match(SPEC_ID, SPEC_TS, BODY, sig));
-    assertEquals(new KeyRing.Match(false, true), ring(p.whpk).match(SPEC_ID, SPEC_TS + 1, BODY, sig));
-    assertEquals(new KeyRing.Match(false, true), ring(new JdkPair().whpk).match(SPEC_ID, SPEC_TS, BODY, sig));
+    assertEquals(new KeyRing.Match(true, false), ring(p.whpk).match(SPEC_ID, SPEC_TS, BODY, sig, true));
+    assertEquals(new KeyRing.Match(false, true), ring(p.whpk).match(SPEC_ID, SPEC_TS + 1, BODY, sig, true));
+    assertEquals(new KeyRing.Match(false, true), ring(new JdkPair().whpk).match(SPEC_ID, SPEC_TS, BODY, sig, true));
     byte[] tampered = BODY.clone();
     tampered[2] ^= 1;
-    assertFalse(ring(p.whpk).match(SPEC_ID, SPEC_TS, tampered, sig).matched());
+    assertFalse(ring(p.whpk).match(SPEC_ID, SPEC_TS, tampered, sig, true).matched());
   }
 
   @Test
@@ -90,29 +90,77 @@ class KeyRingTest {
     String v1aNew = newPair.sign(SPEC_ID, SPEC_TS, BODY);
     String all = String.join(" ", v1Old, v1New, v1aOld, v1aNew);
     assertEquals(new KeyRing.Match(true, false),
-        ring(SPEC_SECRET, OTHER_SECRET, oldPair.whpk, newPair.whpk).match(SPEC_ID, SPEC_TS, BODY, all));
+        ring(SPEC_SECRET, OTHER_SECRET, oldPair.whpk, newPair.whpk).match(SPEC_ID, SPEC_TS, BODY, all, true));
     // Holding only the new keys (the sender still signs with the old ones too): matched, and
     // the old entries are unmatched.
     assertEquals(new KeyRing.Match(true, true),
-        ring(OTHER_SECRET, newPair.whpk).match(SPEC_ID, SPEC_TS, BODY, all));
-    assertEquals(new KeyRing.Match(true, true), ring(OTHER_SECRET).match(SPEC_ID, SPEC_TS, BODY, all));
-    assertEquals(new KeyRing.Match(true, true), ring(newPair.whpk).match(SPEC_ID, SPEC_TS, BODY, all));
+        ring(OTHER_SECRET, newPair.whpk).match(SPEC_ID, SPEC_TS, BODY, all, true));
+    assertEquals(new KeyRing.Match(true, true), ring(OTHER_SECRET).match(SPEC_ID, SPEC_TS, BODY, all, true));
+    assertEquals(new KeyRing.Match(true, true), ring(newPair.whpk).match(SPEC_ID, SPEC_TS, BODY, all, true));
     // Any order of keys and entries.
-    assertTrue(ring(newPair.whpk, oldPair.whpk).match(SPEC_ID, SPEC_TS, BODY, v1aOld).matched());
-    assertTrue(ring(OTHER_SECRET, SPEC_SECRET).match(SPEC_ID, SPEC_TS, BODY, v1New + " " + v1Old).matched());
+    assertTrue(ring(newPair.whpk, oldPair.whpk).match(SPEC_ID, SPEC_TS, BODY, v1aOld, true).matched());
+    assertTrue(ring(OTHER_SECRET, SPEC_SECRET).match(SPEC_ID, SPEC_TS, BODY, v1New + " " + v1Old, true).matched());
+  }
+
+  @Test
+  void theFirstMatchWillDoUnlessTheRestIsWanted() throws Exception {
+    JdkPair oldPair = new JdkPair();
+    JdkPair newPair = new JdkPair();
+    String header = newPair.sign(SPEC_ID, SPEC_TS, BODY) + " " + oldPair.sign(SPEC_ID, SPEC_TS, BODY);
+    KeyRing r = ring(newPair.whpk);
+    assertEquals(new KeyRing.Match(true, true), r.match(SPEC_ID, SPEC_TS, BODY, header, true));
+    assertEquals(new KeyRing.Match(true, false), r.match(SPEC_ID, SPEC_TS, BODY, header, false),
+        "stopped at the first entry");
+    // A matching v1 entry spares every v1a check.
+    String both = SPEC_SIGNATURE + " " + oldPair.sign(SPEC_ID, SPEC_TS, BODY);
+    assertEquals(new KeyRing.Match(true, false),
+        ring(SPEC_SECRET, newPair.whpk).match(SPEC_ID, SPEC_TS, BODY, both, false));
+    assertEquals(new KeyRing.Match(true, true),
+        ring(SPEC_SECRET, newPair.whpk).match(SPEC_ID, SPEC_TS, BODY, both, true));
+  }
+
+  @Test
+  void aHeaderCostsAtMostEightEd25519Checks() throws Exception {
+    JdkPair genuine = new JdkPair();
+    JdkPair other = new JdkPair();
+    String good = genuine.sign(SPEC_ID, SPEC_TS, BODY);
+    String bogus = new JdkPair().sign(SPEC_ID, SPEC_TS, BODY);
+    assertEquals(8, KeyRing.MAX_ED25519_CHECKS);
+    KeyRing one = ring(genuine.whpk);
+    assertTrue(one.match(SPEC_ID, SPEC_TS, BODY, (bogus + " ").repeat(7) + good, true).matched(),
+        "the eighth check");
+    assertEquals(new KeyRing.Match(false, true),
+        one.match(SPEC_ID, SPEC_TS, BODY, (bogus + " ").repeat(8) + good, true), "a ninth is not made");
+    // Two keys: each entry costs up to two checks.
+    KeyRing two = ring(other.whpk, genuine.whpk);
+    assertTrue(two.match(SPEC_ID, SPEC_TS, BODY, (bogus + " ").repeat(3) + good, true).matched());
+    assertFalse(two.match(SPEC_ID, SPEC_TS, BODY, (bogus + " ").repeat(4) + good, true).matched());
+    // Three keys: the cap falls inside an entry.
+    JdkPair third = new JdkPair();
+    String twoBogus = bogus + " " + bogus + " ";
+    assertTrue(ring(other.whpk, genuine.whpk, third.whpk).match(SPEC_ID, SPEC_TS, BODY, twoBogus + good, true)
+        .matched(), "checks 7 and 8");
+    assertFalse(ring(other.whpk, third.whpk, genuine.whpk).match(SPEC_ID, SPEC_TS, BODY, twoBogus + good, true)
+        .matched(), "a ninth check, for the third key, is not made");
+    // An entry never examined is not an unmatched one.
+    assertEquals(new KeyRing.Match(true, false),
+        two.match(SPEC_ID, SPEC_TS, BODY, (good + " ").repeat(4) + bogus, true));
+    // v1 entries are not counted: they cost microseconds.
+    assertTrue(ring(SPEC_SECRET, genuine.whpk).match(SPEC_ID, SPEC_TS, BODY,
+        "v1,AAAA ".repeat(8) + good, true).matched());
   }
 
   @Test
   void entriesOfSchemesWeHoldNoKeyForAreSkippedNotUnmatched() throws Exception {
     JdkPair p = new JdkPair();
     String v1a = p.sign(SPEC_ID, SPEC_TS, BODY);
-    assertEquals(new KeyRing.Match(false, false), ring(SPEC_SECRET).match(SPEC_ID, SPEC_TS, BODY, v1a));
+    assertEquals(new KeyRing.Match(false, false), ring(SPEC_SECRET).match(SPEC_ID, SPEC_TS, BODY, v1a, true));
     assertEquals(new KeyRing.Match(false, false),
-        ring(p.whpk).match(SPEC_ID, SPEC_TS, BODY, SPEC_SIGNATURE));
+        ring(p.whpk).match(SPEC_ID, SPEC_TS, BODY, SPEC_SIGNATURE, true));
     assertEquals(new KeyRing.Match(true, false),
-        ring(SPEC_SECRET).match(SPEC_ID, SPEC_TS, BODY, "v2,AAAA " + v1a + " " + SPEC_SIGNATURE + " x"));
+        ring(SPEC_SECRET).match(SPEC_ID, SPEC_TS, BODY, "v2,AAAA " + v1a + " " + SPEC_SIGNATURE + " x", true));
     assertEquals(new KeyRing.Match(true, false),
-        ring(p.whpk).match(SPEC_ID, SPEC_TS, BODY, SPEC_SIGNATURE + " " + v1a));
+        ring(p.whpk).match(SPEC_ID, SPEC_TS, BODY, SPEC_SIGNATURE + " " + v1a, true));
   }
 
   @ParameterizedTest
@@ -120,16 +168,16 @@ class KeyRingTest {
       "g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1O",
       "V1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", "v1a,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="})
   void otherSchemesAndTruncationsDoNotMatch(String header) {
-    assertFalse(ring(SPEC_SECRET).match(SPEC_ID, SPEC_TS, BODY, header).matched(), header);
+    assertFalse(ring(SPEC_SECRET).match(SPEC_ID, SPEC_TS, BODY, header, true).matched(), header);
   }
 
   @Test
   void anyChangeToIdTimestampOrBodyBreaksTheMatch() {
     KeyRing r = ring(SPEC_SECRET);
-    assertEquals(new KeyRing.Match(false, true), r.match(SPEC_ID + "x", SPEC_TS, BODY, SPEC_SIGNATURE));
-    assertFalse(r.match(SPEC_ID, SPEC_TS + 1, BODY, SPEC_SIGNATURE).matched());
-    assertFalse(r.match(SPEC_ID, SPEC_TS, Arrays.copyOf(BODY, BODY.length + 1), SPEC_SIGNATURE).matched());
-    assertFalse(ring(OTHER_SECRET).match(SPEC_ID, SPEC_TS, BODY, SPEC_SIGNATURE).matched());
+    assertEquals(new KeyRing.Match(false, true), r.match(SPEC_ID + "x", SPEC_TS, BODY, SPEC_SIGNATURE, true));
+    assertFalse(r.match(SPEC_ID, SPEC_TS + 1, BODY, SPEC_SIGNATURE, true).matched());
+    assertFalse(r.match(SPEC_ID, SPEC_TS, Arrays.copyOf(BODY, BODY.length + 1), SPEC_SIGNATURE, true).matched());
+    assertFalse(ring(OTHER_SECRET).match(SPEC_ID, SPEC_TS, BODY, SPEC_SIGNATURE, true).matched());
   }
 
   @Test

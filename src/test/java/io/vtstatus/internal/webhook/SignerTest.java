@@ -42,7 +42,8 @@ class SignerTest {
     assertEquals(3, entries.length, header);
     assertTrue(entries[0].startsWith("v1a,"), header);
     assertEquals(SPEC_SIGNATURE, entries[1]);
-    assertEquals(Signatures.sign(Signatures.key(other), SPEC_ID, SPEC_TS, SPEC_BODY), entries[2]);
+    assertEquals(Signatures.entry("v1", Signatures.hmac(Signatures.key(other),
+        Signatures.content(SPEC_ID, SPEC_TS, BODY))), entries[2]);
     // The v1a entry, checked by the JDK alone with the RFC's public key.
     Signature jdk = Signature.getInstance("Ed25519");
     jdk.initVerify(Ed25519Test.jdkPublicKey(Ed25519Test.RFC_PUBLIC));
@@ -69,7 +70,7 @@ class SignerTest {
     Signer s = Signer.of(List.of(SPEC_SECRET, RFC_WHSK, SPEC_SECRET));
     assertEquals(List.of(SPEC_SECRET, RFC_WHSK), s.keys(), "duplicates dropped");
     assertEquals(List.of(SPEC_SECRET, RFC_WHPK), s.verificationKeys());
-    assertTrue(KeyRing.of(s.verificationKeys()).match(SPEC_ID, SPEC_TS, BODY, s.sign(SPEC_ID, SPEC_TS, BODY))
+    assertTrue(KeyRing.of(s.verificationKeys()).match(SPEC_ID, SPEC_TS, BODY, s.sign(SPEC_ID, SPEC_TS, BODY), true)
         .matched());
     assertEquals("Signer[1 v1 secret(s), 1 v1a secret key(s)]", s.toString());
     assertTrue(!s.toString().contains("MfKQ"), "no secret in toString");
