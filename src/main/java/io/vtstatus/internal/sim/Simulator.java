@@ -9,6 +9,7 @@ import io.vtstatus.internal.http.HttpServers;
 import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.json.JsonException;
 import io.vtstatus.internal.util.Durations;
+import io.vtstatus.internal.util.ExpiringMap;
 import io.vtstatus.internal.util.Threads;
 import io.vtstatus.simulator.RecordedRequest;
 import io.vtstatus.simulator.WebhookDelivery;
@@ -66,21 +67,19 @@ public final class Simulator {
   private final Recorder<RecordedRequest> requests =
       new Recorder<>(MAX_RECORDS, MAX_RECORD_BYTES, Simulator::size);
   private final AtomicLong requestCount = new AtomicLong();
-  private final Map<String, String> idempotencyKeys =
-      new LinkedHashMap<>(16, 0.75f, false) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-          return size() > MAX_IDEMPOTENCY_KEYS;
-        }
-      };
+  /**
+   * Idempotency-Key to job id, the newest {@value #MAX_IDEMPOTENCY_KEYS}. A key is kept as long as
+   * a job can live (the longest duration plus retention), so it never expires before its job.
+   */
+  private final ExpiringMap<String, String> idempotencyKeys;
   private volatile boolean closed;
 
   private Simulator(Config cfg, Deliveries.Limits limits) throws IOException {
     this.cfg = cfg;
     this.rand = new Rand(cfg.seed());
     this.jobs = new JobStore(cfg.maxJobs(), cfg.retain().toNanos());
+    this.idempotencyKeys = new ExpiringMap<>(MAX_IDEMPOTENCY_KEYS,
+        Distributions.MAX.plus(cfg.retain()).toNanos(), System::nanoTime);
     this.scheduler = new ScheduledThreadPoolExecutor(1, Threads.daemon("vtstatus-sim-scheduler"));
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -641,8 +640,8 @@ public final class Simulator {
         }
         // Held only while creating a job in memory; /status never takes this lock.
         synchronized (idempotencyKeys) {
-          String id = idempotencyKeys.get(idempotencyKey);
-          Optional<Job> known = id == null ? Optional.empty() : jobs.get(id, System.nanoTime());
+          Optional<Job> known = idempotencyKeys.get(idempotencyKey)
+              .flatMap(id -> jobs.get(id, System.nanoTime()));
           if (known.isPresent()) {
             job = known.get();
           } else {
