@@ -213,36 +213,47 @@ for s in "${servers[@]}"; do
   log "c1 $s: $rps req/s p50 ${p50}ms p99 ${p99}ms max ${max}ms"
 done
 
-declare -A rps_l p50_l p99_l max_l err_l cpu_l
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
+
+# Ratios are paired: each server against the references of the same round, then the median of
+# those per-round ratios (a round that the machine slowed down slows every server in it).
+declare -A rps_l p50_l p99_l max_l err_l cpu_l rf_l rm_l rp_l
 for r in $(seq "$rounds"); do
   for c in "${conns[@]}"; do
+    declare -A this=()
     for s in "${servers[@]}"; do
       read -r rps p50 p99 max serr non2xx cpu <<<"$(run_wrk "$s" "$c" "$duration")"
       k="$s,$c"
+      this[$s]=$rps
       rps_l[$k]+="$rps "; p50_l[$k]+="$p50 "; p99_l[$k]+="$p99 "; max_l[$k]+="$max "
       cpu_l[$k]+="$cpu "
       err_l[$k]=$(( ${err_l[$k]:-0} + serr + non2xx ))
       log "round $r c$c $s: $rps req/s p50 ${p50}ms p99 ${p99}ms max ${max}ms cpu ${cpu}us/req errors $((serr + non2xx))"
     done
+    for s in "${servers[@]}"; do
+      k="$s,$c"
+      rf_l[$k]+="$(ratio "${this[$s]}" "${this[go-fixed]}") "
+      rm_l[$k]+="$(ratio "${this[$s]}" "${this[go-marshal]}") "
+      rp_l[$k]+="$(ratio "${this[$s]}" "${this[j17]}") "
+    done
   done
 done
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+two() { awk -v a="$1" 'BEGIN { printf "%.2f", a }'; }
 
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 table=$(
-  echo "| server | runtime | connections | req/s (median of $rounds) | p50 ms | p99 ms | max ms (worst round) | errors (all rounds) | CPU µs/request (median) | req/s ÷ Go fixed | req/s ÷ Go marshal |"
+  echo "| server | runtime | connections | req/s (median of $rounds) | p50 ms | p99 ms | max ms (worst round) | errors (all rounds) | CPU µs/request (median) | ÷ Go fixed bytes | ÷ Go json.Marshal |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
   for c in "${conns[@]}"; do
-    gf=$(median ${rps_l[go-fixed,$c]})
-    gm=$(median ${rps_l[go-marshal,$c]})
     for s in "${servers[@]}"; do
       k="$s,$c"
       m=$(median ${rps_l[$k]})
       worst=$(printf '%s\n' ${max_l[$k]} | sort -g | tail -1)
       printf '| %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' "${label[$s]}" \
         "${jdk[$s]}" "$c" "$m" "$(median ${p50_l[$k]})" "$(median ${p99_l[$k]})" "$worst" \
-        "${err_l[$k]}" "$(median ${cpu_l[$k]})" "$(ratio "$m" "$gf")" "$(ratio "$m" "$gm")"
+        "${err_l[$k]}" "$(median ${cpu_l[$k]})" "$(two "$(median ${rf_l[$k]})")" \
+        "$(two "$(median ${rm_l[$k]})")"
     done
   done
 )
@@ -258,16 +269,13 @@ nagle_table=$(
 # Verdicts, stated by the script so a reader need not recompute them.
 verdict=$(
   for c in "${conns[@]}"; do
-    gf=$(median ${rps_l[go-fixed,$c]})
-    gm=$(median ${rps_l[go-marshal,$c]})
     for s in j17 j2; do
       [[ -n "${rps_l[$s,$c]:-}" ]] || continue
-      m=$(median ${rps_l[$s,$c]})
-      ok=$(awk -v a="$m" -v b="$gf" 'BEGIN { print (b > 0 && a >= 0.7 * b) ? "holds" : "MISSED" }')
-      echo "- ${label[$s]} on ${jdk[$s]}, c$c: $(ratio "$m" "$gf")× Go fixed bytes (≥ 0.7× $ok), $(ratio "$m" "$gm")× Go json.Marshal."
+      f=$(median ${rf_l[$s,$c]})
+      ok=$(awk -v a="$f" 'BEGIN { print (a >= 0.7) ? "holds" : "MISSED" }')
+      echo "- ${label[$s]} on ${jdk[$s]}, c$c: $(awk -v a="$f" 'BEGIN { printf "%.3f", a }')× Go fixed bytes (≥ 0.7× $ok), $(two "$(median ${rm_l[$s,$c]})")× Go json.Marshal."
     done
-    d=$(median ${rps_l[j17-direct,$c]}); f=$(median ${rps_l[j17-fixed,$c]}); p=$(median ${rps_l[j17,$c]})
-    echo "- Java 17, c$c: no hand-off $(ratio "$d" "$p")×, plain fixed pool $(ratio "$f" "$p")× the request pool's req/s; CPU per request $(median ${cpu_l[j17-direct,$c]}) / $(median ${cpu_l[j17-fixed,$c]}) / $(median ${cpu_l[j17,$c]}) µs."
+    echo "- Java 17, c$c, against the request pool in the same round: no hand-off $(two "$(median ${rp_l[j17-direct,$c]})")×, plain fixed pool $(two "$(median ${rp_l[j17-fixed,$c]})")× its req/s; CPU per request $(median ${cpu_l[j17-direct,$c]}) / $(median ${cpu_l[j17-fixed,$c]}) / $(median ${cpu_l[j17,$c]}) µs (no hand-off / fixed / request pool); errors at c$c ${err_l[j17-direct,$c]} / ${err_l[j17-fixed,$c]} / ${err_l[j17,$c]}."
   done
   for s in j17 j2; do
     [[ -n "${err_l[$s,500]:-}" ]] || continue
@@ -299,7 +307,8 @@ request, as the original server did. Produced by:
 
 ($(date -u +%Y-%m-%dT%H:%MZ); $(nproc) CPUs, $cpu; wrk $(wrk -v 2>&1 | awk 'NR==1 {print $2}'); \`wrk -t1 -c<connections> -d$duration --latency\`.)
 Each round measures every server in turn at 50 and then 500 connections; the table gives the
-median of $rounds rounds. Each server had a 10 s warm-up first. Load average (1/5/15 min) at
+median of $rounds rounds, and the ratios are paired: each server's req/s over the reference's in
+the same round, median over rounds. Each server had a 10 s warm-up first. Load average (1/5/15 min) at
 start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg).
 **This machine is shared: other agents' builds and tests ran during the measurement, and wrk,
 the server under test and the idle servers share its 2 cores.** Read the ratios, measured side

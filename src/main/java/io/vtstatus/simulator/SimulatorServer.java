@@ -206,7 +206,8 @@ public final class SimulatorServer implements AutoCloseable {
   /**
    * Webhook delivery attempts dropped unsent because their registration's queue was full (each
    * is also recorded, with failure {@code "dropped: queue full"}). A registration holds at most
-   * 10,000 waiting attempts and 8 in flight; when full, its oldest waiting retry goes first.
+   * 10,000 waiting attempts and its share of 256 in flight; when full, its oldest waiting retry
+   * goes first.
    */
   public long droppedDeliveryCount() {
     return engine().droppedDeliveryCount();

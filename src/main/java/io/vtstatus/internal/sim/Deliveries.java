@@ -40,9 +40,9 @@ import java.util.function.Consumer;
  * Webhook delivery, isolated per registration.
  *
  * <ul>
- *   <li>Each registration has a lane: at most {@value #MAX_IN_FLIGHT_PER_WEBHOOK} attempts in
- *       flight and at most {@value #MAX_PENDING_PER_WEBHOOK} waiting (for a retry delay or a
- *       slot). When its queue is full the oldest waiting retry (else the oldest waiting attempt)
+ *   <li>Each registration has a lane: its share of the {@value #MAX_IN_FLIGHT} in-flight slots
+ *       (divided among the lanes that have work, at most {@value #MAX_IN_FLIGHT_PER_WEBHOOK}) and
+ *       at most {@value #MAX_PENDING_PER_WEBHOOK} waiting (for a retry delay or a slot). When its queue is full the oldest waiting retry (else the oldest waiting attempt)
  *       is dropped, logged and counted. All lanes together hold at most {@value #MAX_PENDING}
  *       waiting attempts (when full, the longest queue gives way) and {@value #MAX_IN_FLIGHT} in
  *       flight; lanes that cannot start for want of a global slot take turns, one attempt each,
@@ -56,9 +56,10 @@ import java.util.function.Consumer;
  *   <li>A sender thread is held only until the headers arrive ({@code send} returns then; the
  *       body is drained by a subscriber on the HTTP client's threads). So a receiver that stalls
  *       after its headers holds a socket and no thread; one that never answers holds sender
- *       threads for at most the timeout, and at most its share of the {@value #SENDERS}: {@value
- *       #SENDERS_PER_WEBHOOK}, fewer when many lanes have work. It takes {@value #SENDERS} such
- *       registrations at once to delay anyone else.
+ *       threads for at most the timeout, at most its share of the {@value #SENDERS} (at most
+ *       {@value #SENDERS_PER_WEBHOOK}). Shares are taken when attempts start, not taken back: a
+ *       few silent receivers that were alone with a backlog can hold more than their later
+ *       share until their attempts time out.
  *   <li>All bookkeeping (fan-out, queues, counts) runs on one thread, {@code
  *       vtstatus-sim-webhook}, so it needs no locks; timers, senders and HTTP completions only
  *       hand work to it. The scheduler thread never fans out.
@@ -71,13 +72,10 @@ import java.util.function.Consumer;
  */
 final class Deliveries {
   static final int MAX_IN_FLIGHT = 256;
-  static final int MAX_IN_FLIGHT_PER_WEBHOOK = 8;
-  /**
-   * Threads waiting for receivers' headers: all registrations together, and one registration at
-   * most (less when many registrations have work: each gets its share of {@link #SENDERS}).
-   */
+  static final int MAX_IN_FLIGHT_PER_WEBHOOK = 32;
+  /** Threads waiting for receivers' headers: all registrations together, and one at most. */
   static final int SENDERS = 64;
-  static final int SENDERS_PER_WEBHOOK = 4;
+  static final int SENDERS_PER_WEBHOOK = 16;
   static final int MAX_PENDING_PER_WEBHOOK = 10_000;
   static final int MAX_PENDING = 50_000;
 
@@ -391,14 +389,19 @@ final class Deliveries {
    * waiting for them (it would be jumping the queue); else the lane waits its turn.
    */
   /**
-   * Whether the lane may start one more: under its in-flight cap, and under its share of the
-   * sender threads (at most {@code sendersPerWebhook}, fewer when many lanes have work, so that
-   * lanes whose receivers never answer cannot take every sender).
+   * Whether the lane may start one more: within its share of the global slots, in flight and
+   * waiting for headers (the global bound divided by the lanes that have work, at least 1, at
+   * most the per-webhook maximum). A busy receiver alone gets the maximum; next to 24 others
+   * each gets a tenth of the slots, so receivers that hold theirs (stalled or silent) leave the
+   * rest to the others.
    */
   private boolean laneRoom(Lane lane) {
-    int share = Math.max(1, Math.min(limits.sendersPerWebhook(),
-        limits.senders() / Math.max(1, lanes.size())));
-    return lane.inFlight < limits.inFlightPerWebhook() && lane.sending < share;
+    int lanesWithWork = Math.max(1, lanes.size());
+    int inFlightShare =
+        Math.max(1, Math.min(limits.inFlightPerWebhook(), limits.inFlight() / lanesWithWork));
+    int sendersShare =
+        Math.max(1, Math.min(limits.sendersPerWebhook(), limits.senders() / lanesWithWork));
+    return lane.inFlight < inFlightShare && lane.sending < sendersShare;
   }
 
   private void pump(Lane lane) {
@@ -459,28 +462,6 @@ final class Deliveries {
     if (closed || c == null) {
       return;
     }
-    Instant now = cfg.clock().instant();
-    long timestamp = now.getEpochSecond();
-    // Signed and sent as the same bytes; signed per attempt, so a retry after a rotation
-    // carries the new keys' signatures.
-    byte[] body = e.body.getBytes(StandardCharsets.UTF_8);
-    HttpRequest request;
-    try {
-      request =
-          HttpRequest.newBuilder(e.reg.url)
-              .timeout(cfg.webhookTimeout())
-              .header("Content-Type", "application/json")
-              .header("webhook-id", e.eventId)
-              .header("webhook-timestamp", Long.toString(timestamp))
-              .header("webhook-signature", e.reg.keys().sign(e.eventId, timestamp, body, now))
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-              .build();
-    } catch (IllegalArgumentException bad) {
-      // A URL the request builder refuses (the registration check lets few through).
-      record(e, p.attempt, 0, Optional.of("invalid request: " + describe(bad)), false);
-      retryOrGiveUp(lane, p);
-      return;
-    }
     Attempt a = new Attempt(lane, p);
     lane.inFlight++;
     lane.sending++;
@@ -489,8 +470,10 @@ final class Deliveries {
     attempts.add(a);
     try {
       a.deadline = scheduler.schedule(a::expire, cfg.webhookTimeout().toNanos(), TimeUnit.NANOSECONDS);
-      senders.execute(() -> a.send(c, request));
+      // Signing and building the request happen on the sender: this thread only keeps count.
+      senders.execute(() -> a.send(c));
     } catch (RejectedExecutionException closing) {
+      onLoop(() -> headersIn(a));
       a.finish(Optional.empty(), new IOException("simulator closing"));
     }
   }
@@ -614,9 +597,24 @@ final class Deliveries {
     }
 
     /** On a sender thread: blocks until the headers are in (or the request times out). */
-    void send(HttpClient c, HttpRequest request) {
+    void send(HttpClient c) {
+      Event ev = pending.event;
       HttpResponse<Void> response;
       try {
+        Instant now = cfg.clock().instant();
+        long timestamp = now.getEpochSecond();
+        // Signed and sent as the same bytes; signed per attempt, so a retry after a rotation
+        // carries the new keys' signatures.
+        byte[] body = ev.body.getBytes(StandardCharsets.UTF_8);
+        HttpRequest request =
+            HttpRequest.newBuilder(ev.reg.url)
+                .timeout(cfg.webhookTimeout())
+                .header("Content-Type", "application/json")
+                .header("webhook-id", ev.eventId)
+                .header("webhook-timestamp", Long.toString(timestamp))
+                .header("webhook-signature", ev.reg.keys().sign(ev.eventId, timestamp, body, now))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
         response = c.send(request, this);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
