@@ -87,8 +87,8 @@ final class WaitCommand {
       webhook = a.has("no-webhook") ? WebhookOptions.disabled()
           : WebhookOptions.port(a.integer("webhook-port", 0, 0, 65535));
       Optional<String> job = a.get("job");
-      if (job.isPresent() && !io.vtstatus.internal.client.Engine.JOB_ID.matcher(job.get()).matches()) {
-        throw new Args.UsageException("--job must match [A-Za-z0-9._-]{1,128}");
+      if (job.isPresent() && !io.vtstatus.internal.Protocol.isJobId(job.get())) {
+        throw new Args.UsageException("--job must match " + io.vtstatus.internal.Protocol.JOB_ID_RULE);
       }
     } catch (Args.UsageException e) {
       err.println("vtstatus wait: " + e.getMessage());
@@ -252,7 +252,7 @@ final class WaitCommand {
       out.println(Json.obj()
           .put("job", r.jobId())
           .put("status", r.status().wireName())
-          .put("detected_by", r.detectedBy().name().toLowerCase(java.util.Locale.ROOT))
+          .put("detected_by", r.detectedBy().wireName())
           .put("polls", r.polls())
           .put("waited_ms", r.waited().toMillis())
           .toString());

@@ -3,6 +3,7 @@ package io.vtstatus.internal.client;
 import io.vtstatus.JobNotFoundException;
 import io.vtstatus.JobStatus;
 import io.vtstatus.ProtocolException;
+import io.vtstatus.internal.Protocol;
 import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.json.JsonException;
 import io.vtstatus.internal.webhook.Ed25519;
@@ -26,7 +27,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * The status API as the client sees it: the three requests it makes ({@code GET /status},
@@ -34,9 +34,6 @@ import java.util.regex.Pattern;
  * which failures are worth retrying; the callers decide when.
  */
 final class StatusApi {
-  static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
-  /** The id the simulator gives the job behind {@code GET /status} without a job. */
-  static final String DEFAULT_JOB = "default";
   /** Retry-After values beyond this are taken as this: a server cannot park us for a day. */
   static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
   static final int SUBMIT_ATTEMPTS = 4;
@@ -216,12 +213,12 @@ final class StatusApi {
       }
       Optional<String> id;
       try {
-        id = Json.string(Json.parseObject(StatusAnswer.utf8(reply.body(), "POST /jobs answer")), "job");
+        id = Json.string(Json.parseObject(StatusAnswer.utf8(reply.body(), "POST /jobs answer")), Protocol.JOB);
       } catch (JsonException e) {
         throw new ProtocolException("POST /jobs answer is not usable (" + e.getMessage() + "): "
             + excerpt(reply.body()));
       }
-      if (id.isEmpty() || !JOB_ID.matcher(id.get()).matches()) {
+      if (id.isEmpty() || !Protocol.isJobId(id.get())) {
         throw new ProtocolException("POST /jobs answer has no valid \"job\": " + excerpt(reply.body()));
       }
       return id.get();

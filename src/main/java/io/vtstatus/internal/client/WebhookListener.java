@@ -8,6 +8,7 @@ import io.vtstatus.ProtocolException;
 import io.vtstatus.WebhookOptions;
 import io.vtstatus.WebhookVerificationException;
 import io.vtstatus.WebhookVerifier;
+import io.vtstatus.internal.Protocol;
 import io.vtstatus.internal.http.HttpServers;
 import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.json.JsonException;
@@ -300,8 +301,8 @@ final class WebhookListener {
     } catch (ProtocolException e) {
       throw new Rejection(400, e.getMessage());
     }
-    String job = a.jobId().orElse(StatusApi.DEFAULT_JOB);
-    if (!StatusApi.JOB_ID.matcher(job).matches()) {
+    String job = a.jobId().orElse(Protocol.DEFAULT_JOB);
+    if (!Protocol.isJobId(job)) {
       throw new Rejection(400, "invalid job id in webhook body");
     }
     // Only a verified id is remembered: a forger must not be able to burn a real event's id.

@@ -1,6 +1,6 @@
 package io.vtstatus.internal.sim;
 
-import io.vtstatus.internal.json.Json;
+import io.vtstatus.internal.Protocol;
 import io.vtstatus.internal.util.Durations;
 import io.vtstatus.internal.util.Threads;
 import io.vtstatus.simulator.WebhookDelivery;
@@ -242,12 +242,7 @@ final class Deliveries {
   }
 
   static String body(String jobId, Job.State s) {
-    return Json.obj()
-        .put("job", jobId)
-        .put("result", s.status().wireName())
-        .put("status", s.status().wireName())
-        .put("updated_at", Simulator.timestamp(s.updatedAt()))
-        .toString();
+    return Protocol.statusBody(jobId, s.status(), s.updatedAt()).toString();
   }
 
   /** Runs {@code r} on the delivery thread; nothing once closed. */

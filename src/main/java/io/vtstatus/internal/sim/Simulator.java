@@ -4,10 +4,12 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vtstatus.JobStatus;
+import io.vtstatus.internal.Protocol;
 import io.vtstatus.internal.http.HttpServers;
 import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.json.JsonException;
 import io.vtstatus.internal.util.Durations;
+import io.vtstatus.internal.util.ExpiringMap;
 import io.vtstatus.internal.util.Threads;
 import io.vtstatus.simulator.RecordedRequest;
 import io.vtstatus.simulator.WebhookDelivery;
@@ -18,9 +20,6 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +32,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 /**
  * The simulator's engine: the HTTP protocol and the threads behind it. {@code
@@ -56,12 +54,7 @@ public final class Simulator {
   /** Recorded requests kept, by count and by estimated bytes, whichever bound comes first. */
   static final int MAX_RECORDS = 10_000;
   static final long MAX_RECORD_BYTES = 4L << 20;
-  static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
-  static final String DEFAULT_JOB = "default";
   private static final System.Logger LOGGER = System.getLogger(Simulator.class.getName());
-  private static final DateTimeFormatter RFC3339_MICROS =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'", Locale.ROOT)
-          .withZone(ZoneOffset.UTC);
 
   private final Config cfg;
   private final Rand rand;
@@ -74,21 +67,19 @@ public final class Simulator {
   private final Recorder<RecordedRequest> requests =
       new Recorder<>(MAX_RECORDS, MAX_RECORD_BYTES, Simulator::size);
   private final AtomicLong requestCount = new AtomicLong();
-  private final Map<String, String> idempotencyKeys =
-      new LinkedHashMap<>(16, 0.75f, false) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-          return size() > MAX_IDEMPOTENCY_KEYS;
-        }
-      };
+  /**
+   * Idempotency-Key to job id, the newest {@value #MAX_IDEMPOTENCY_KEYS}. A key is kept as long as
+   * a job can live (the longest duration plus retention), so it never expires before its job.
+   */
+  private final ExpiringMap<String, String> idempotencyKeys;
   private volatile boolean closed;
 
   private Simulator(Config cfg, Deliveries.Limits limits) throws IOException {
     this.cfg = cfg;
     this.rand = new Rand(cfg.seed());
     this.jobs = new JobStore(cfg.maxJobs(), cfg.retain().toNanos());
+    this.idempotencyKeys = new ExpiringMap<>(MAX_IDEMPOTENCY_KEYS,
+        Distributions.MAX.plus(cfg.retain()).toNanos(), System::nanoTime);
     this.scheduler = new ScheduledThreadPoolExecutor(1, Threads.daemon("vtstatus-sim-scheduler"));
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -142,12 +133,8 @@ public final class Simulator {
     return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
   }
 
-  static String timestamp(Instant t) {
-    return RFC3339_MICROS.format(t);
-  }
-
   private void log(String line) {
-    cfg.log().ifPresent(out -> out.println(timestamp(cfg.clock().instant()) + " " + line));
+    cfg.log().ifPresent(out -> out.println(Protocol.timestamp(cfg.clock().instant()) + " " + line));
   }
 
   // ---- jobs ----
@@ -198,16 +185,16 @@ public final class Simulator {
   }
 
   private Job defaultJob() throws JobStore.FullException {
-    Optional<Job> existing = jobs.get(DEFAULT_JOB, System.nanoTime());
+    Optional<Job> existing = jobs.get(Protocol.DEFAULT_JOB, System.nanoTime());
     if (existing.isPresent()) {
       return existing.get();
     }
     Duration d = rand.sample(cfg.delay());
     JobStatus outcome = randomOutcome();
-    Job fresh = new Job(DEFAULT_JOB, outcome, System.nanoTime(), d.toNanos(), cfg.clock().instant());
+    Job fresh = new Job(Protocol.DEFAULT_JOB, outcome, System.nanoTime(), d.toNanos(), cfg.clock().instant());
     if (!jobs.add(fresh)) {
       // Another request created it first; it is pinned, so it is still there.
-      return jobs.get(DEFAULT_JOB, System.nanoTime()).orElseThrow();
+      return jobs.get(Protocol.DEFAULT_JOB, System.nanoTime()).orElseThrow();
     }
     started(fresh, d);
     return fresh;
@@ -520,31 +507,11 @@ public final class Simulator {
   }
 
   private static String jobId(String id) throws BadRequest {
-    if (!isJobId(id)) {
-      throw new BadRequest(400, "invalid job id (want [A-Za-z0-9._-]{1,128}): "
+    if (!Protocol.isJobId(id)) {
+      throw new BadRequest(400, "invalid job id (want " + Protocol.JOB_ID_RULE + "): "
           + (id.length() > 140 ? id.substring(0, 140) + "..." : id));
     }
     return id;
-  }
-
-  /**
-   * {@link #JOB_ID} checked by hand: {@code /status} asks this on every request, and a matcher per
-   * call was a measurable share of the simulator's throughput.
-   */
-  static boolean isJobId(String id) {
-    int n = id.length();
-    if (n < 1 || n > 128) {
-      return false;
-    }
-    for (int i = 0; i < n; i++) {
-      char c = id.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == '-';
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**
@@ -618,28 +585,20 @@ public final class Simulator {
       // than formatted (timestamp, JSON, UTF-8) on every poll.
       Job.Rendered cached = job.rendered;
       if (cached == null || cached.state() != s) {
-        cached = new Job.Rendered(s, Json.obj()
-            .put("job", job.id)
-            .put("result", s.status().wireName())
-            .put("status", s.status().wireName())
-            .put("updated_at", timestamp(s.updatedAt()))
+        cached = new Job.Rendered(s, Protocol.statusBody(job.id, s.status(), s.updatedAt())
             .toString()
             .getBytes(StandardCharsets.UTF_8));
         job.rendered = cached;
       }
       return new Response(code, cached.body(), Map.of());
     }
-    Json.ObjectBuilder b = Json.obj()
-        .put("job", job.id)
-        .put("result", s.status().wireName())
-        .put("status", s.status().wireName())
-        .put("updated_at", timestamp(s.updatedAt()));
+    Json.ObjectBuilder b = Protocol.statusBody(job.id, s.status(), s.updatedAt());
     long total = job.dueNanos - job.startNanos;
     long left = Math.max(0, job.dueNanos - now);
     int progress = total <= 0 ? 99 : (int) Math.min(99, Math.max(0, (total - left) * 100 / total));
     long etaMs = (left + 999_999) / 1_000_000;
     long retryAfter = Math.max(1, (left + 999_999_999) / 1_000_000_000);
-    b.put("progress", progress).put("eta_ms", etaMs);
+    b.put(Protocol.PROGRESS, progress).put(Protocol.ETA_MS, etaMs);
     return Response.json(code, b.toString()).with("Retry-After", Long.toString(retryAfter));
   }
 
@@ -681,8 +640,8 @@ public final class Simulator {
         }
         // Held only while creating a job in memory; /status never takes this lock.
         synchronized (idempotencyKeys) {
-          String id = idempotencyKeys.get(idempotencyKey);
-          Optional<Job> known = id == null ? Optional.empty() : jobs.get(id, System.nanoTime());
+          Optional<Job> known = idempotencyKeys.get(idempotencyKey)
+              .flatMap(id -> jobs.get(id, System.nanoTime()));
           if (known.isPresent()) {
             job = known.get();
           } else {
@@ -756,9 +715,9 @@ public final class Simulator {
     SigningKeys keys = r.rotate(cfg.signing(), cfg.clock().instant(), cfg.rotationOverlap());
     Json.ObjectBuilder answer = Json.obj().put("webhook", r.id);
     keys.addTo(answer);
-    keys.previousUntil().ifPresent(t -> answer.put("previous_keys_until", timestamp(t)));
+    keys.previousUntil().ifPresent(t -> answer.put("previous_keys_until", Protocol.timestamp(t)));
     log("webhook " + id + " keys rotated; previous keys sign "
-        + keys.previousUntil().map(t -> "until " + timestamp(t)).orElse("no more"));
+        + keys.previousUntil().map(t -> "until " + Protocol.timestamp(t)).orElse("no more"));
     return Response.json(200, answer.toString());
   }
 
