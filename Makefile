@@ -65,5 +65,4 @@ mutation:
 	done
 
 clean:
-	$(MVN) clean
 	rm -rf target

@@ -25,6 +25,8 @@ check OneJob '^job job_[0-9a-f]{16} ended (COMPLETED|ERROR), detected by (WEBHOO
   java -cp "$jar:$out/classes" OneJob
 check ManyJobs '^200 jobs: [0-9]+ completed, [0-9]+ error; [0-9.]+ polls per job$' \
   java -cp "$jar:$out/classes" ManyJobs
+check OwnReceiver '^job job_[0-9a-f]{16}: completed, verified by v1 and by v1a$' \
+  java -cp "$jar:$out/classes" OwnReceiver
 check CustomSchedule '^job job_[0-9a-f]{16}: COMPLETED after [0-9]+ polls$' \
   java -cp "$jar:$out/classes" CustomSchedule
 

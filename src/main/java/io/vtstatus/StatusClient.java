@@ -1,5 +1,6 @@
 package io.vtstatus;
 
+import io.vtstatus.internal.Protocol;
 import io.vtstatus.internal.client.ClientConfig;
 import io.vtstatus.internal.client.Engine;
 import java.io.IOException;
@@ -75,7 +76,7 @@ public final class StatusClient implements AutoCloseable {
   public JobStatus startClientWithWebhook()
       throws IOException, JobTimeoutException, InterruptedException {
     try {
-      return join("default", engine.watchDefault(engine.config().timeout()),
+      return join(Protocol.DEFAULT_JOB, engine.watchDefault(engine.config().timeout()),
           engine.config().timeout()).status();
     } finally {
       close();

@@ -205,7 +205,7 @@ class BadInputFuzzTest {
         watches.add(client.watch(id, Duration.ofMinutes(5)));
       }
       URI url = client.webhookUrl().orElseThrow();
-      WebhookVerifier wrong = WebhookVerifier.of("whsec_b3RoZXItc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY=");
+      WebhookSigner wrong = WebhookSigner.of("whsec_b3RoZXItc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY=");
       List<String> bodies = new ArrayList<>();
       for (String id : ids) {
         bodies.add("{\"job\":\"" + id + "\",\"result\":\"completed\",\"status\":\"completed\",\"updated_at\":\"" + Instant.now() + "\"}");

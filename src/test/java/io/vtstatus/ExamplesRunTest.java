@@ -104,10 +104,17 @@ class ExamplesRunTest {
   void customScheduleIsFollowed() throws Exception {
     Matcher m = line(java("-cp", classPath(), "CustomSchedule"),
         "job job_[0-9a-f]{16}: COMPLETED after (\\d+) polls");
-    // A 1.5 s job polled at 0.2, 0.4, 0.6 s, then every 1 s: found by the fourth poll, a fifth
-    // at most if the machine is slow.
+    // A 1.5 s job polled at 0.2, 0.4, 0.6 s, then every 1 s: found by the fourth poll when the
+    // machine keeps time. A loaded one fits fewer polls in, never more; more than 5 would mean
+    // polling faster than the lambda says.
     int polls = Integer.parseInt(m.group(1));
-    assertTrue(polls >= 4 && polls <= 5, "polls " + polls);
+    assertTrue(polls >= 1 && polls <= 5, "polls " + polls);
+  }
+
+  @Test
+  void ownReceiverVerifiesBothSchemes() throws Exception {
+    line(java("-cp", classPath(), "OwnReceiver"),
+        "job job_[0-9a-f]{16}: completed, verified by v1 and by v1a");
   }
 
   @Test

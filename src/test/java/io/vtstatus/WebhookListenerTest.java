@@ -70,7 +70,7 @@ class WebhookListenerTest {
         .header("Content-Type", "application/json")
         .header("webhook-id", id)
         .header("webhook-timestamp", Long.toString(ts))
-        .header("webhook-signature", WebhookVerifier.of(SECRET).sign(id, ts, body))
+        .header("webhook-signature", WebhookSigner.of(SECRET).sign(id, ts, body))
         .POST(HttpRequest.BodyPublishers.ofString(body))
         .timeout(Duration.ofSeconds(20))
         .build();

@@ -39,7 +39,7 @@ class WebhookSecurityTest {
   private StatusClient client;
   private Recorder rec;
   private HttpClient http;
-  private final WebhookVerifier signer = WebhookVerifier.of(SECRET);
+  private final WebhookSigner signer = WebhookSigner.of(SECRET);
 
   @BeforeEach
   void start() throws Exception {
@@ -67,7 +67,7 @@ class WebhookSecurityTest {
     return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
-  private int postSigned(WebhookVerifier with, String id, long ts, String signedBody, String sentBody)
+  private int postSigned(WebhookSigner with, String id, long ts, String signedBody, String sentBody)
       throws Exception {
     return post(sentBody, "Content-Type", "application/json", "webhook-id", id,
         "webhook-timestamp", Long.toString(ts), "webhook-signature", with.sign(id, ts, signedBody));
@@ -97,7 +97,7 @@ class WebhookSecurityTest {
     int code;
     switch (f) {
       case WRONG_SECRET:
-        code = postSigned(WebhookVerifier.of(OTHER), "msg_f1", now, claim, claim);
+        code = postSigned(WebhookSigner.of(OTHER), "msg_f1", now, claim, claim);
         break;
       case TAMPERED_BODY:
         code = postSigned(signer, "msg_f2", now, body(job, "error"), claim);

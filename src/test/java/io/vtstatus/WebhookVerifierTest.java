@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vtstatus.WebhookVerificationException.Reason;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +39,9 @@ class WebhookVerifierTest {
   void acceptsTheSpecificationsExampleAndSignsIt() throws Exception {
     at(TS).verify(ID, Long.toString(TS), SIGNATURE, BODY);
     at(TS).verify(ID, " " + TS + " ", SIGNATURE, BODY);
-    assertEquals(SIGNATURE, WebhookVerifier.of(SECRET).sign(ID, TS, BODY));
+    at(TS).verify(ID, Long.toString(TS), SIGNATURE, BODY.getBytes(StandardCharsets.UTF_8));
+    assertEquals(SIGNATURE, WebhookSigner.of(SECRET).sign(ID, TS, BODY));
+    assertEquals(SIGNATURE, WebhookSigner.of(SECRET).sign(ID, TS, BODY.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -114,7 +117,7 @@ class WebhookVerifierTest {
       assertEquals("no matching v1 signature", e.getMessage());
     }
     // A signature made for another timestamp, sent with this one, inside the window.
-    String signedLater = WebhookVerifier.of(SECRET).sign(ID, TS + 1, BODY);
+    String signedLater = WebhookSigner.of(SECRET).sign(ID, TS + 1, BODY);
     assertEquals(Reason.BAD_SIGNATURE, rejected(at(TS), ID, ts, signedLater, BODY).reason());
     WebhookVerifier other = WebhookVerifier.of("whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldY")
         .clock(Clock.fixed(Instant.ofEpochSecond(TS), ZoneOffset.UTC));
@@ -123,7 +126,14 @@ class WebhookVerifierTest {
 
   @Test
   void invalidArgumentsAreRefusedAtOnce() {
-    assertThrows(NullPointerException.class, () -> WebhookVerifier.of(null));
+    assertThrows(NullPointerException.class, () -> WebhookVerifier.of((String) null));
+    assertThrows(NullPointerException.class, () -> WebhookVerifier.of(SECRET, (String[]) null));
+    assertThrows(NullPointerException.class, () -> WebhookVerifier.of(SECRET, (String) null));
+    assertThrows(NullPointerException.class, () -> WebhookVerifier.of((java.util.List<String>) null));
+    assertThrows(IllegalArgumentException.class, () -> WebhookVerifier.of(java.util.List.of()));
+    IllegalArgumentException sk = assertThrows(IllegalArgumentException.class,
+        () -> WebhookVerifier.of(WebhookSigner.newKeyPair().secretKey()));
+    assertTrue(sk.getMessage().contains("verify with its whpk_ public key"), sk.getMessage());
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> WebhookVerifier.of("whsec_c2hvcnQ="));
     assertTrue(e.getMessage().startsWith("Invalid webhook secret"), e.getMessage());

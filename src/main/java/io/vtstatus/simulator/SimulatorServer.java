@@ -206,7 +206,8 @@ public final class SimulatorServer implements AutoCloseable {
   /**
    * Webhook delivery attempts dropped unsent because their registration's queue was full (each
    * is also recorded, with failure {@code "dropped: queue full"}). A registration holds at most
-   * 10,000 waiting attempts and 8 in flight; when full, its oldest waiting retry goes first.
+   * 10,000 waiting attempts and its share of 256 in flight; when full, its oldest waiting retry
+   * goes first.
    */
   public long droppedDeliveryCount() {
     return engine().droppedDeliveryCount();
@@ -238,6 +239,16 @@ public final class SimulatorServer implements AutoCloseable {
         + (closed ? ", closed" : "") + "]";
   }
 
+  /** How the simulator signs webhook deliveries ({@link Builder#signing}). */
+  public enum Signing {
+    /** HMAC-SHA256 with the registration's {@code whsec_} secret. */
+    V1,
+    /** Ed25519 with a key pair per registration; receivers verify with its {@code whpk_}. */
+    V1A,
+    /** Both signatures on every delivery. */
+    BOTH
+  }
+
   /**
    * Configures a {@link SimulatorServer}. Each setter validates its argument; {@link #build()}
    * copies the configuration, so a builder can be reused. Not thread-safe.
@@ -261,6 +272,8 @@ public final class SimulatorServer implements AutoCloseable {
     private Duration retain = Duration.ofHours(1);
     private int maxJobs = 100_000;
     private int maxWebhooks = 1_000;
+    private Signing signing = Signing.V1;
+    private Duration rotationOverlap = Duration.ofHours(24);
     private Optional<Long> seed = Optional.empty();
     private Clock clock = Clock.systemUTC();
     private Optional<PrintStream> log = Optional.empty();
@@ -427,7 +440,35 @@ public final class SimulatorServer implements AutoCloseable {
       return this;
     }
 
-    /** The clock for {@code updated_at} and {@code webhook-timestamp}; deadlines use nanoTime. */
+    /**
+     * How deliveries are signed (Standard Webhooks): {@link Signing#V1} (HMAC-SHA256 with the
+     * registration's {@code whsec_} secret; the default), {@link Signing#V1A}
+     * (Ed25519: each registration gets a key pair, its answer carries the {@code whpk_} public
+     * key and the {@code whsk_} stays here) or {@link Signing#BOTH}.
+     */
+    public Builder signing(Signing signing) {
+      this.signing = Objects.requireNonNull(signing, "signing");
+      return this;
+    }
+
+    /**
+     * How long the keys a {@code POST /webhooks/ID/rotate} replaces keep signing beside the new
+     * ones (by the {@link #clock}); default 24 hours, at most 30 days. Zero: the old keys stop at
+     * once.
+     */
+    public Builder rotationOverlap(Duration overlap) {
+      Objects.requireNonNull(overlap, "overlap");
+      if (overlap.isNegative() || overlap.compareTo(Duration.ofDays(30)) > 0) {
+        throw new IllegalArgumentException("Invalid duration: " + overlap);
+      }
+      this.rotationOverlap = overlap;
+      return this;
+    }
+
+    /**
+     * The clock for {@code updated_at}, {@code webhook-timestamp} and the end of a rotation's
+     * overlap; deadlines use nanoTime.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -444,7 +485,7 @@ public final class SimulatorServer implements AutoCloseable {
       long s = seed.orElseGet(() -> ThreadLocalRandom.current().nextLong());
       return new SimulatorServer(new Config(host, port, delay, errorRate, hints, failRate,
           throttleRate, latencyMin, latencyMax, dropWebhooks, duplicateWebhooks, webhookRetries,
-          webhookTimeout, retain, maxJobs, maxWebhooks, s, clock, log));
+          webhookTimeout, retain, maxJobs, maxWebhooks, signing, rotationOverlap, s, clock, log));
     }
 
     private static double rate(String name, double v) {

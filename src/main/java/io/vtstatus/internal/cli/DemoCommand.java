@@ -134,7 +134,7 @@ final class DemoCommand {
       errors += j.status() == JobStatus.ERROR ? 1 : 0;
       r.delay().ifPresent(d -> delays.add(Math.max(0, d.toNanos())));
       out.printf("%-22s %-10s %-9s %9s %6d%n", j.jobId(), j.status().wireName(),
-          j.detectedBy().name().toLowerCase(Locale.ROOT),
+          j.detectedBy().wireName(),
           r.delay().map(d -> Durations.format(d.isNegative() ? Duration.ZERO : d)).orElse("?"), j.polls());
     }
     delays.sort(null);

@@ -6,7 +6,6 @@ import io.vtstatus.JobStatus;
 import io.vtstatus.internal.util.Durations;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Locale;
 
 /** One line per client event, stamped with the time since start: the CLI's live output. */
 final class ProgressLines implements JobListener {
@@ -52,6 +51,6 @@ final class ProgressLines implements JobListener {
   @Override
   public void completed(JobResult r) {
     line("done    " + r.jobId() + ": " + r.status().wireName() + " via "
-        + r.detectedBy().name().toLowerCase(Locale.ROOT) + " after " + r.polls() + " polls");
+        + r.detectedBy().wireName() + " after " + r.polls() + " polls");
   }
 }

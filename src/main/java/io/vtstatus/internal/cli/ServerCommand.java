@@ -36,6 +36,11 @@ final class ServerCommand {
           "  --retain D               how long ended jobs stay readable (default 1h)",
           "  --max-jobs N             most jobs held; the first ended is evicted first (default 100000)",
           "  --max-webhooks N         most webhook registrations held (default 1000)",
+          "  --signing S              webhook signatures: v1 (HMAC, whsec_), v1a (Ed25519: the",
+          "                           registration answer carries the whpk_ public key) or both",
+          "                           (default v1)",
+          "  --rotation-overlap D     after POST /webhooks/ID/rotate, how long the old keys sign",
+          "                           beside the new ones (default 24h)",
           "  --seed N                 make every random choice reproducible",
           "  --help                   show this help",
           "",
@@ -135,6 +140,7 @@ final class ServerCommand {
       case "--throttle-rate": case "--latency": case "--drop-webhooks":
       case "--duplicate-webhooks": case "--webhook-retries": case "--webhook-timeout":
       case "--retain": case "--max-jobs": case "--max-webhooks": case "--seed":
+      case "--signing": case "--rotation-overlap":
         return true;
       default:
         return false;
@@ -164,7 +170,20 @@ final class ServerCommand {
       case "--max-jobs": b.maxJobs(integer(v)); break;
       case "--max-webhooks": b.maxWebhooks(integer(v)); break;
       case "--seed": b.seed(longValue(v)); break;
+      case "--signing": b.signing(signing(v)); break;
+      case "--rotation-overlap":
+        b.rotationOverlap(v.trim().equals("0") ? Duration.ZERO : Durations.parse(v));
+        break;
       default: throw new IllegalArgumentException("unknown flag " + flag);
+    }
+  }
+
+  static SimulatorServer.Signing signing(String v) {
+    switch (v.trim()) {
+      case "v1": return SimulatorServer.Signing.V1;
+      case "v1a": return SimulatorServer.Signing.V1A;
+      case "both": return SimulatorServer.Signing.BOTH;
+      default: throw new IllegalArgumentException("want v1, v1a or both");
     }
   }
 

@@ -9,7 +9,9 @@ import io.vtstatus.JobTimeoutException;
 import io.vtstatus.PollContext;
 import io.vtstatus.PollSchedule;
 import io.vtstatus.StatusClient;
+import io.vtstatus.ProtocolException;
 import io.vtstatus.WebhookOptions;
+import io.vtstatus.internal.client.Probe;
 import io.vtstatus.internal.json.Json;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -93,8 +95,8 @@ final class WaitCommand {
       webhook = a.has("no-webhook") ? WebhookOptions.disabled()
           : WebhookOptions.port(a.integer("webhook-port", 0, 0, 65535));
       Optional<String> job = a.get("job");
-      if (job.isPresent() && !io.vtstatus.internal.client.Engine.JOB_ID.matcher(job.get()).matches()) {
-        throw new Args.UsageException("--job must match [A-Za-z0-9._-]{1,128}");
+      if (job.isPresent() && !io.vtstatus.internal.Protocol.isJobId(job.get())) {
+        throw new Args.UsageException("--job must match " + io.vtstatus.internal.Protocol.JOB_ID_RULE);
       }
     } catch (Args.UsageException e) {
       err.println("vtstatus wait: " + e.getMessage());
@@ -103,6 +105,40 @@ final class WaitCommand {
     boolean quiet = a.has("quiet");
     boolean json = a.has("json");
     PrintStream progress = quiet ? null : err;
+    long start = System.nanoTime();
+    Duration requestTimeout = Duration.ofSeconds(Math.max(1, Math.min(10, timeout.toSeconds())));
+    if (a.get("job").isPresent()) {
+      // Asked about one job, which may have ended already: one plain request first, and the
+      // client (HTTP client, listener, registration) only if the job is still running.
+      String id = a.get("job").get();
+      try {
+        Optional<JobResult> done = Probe.once(server, id,
+            requestTimeout.compareTo(timeout) < 0 ? requestTimeout : timeout);
+        if (done.isPresent()) {
+          return report(done.get(), out, json);
+        }
+        schedule = chosen(schedule);
+      } catch (JobNotFoundException e) {
+        err.println("vtstatus wait: " + e.getMessage());
+        printFailure(out, json, "unknown", id);
+        return UNREACHABLE;
+      } catch (ProtocolException e) {
+        err.println("vtstatus wait: " + e.getMessage());
+        printFailure(out, json, "unreachable", id);
+        return UNREACHABLE;
+      } catch (IOException e) {
+        // Not reachable yet: the client below retries until the timeout.
+        if (progress != null) {
+          progress.println("first look failed (" + e.getMessage() + "); polling");
+        }
+      }
+      timeout = timeout.minusNanos(System.nanoTime() - start);
+      if (timeout.isNegative() || timeout.isZero()) {
+        err.println("vtstatus wait: gave up waiting for job " + id + " after its first look");
+        printFailure(out, json, "timeout", id);
+        return TIMED_OUT;
+      }
+    }
     if (progress != null && modelFile.isPresent()) {
       progress.println("learning in " + modelFile.get());
     }
@@ -112,7 +148,7 @@ final class WaitCommand {
           .webhook(webhook)
           .pollSchedule(schedule)
           .timeout(timeout)
-          .requestTimeout(Duration.ofSeconds(Math.max(1, Math.min(10, timeout.toSeconds()))))
+          .requestTimeout(requestTimeout)
           .listener(progress == null ? quietListener : new ProgressLines(progress, System.nanoTime()))
           .build();
     } catch (UncheckedIOException e) {
@@ -129,19 +165,7 @@ final class WaitCommand {
           progress.println("submitted job " + id);
         }
       }
-      JobResult r = client.await(id, timeout);
-      if (json) {
-        out.println(Json.obj()
-            .put("job", r.jobId())
-            .put("status", r.status().wireName())
-            .put("detected_by", r.detectedBy().name().toLowerCase(java.util.Locale.ROOT))
-            .put("polls", r.polls())
-            .put("waited_ms", r.waited().toMillis())
-            .toString());
-      } else {
-        out.println(r.status().wireName());
-      }
-      return r.status() == JobStatus.COMPLETED ? COMPLETED : JOB_ERROR;
+      return report(client.await(id, timeout), out, json);
     } catch (JobTimeoutException e) {
       if (e.getCause() instanceof ConnectException) {
         err.println("vtstatus wait: server unreachable: " + server + " (" + e.getCause().getMessage() + ")");
@@ -229,6 +253,26 @@ final class WaitCommand {
     public void watchEnded(PollContext lastContext) {
       chosen.watchEnded(lastContext);
     }
+  }
+
+  private static int report(JobResult r, PrintStream out, boolean json) {
+    if (json) {
+      out.println(Json.obj()
+          .put("job", r.jobId())
+          .put("status", r.status().wireName())
+          .put("detected_by", r.detectedBy().wireName())
+          .put("polls", r.polls())
+          .put("waited_ms", r.waited().toMillis())
+          .toString());
+    } else {
+      out.println(r.status().wireName());
+    }
+    return r.status() == JobStatus.COMPLETED ? COMPLETED : JOB_ERROR;
+  }
+
+  /** The schedule without the look at once: the probe has just looked. */
+  private static PollSchedule chosen(PollSchedule s) {
+    return s instanceof LookFirst ? ((LookFirst) s).chosen : s;
   }
 
   private static void printFailure(PrintStream out, boolean json, String what, String job) {

@@ -2,6 +2,7 @@ package io.vtstatus.internal.client;
 
 import io.vtstatus.JobResult;
 import io.vtstatus.JobStatus;
+import io.vtstatus.internal.Protocol;
 import io.vtstatus.internal.util.Scheduler;
 import io.vtstatus.internal.util.Threads;
 import java.io.IOException;
@@ -24,8 +25,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Engine {
   static final System.Logger LOG = System.getLogger("io.vtstatus");
-  /** The job ids the client accepts (the CLI checks flags against it). */
-  public static final java.util.regex.Pattern JOB_ID = StatusApi.JOB_ID;
   /** Timeouts this long (about 73 years) or longer mean "no limit": no deadline timer at all. */
   static final long UNBOUNDED_NANOS = Long.MAX_VALUE / 4;
   /** How long {@link #close()} lets the webhook listener's exchanges in progress finish. */
@@ -63,12 +62,18 @@ public final class Engine {
     // The listener exists before the watcher it feeds, so it reaches the watcher through a
     // holder; events cannot arrive before registration, which starts last.
     Watcher[] target = new Watcher[1];
+    Registrar[] registering = new Registrar[1];
     WebhookListener w = null;
     Registrar r = null;
     if (cfg.webhook().enabled()) {
       try {
         w = WebhookListener.start((job, event, verified) -> target[0].accept(job, event, verified),
-            listener, cfg.webhook(), cfg.clock());
+            listener, cfg.webhook(), cfg.clock(), () -> {
+              Registrar now = registering[0];
+              if (now != null) {
+                now.refreshSoon();
+              }
+            });
       } catch (IOException e) {
         releaseThreads();
         throw new UncheckedIOException("cannot listen for webhooks on port "
@@ -76,8 +81,9 @@ public final class Engine {
       }
       WebhookListener l = w;
       r = new Registrar(api, scheduler, listener, w.url(),
-          cfg.webhook().secret().orElse(w.generatedSecret()), cfg.requestTimeout(), l::useSecret,
+          cfg.webhook().secret().orElse(w.generatedSecret()), cfg.requestTimeout(), l::useKeys,
           cfg.server().toString());
+      registering[0] = r;
     }
     this.webhooks = w;
     this.registrar = r;
@@ -159,15 +165,15 @@ public final class Engine {
   }
 
   public Handle watch(String jobId, Duration timeout) {
-    if (jobId == null || !StatusApi.JOB_ID.matcher(jobId).matches()) {
-      throw new IllegalArgumentException("Invalid job id (need [A-Za-z0-9._-]{1,128}): " + jobId);
+    if (!Protocol.isJobId(jobId)) {
+      throw new IllegalArgumentException("Invalid job id (need " + Protocol.JOB_ID_RULE + "): " + jobId);
     }
     return new Handle(this, watcher.start(jobId, api.statusUri(jobId), timeout, false));
   }
 
   /** Watches the server's default job, polled as {@code GET /status}, with a first poll now. */
   public Handle watchDefault(Duration timeout) {
-    return new Handle(this, watcher.start(StatusApi.DEFAULT_JOB, api.defaultStatusUri(), timeout, true));
+    return new Handle(this, watcher.start(Protocol.DEFAULT_JOB, api.defaultStatusUri(), timeout, true));
   }
 
   public String submit(Optional<Duration> duration, Optional<JobStatus> outcome)

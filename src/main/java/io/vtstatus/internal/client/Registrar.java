@@ -5,6 +5,7 @@ import io.vtstatus.internal.util.Scheduler;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,7 +31,7 @@ final class Registrar implements Registration {
   private final URI url;
   private final String secret;
   private final Duration timeout;
-  private final Consumer<String> useSecret;
+  private final Consumer<List<String>> useKeys;
   private final String server;
   private volatile boolean registered;
   private boolean inFlight;
@@ -39,21 +40,21 @@ final class Registrar implements Registration {
   private long lastRefreshNanos;
   private boolean refreshed;
   private Scheduler.Cancellable timer;
-  private CompletableFuture<String> request;
+  private CompletableFuture<List<String>> request;
 
   /**
-   * @param useSecret told the secret to verify deliveries with after each success (the
-   *     server's, when it chose one)
+   * @param useKeys told the server's keys after each success: the key material its answer
+   *     carried, or our {@code secret} when it carried none
    */
   Registrar(StatusApi api, Scheduler scheduler, JobListener listener, URI url, String secret,
-      Duration timeout, Consumer<String> useSecret, String server) {
+      Duration timeout, Consumer<List<String>> useKeys, String server) {
     this.api = api;
     this.scheduler = scheduler;
     this.listener = listener;
     this.url = url;
     this.secret = secret;
     this.timeout = timeout;
-    this.useSecret = useSecret;
+    this.useKeys = useKeys;
     this.server = server;
   }
 
@@ -82,7 +83,7 @@ final class Registrar implements Registration {
   }
 
   private void attempt() {
-    CompletableFuture<String> f;
+    CompletableFuture<List<String>> f;
     synchronized (this) {
       if (stopped || inFlight) {
         return;
@@ -95,7 +96,7 @@ final class Registrar implements Registration {
       f = api.register(url, secret, timeout);
       request = f;
     }
-    f.whenComplete((effective, err) -> {
+    f.whenComplete((serverKeys, err) -> {
       synchronized (this) {
         inFlight = false;
         request = null;
@@ -106,7 +107,7 @@ final class Registrar implements Registration {
       Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
       long next;
       if (e == null) {
-        useSecret.accept(effective);
+        useKeys.accept(serverKeys);
         registered = true;
         synchronized (this) {
           failures = 0;
@@ -143,7 +144,7 @@ final class Registrar implements Registration {
   /** Stops registering: cancels the timer and the request in flight. */
   void stop() {
     Scheduler.Cancellable t;
-    CompletableFuture<String> f;
+    CompletableFuture<List<String>> f;
     synchronized (this) {
       stopped = true;
       t = timer;

@@ -2,6 +2,7 @@ package io.vtstatus.internal.client;
 
 import io.vtstatus.JobStatus;
 import io.vtstatus.ProtocolException;
+import io.vtstatus.internal.Protocol;
 import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.json.JsonException;
 import java.time.Duration;
@@ -47,9 +48,9 @@ record StatusAnswer(
       throw new ProtocolException(what + " is not a JSON object (" + e.getMessage() + "): " + excerpt(body));
     }
     try {
-      Optional<String> word = Json.string(o, "result");
+      Optional<String> word = Json.string(o, Protocol.RESULT);
       if (word.isEmpty()) {
-        word = Json.string(o, "status");
+        word = Json.string(o, Protocol.STATUS);
       }
       if (word.isEmpty()) {
         throw new ProtocolException(what + " has neither \"result\" nor \"status\": " + excerpt(body));
@@ -58,7 +59,7 @@ record StatusAnswer(
       JobStatus status = JobStatus.fromWire(w).orElseThrow(
           () -> new ProtocolException(what + " has an unknown status \"" + excerpt(w) + "\""));
       Optional<Instant> updated = Optional.empty();
-      Optional<String> ts = Json.string(o, "updated_at");
+      Optional<String> ts = Json.string(o, Protocol.UPDATED_AT);
       if (ts.isPresent()) {
         try {
           updated = Optional.of(Instant.parse(ts.get()));
@@ -67,19 +68,19 @@ record StatusAnswer(
         }
       }
       Optional<Duration> eta = Optional.empty();
-      Object etaRaw = o.get("eta_ms");
+      Object etaRaw = o.get(Protocol.ETA_MS);
       if (etaRaw != null) {
-        Optional<Long> ms = numberOrEmpty(o, "eta_ms");
+        Optional<Long> ms = numberOrEmpty(o, Protocol.ETA_MS);
         if (ms.isPresent() && ms.get() >= 0) {
           eta = Optional.of(Duration.ofMillis(Math.min(ms.get(), Duration.ofDays(1).toMillis())));
         }
       }
       OptionalInt progress = OptionalInt.empty();
-      Optional<Long> p = numberOrEmpty(o, "progress");
+      Optional<Long> p = numberOrEmpty(o, Protocol.PROGRESS);
       if (p.isPresent() && p.get() >= 0 && p.get() <= 100) {
         progress = OptionalInt.of(p.get().intValue());
       }
-      Optional<String> job = Json.string(o, "job");
+      Optional<String> job = Json.string(o, Protocol.JOB);
       return new StatusAnswer(job, status, updated, eta, progress);
     } catch (JsonException e) {
       throw new ProtocolException(what + ": " + e.getMessage() + ": " + excerpt(body));

@@ -3,8 +3,11 @@ package io.vtstatus.internal.client;
 import io.vtstatus.JobNotFoundException;
 import io.vtstatus.JobStatus;
 import io.vtstatus.ProtocolException;
+import io.vtstatus.internal.Protocol;
 import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.json.JsonException;
+import io.vtstatus.internal.webhook.Ed25519;
+import io.vtstatus.internal.webhook.KeyRing;
 import io.vtstatus.internal.webhook.Signatures;
 import java.io.IOException;
 import java.net.URI;
@@ -15,6 +18,8 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,7 +27,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * The status API as the client sees it: the three requests it makes ({@code GET /status},
@@ -30,9 +34,6 @@ import java.util.regex.Pattern;
  * which failures are worth retrying; the callers decide when.
  */
 final class StatusApi {
-  static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
-  /** The id the simulator gives the job behind {@code GET /status} without a job. */
-  static final String DEFAULT_JOB = "default";
   /** Retry-After values beyond this are taken as this: a server cannot park us for a day. */
   static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
   static final int SUBMIT_ATTEMPTS = 4;
@@ -127,10 +128,12 @@ final class StatusApi {
   }
 
   /**
-   * Registers {@code url} with {@code secret}. Completes with the secret to verify with: the
-   * server's, if it answered one, else ours. Fails with a {@link ProtocolException} on a non-2xx.
+   * Registers {@code url} with {@code secret}. Completes with the keys to verify deliveries with:
+   * the key material the server answered (its {@code secret}, a {@code whpk_} {@code public_key}
+   * when it signs {@code v1a}), or, when it answered none, our secret. Fails with a {@link
+   * ProtocolException} on a non-2xx.
    */
-  CompletableFuture<String> register(URI url, String secret, Duration timeout) {
+  CompletableFuture<List<String>> register(URI url, String secret, Duration timeout) {
     byte[] body = Json.obj().put("url", url.toString()).put("secret", secret).toString()
         .getBytes(StandardCharsets.UTF_8);
     Transport.Call call = Transport.Call.postJson(URI.create(base + "/register-webhook"), body,
@@ -141,16 +144,25 @@ final class StatusApi {
         throw new CompletionException(new ProtocolException(
             call.describe() + " answered " + reply.status() + ": " + excerpt(reply.body())));
       }
+      List<String> keys = new ArrayList<>(2);
       try {
-        Optional<String> s = Json.string(
-            Json.parseObject(StatusAnswer.utf8(reply.body(), "registration answer")), "secret");
+        Map<String, Object> answer =
+            Json.parseObject(StatusAnswer.utf8(reply.body(), "registration answer"));
+        Optional<String> s = Json.string(answer, "secret");
         if (s.isPresent() && Signatures.isValidSecret(s.get())) {
-          return s.get();
+          keys.add(s.get());
         }
-      } catch (JsonException | ProtocolException e) {
-        // The original server answers without a JSON body: our secret stands.
+        Optional<String> pk = Json.string(answer, "public_key");
+        if (pk.isPresent() && pk.get().startsWith(Ed25519.PUBLIC_PREFIX)) {
+          KeyRing.requireVerifyingKey(pk.get());
+          keys.add(pk.get());
+        }
+      } catch (JsonException | ProtocolException | IllegalArgumentException e) {
+        // The original server answers without a JSON body: our secret stands. So it does when
+        // an answer's keys are unusable: deliveries signed with them fail, polling carries on.
+        keys.clear();
       }
-      return secret;
+      return keys.isEmpty() ? List.of(secret) : List.copyOf(keys);
     }));
   }
 
@@ -201,12 +213,12 @@ final class StatusApi {
       }
       Optional<String> id;
       try {
-        id = Json.string(Json.parseObject(StatusAnswer.utf8(reply.body(), "POST /jobs answer")), "job");
+        id = Json.string(Json.parseObject(StatusAnswer.utf8(reply.body(), "POST /jobs answer")), Protocol.JOB);
       } catch (JsonException e) {
         throw new ProtocolException("POST /jobs answer is not usable (" + e.getMessage() + "): "
             + excerpt(reply.body()));
       }
-      if (id.isEmpty() || !JOB_ID.matcher(id.get()).matches()) {
+      if (id.isEmpty() || !Protocol.isJobId(id.get())) {
         throw new ProtocolException("POST /jobs answer has no valid \"job\": " + excerpt(reply.body()));
       }
       return id.get();

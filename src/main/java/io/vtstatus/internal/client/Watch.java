@@ -207,6 +207,28 @@ final class Watch {
     return true;
   }
 
+  /** What the schedule sees of this watch at {@code now}. */
+  synchronized io.vtstatus.PollContext context(long now, boolean webhooksArriving) {
+    return new io.vtstatus.PollContext(jobId, answered, waited(now), last, retryAfter, eta, progress,
+        webhooksArriving);
+  }
+
+  /**
+   * The job's duration as seen from {@code watch()}. A poll detects the end up to one interval
+   * late; learning from detection times would teach the schedule its own lateness. The server's
+   * {@code updated_at} says when the job really ended, so we use it when it is plausible.
+   */
+  Duration observedDuration(Duration waited, Optional<Instant> updatedAt) {
+    if (updatedAt.isEmpty()) {
+      return waited;
+    }
+    Duration d = Duration.between(startWall, updatedAt.get());
+    if (d.isNegative()) {
+      return Duration.ZERO;
+    }
+    return d.compareTo(waited) > 0 ? waited : d;
+  }
+
   /** Test hook: whether a poll timer is armed, and for when. */
   synchronized Optional<Long> armedFor() {
     return pollTimer == null ? Optional.empty() : Optional.of(pollDueNanos);

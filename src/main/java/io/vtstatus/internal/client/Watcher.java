@@ -9,7 +9,6 @@ import io.vtstatus.JobTimeoutException;
 import io.vtstatus.PollContext;
 import io.vtstatus.PollSchedule;
 import io.vtstatus.ProtocolException;
-import io.vtstatus.internal.util.ExpiringMap;
 import io.vtstatus.internal.util.Scheduler;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -29,7 +28,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every watch of one client: when each polls, what an answer means, when each gives up, and
@@ -44,25 +42,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       last one is timed so its answer is due by it.
  *   <li>Two polls of one watch are at least {@link #MIN_INTERVAL_NANOS} apart, whatever the
  *       schedule says.
- *   <li>An unsigned webhook is a hint: at most one confirming poll per job per {@link
- *       #CONFIRM_INTERVAL_NANOS}, and it counts as evidence that webhooks arrive only once
- *       that poll finds the job ended.
+ *   <li>An unsigned webhook is a hint, confirmed by one poll of one of its job's watches at
+ *       the slot {@link WebhookSignals} grants (what webhooks told us lives there).
  *   <li>A poll that finds a job ended ends every watch of that job.
  * </ul>
  */
 final class Watcher implements WebhookSink {
   /** The least time between two polls of one watch: a schedule cannot make a hot loop. */
   static final long MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-  /** At most one confirming poll per job per this interval, however many hints arrive. */
-  static final long CONFIRM_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** A request needs at least this much time left before the deadline to be worth sending. */
   static final long MIN_REQUEST_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   /** The last poll starts at most this long before the deadline. */
   static final long MAX_FINAL_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(1);
-  /** After this many jobs in a row ended by poll with no webhook between, webhooks are not arriving. */
-  static final int SILENT_AFTER_POLL_WINS = 3;
-  static final int MAX_EARLY_EVENTS = 10_000;
-  static final long EARLY_EVENT_TTL_NANOS = TimeUnit.MINUTES.toNanos(10);
 
   private final Scheduler scheduler;
   private final StatusApi api;
@@ -70,15 +61,10 @@ final class Watcher implements WebhookSink {
   private final PollSchedule schedule;
   private final JobListener listener;
   private final Registration registration;
+  private final WebhookSignals signals;
   private final Clock clock;
   private final long requestTimeoutNanos;
   private final ConcurrentHashMap<String, Set<Watch>> watches = new ConcurrentHashMap<>();
-  /** Verified events for jobs nobody watched yet; hints are kept apart and cannot evict them. */
-  private final ExpiringMap<String, StatusAnswer> verifiedEvents;
-  private final ExpiringMap<String, StatusAnswer> hints;
-  /** Per job: when its last confirming poll was due. */
-  private final ExpiringMap<String, Long> confirmations;
-  private final AtomicInteger pollWinsSinceWebhook = new AtomicInteger();
   private final AtomicBoolean reportedBadDelay = new AtomicBoolean();
   private volatile boolean closed;
 
@@ -92,9 +78,7 @@ final class Watcher implements WebhookSink {
     this.registration = registration;
     this.clock = clock;
     this.requestTimeoutNanos = Engine.saturatedNanos(requestTimeout);
-    this.verifiedEvents = new ExpiringMap<>(MAX_EARLY_EVENTS, EARLY_EVENT_TTL_NANOS, scheduler::nanoTime);
-    this.hints = new ExpiringMap<>(MAX_EARLY_EVENTS, EARLY_EVENT_TTL_NANOS, scheduler::nanoTime);
-    this.confirmations = new ExpiringMap<>(MAX_EARLY_EVENTS, 10 * CONFIRM_INTERVAL_NANOS, scheduler::nanoTime);
+    this.signals = new WebhookSignals(scheduler, registration);
   }
 
   // ---------------------------------------------------------------- starting and ending
@@ -132,13 +116,13 @@ final class Watcher implements WebhookSink {
     }
     // The listener stores an event before it looks for watches, and we joined the map before
     // looking here: an event racing this watch is seen by one side or the other.
-    Optional<StatusAnswer> ev = verifiedEvents.get(jobId);
+    Optional<StatusAnswer> ev = signals.verifiedEvent(jobId);
     if (ev.isPresent()) {
       changed(w, ev.get().status());
       complete(w, ev.get().status(), DetectedBy.WEBHOOK, ev.get().updatedAt());
       return w;
     }
-    if (hints.get(jobId).isPresent()) {
+    if (signals.hinted(jobId)) {
       confirm(jobId);
     }
     arm(w, pollNow ? now : now + nextDelayNanos(w, now));
@@ -169,10 +153,7 @@ final class Watcher implements WebhookSink {
   }
 
   boolean webhooksArriving() {
-    // Registered and not contradicted: presume webhooks work, so a client that starts thousands
-    // of watches at once does not poll them all before the first webhook can arrive. Three jobs
-    // in a row found ended by polls, with no webhook between, say they do not.
-    return registration.registered() && pollWinsSinceWebhook.get() < SILENT_AFTER_POLL_WINS;
+    return signals.arriving();
   }
 
   private void complete(Watch w, JobStatus status, DetectedBy by, Optional<Instant> updatedAt) {
@@ -188,7 +169,7 @@ final class Watcher implements WebhookSink {
     JobResult r = new JobResult(w.jobId, status, by, polls, waited, updatedAt);
     listener.completed(r);
     try {
-      schedule.jobFinished(observedDuration(w, waited, updatedAt), by);
+      schedule.jobFinished(w.observedDuration(waited, updatedAt), by);
     } catch (RuntimeException ex) {
       Engine.LOG.log(Level.WARNING, "poll schedule's jobFinished threw", ex);
     }
@@ -224,32 +205,11 @@ final class Watcher implements WebhookSink {
     });
     // Every watch ends here once: the schedule stops counting its job as running (and keeps a
     // watch that gave up as a job known to run at least this long).
-    PollContext last;
-    synchronized (w) {
-      last = new PollContext(w.jobId, w.answered, w.waited(scheduler.nanoTime()), w.last,
-          w.retryAfter, w.eta, w.progress, webhooksArriving());
-    }
     try {
-      schedule.watchEnded(last);
+      schedule.watchEnded(w.context(scheduler.nanoTime(), signals.arriving()));
     } catch (RuntimeException ex) {
       Engine.LOG.log(Level.WARNING, "poll schedule's watchEnded threw", ex);
     }
-  }
-
-  /**
-   * The job's duration as seen from {@code watch()}. A poll detects the end up to one interval
-   * late; learning from detection times would teach the schedule its own lateness. The server's
-   * {@code updated_at} says when the job really ended, so we use it when it is plausible.
-   */
-  private static Duration observedDuration(Watch w, Duration waited, Optional<Instant> updatedAt) {
-    if (updatedAt.isEmpty()) {
-      return waited;
-    }
-    Duration d = Duration.between(w.startWall, updatedAt.get());
-    if (d.isNegative()) {
-      return Duration.ZERO;
-    }
-    return d.compareTo(waited) > 0 ? waited : d;
   }
 
   private void changed(Watch w, JobStatus now) {
@@ -377,12 +337,7 @@ final class Watcher implements WebhookSink {
 
   /** A poll found {@code jobId} ended: every watch of it ends, and webhook health learns. */
   private void polledTerminal(String jobId, StatusAnswer a) {
-    if (hints.remove(jobId).isPresent()) {
-      // An unsigned webhook told the truth before the poll did: webhooks do reach us.
-      pollWinsSinceWebhook.set(0);
-    } else if (registration.registered()) {
-      pollWinsSinceWebhook.incrementAndGet();
-    }
+    signals.polledTerminal(jobId);
     for (Watch other : watchesOf(jobId)) {
       changed(other, a.status());
       complete(other, a.status(), DetectedBy.POLL, a.updatedAt());
@@ -416,11 +371,7 @@ final class Watcher implements WebhookSink {
   }
 
   private long nextDelayNanos(Watch w, long now) {
-    PollContext ctx;
-    synchronized (w) {
-      ctx = new PollContext(w.jobId, w.answered, w.waited(now), w.last, w.retryAfter, w.eta,
-          w.progress, webhooksArriving());
-    }
+    PollContext ctx = w.context(now, signals.arriving());
     Duration d;
     try {
       d = schedule.nextDelay(ctx);
@@ -445,12 +396,11 @@ final class Watcher implements WebhookSink {
   public void accept(String jobId, StatusAnswer event, boolean verified) {
     listener.webhookReceived(jobId, event.status(), verified);
     if (!verified) {
-      hints.put(jobId, event);
+      signals.hint(jobId, event);
       confirm(jobId);
       return;
     }
-    pollWinsSinceWebhook.set(0);
-    verifiedEvents.put(jobId, event);
+    signals.verified(jobId, event);
     for (Watch w : watchesOf(jobId)) {
       changed(w, event.status());
       complete(w, event.status(), DetectedBy.WEBHOOK, event.updatedAt());
@@ -467,17 +417,7 @@ final class Watcher implements WebhookSink {
     if (ws.isEmpty()) {
       return;
     }
-    long now = scheduler.nanoTime();
-    long at;
-    synchronized (confirmations) {
-      long last = confirmations.get(jobId).orElse(now - CONFIRM_INTERVAL_NANOS);
-      at = Math.max(now, last + CONFIRM_INTERVAL_NANOS);
-      if (at - now > CONFIRM_INTERVAL_NANOS) {
-        return;
-      }
-      confirmations.put(jobId, at);
-    }
-    arm(ws.get(0), at);
+    signals.confirmationSlot(jobId).ifPresent(at -> arm(ws.get(0), at));
   }
 
   /** Test hook: polls waiting for a request permit. */

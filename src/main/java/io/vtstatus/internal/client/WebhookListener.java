@@ -8,11 +8,13 @@ import io.vtstatus.ProtocolException;
 import io.vtstatus.WebhookOptions;
 import io.vtstatus.WebhookVerificationException;
 import io.vtstatus.WebhookVerifier;
+import io.vtstatus.internal.Protocol;
 import io.vtstatus.internal.http.HttpServers;
 import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.json.JsonException;
 import io.vtstatus.internal.util.ExpiringMap;
 import io.vtstatus.internal.util.Threads;
+import io.vtstatus.internal.webhook.KeyRing;
 import io.vtstatus.internal.webhook.Signatures;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -21,16 +23,18 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The client's webhook receiver. Everything that reaches it is untrusted: it answers every
  * request with a definite status, changes no job on a rejected request, and trusts a status
- * only when its Standard Webhooks signature verifies. Unsigned posts (the original server sends
- * those) become hints that the client confirms with one poll.
+ * only when its Standard Webhooks signature verifies, over the exact bytes received, with any of
+ * the keys it trusts ({@link TrustedKeys}: {@code v1} secrets and {@code v1a} public keys, old
+ * and new during a rotation). Unsigned posts (the original server sends those) become hints that
+ * the client confirms with one poll.
  *
  * <p>It acknowledges before it acts: the 204 (or 202) is written before the event reaches the
  * client, so a caller that closes the client the moment its job ends cannot cut the sender's
@@ -58,26 +62,35 @@ final class WebhookListener {
   private final String generatedSecret = Signatures.newSecret();
   private final ExpiringMap<String, Boolean> seen =
       new ExpiringMap<>(MAX_SEEN_IDS, SEEN_ID_TTL_NANOS, System::nanoTime);
-  private volatile WebhookVerifier verifier;
+  private final TrustedKeys keys;
+  private final Runnable askForKeys;
   private final Object lock = new Object();
   private int active;
   private boolean closing;
 
   private WebhookListener(WebhookSink sink, JobListener listener, HttpServer server,
-      ThreadPoolExecutor executor, URI url, String path, Clock clock, Optional<String> secret) {
+      ThreadPoolExecutor executor, URI url, WebhookOptions o, Clock clock, Runnable askForKeys) {
     this.sink = sink;
     this.listener = listener;
     this.server = server;
     this.executor = executor;
     this.url = url;
-    this.path = path;
+    this.path = o.path();
     this.clock = clock;
-    secret.ifPresent(this::useSecret);
+    this.askForKeys = askForKeys;
+    // A generated secret is trusted once registered: nobody can sign with it before.
+    this.keys = new TrustedKeys(o.verificationKeys(), o.secret().map(List::of).orElse(List.of()),
+        WebhookVerifier.DEFAULT_TOLERANCE.getSeconds());
   }
 
-  /** Binds and starts the listener; its server's threads are daemons. */
-  static WebhookListener start(WebhookSink sink, JobListener listener, WebhookOptions o, Clock clock)
-      throws IOException {
+  /**
+   * Binds and starts the listener; its server's threads are daemons.
+   *
+   * @param askForKeys registers again soon: called when deliveries suggest the sender's keys
+   *     changed (the registration answer carries the new ones)
+   */
+  static WebhookListener start(WebhookSink sink, JobListener listener, WebhookOptions o, Clock clock,
+      Runnable askForKeys) throws IOException {
     InetAddress bind = o.bindAddress().orElse(InetAddress.getLoopbackAddress());
     ThreadPoolExecutor ex = Threads.elasticPool("vtstatus-webhook", MAX_HANDLERS, MAX_QUEUED, 10);
     HttpServer s;
@@ -97,7 +110,7 @@ final class WebhookListener {
         // as it is (WebhookOptions has already refused what cannot be a path at all).
         url = new URI("http", null, a.getHostAddress(), port, o.path(), null, null);
       }
-      l = new WebhookListener(sink, listener, s, ex, url, o.path(), clock, o.secret());
+      l = new WebhookListener(sink, listener, s, ex, url, o, clock, askForKeys);
       s.createContext("/", l::handle);
       Threads.startFromDaemon("vtstatus-webhook-start", s::start);
     } catch (java.net.URISyntaxException | RuntimeException e) {
@@ -117,9 +130,9 @@ final class WebhookListener {
     return generatedSecret;
   }
 
-  /** From now on deliveries verify with {@code secret}. */
-  void useSecret(String secret) {
-    verifier = WebhookVerifier.of(secret).clock(clock);
+  /** The server's keys, from a registration answer: see {@link TrustedKeys#use}. */
+  void useKeys(List<String> serverKeys) {
+    keys.use(serverKeys, clock.instant().getEpochSecond());
   }
 
   /**
@@ -234,14 +247,19 @@ final class WebhookListener {
     if (ct != null && !ct.toLowerCase(Locale.ROOT).contains("json")) {
       throw new Rejection(415, "Content-Type must be application/json, not " + ct);
     }
-    String body;
+    byte[] raw;
     try {
-      body = HttpServers.readBody(ex, MAX_BODY);
+      raw = HttpServers.readBytes(ex, MAX_BODY);
     } catch (HttpServers.BodyTooLargeException e) {
       HttpServers.drain(ex, 1 << 20);
       Rejection r = new Rejection(413, "body over " + MAX_BODY + " bytes");
       r.headers.set("Connection", "close");
       throw r;
+    }
+    // The signature covers these bytes as sent; the text is only for reading the event.
+    String body;
+    try {
+      body = Json.utf8(raw);
     } catch (JsonException e) {
       throw new Rejection(400, "body is not valid UTF-8: " + e.getMessage());
     }
@@ -254,18 +272,25 @@ final class WebhookListener {
       if (id == null || ts == null || sig == null || id.isEmpty() || id.length() > 256) {
         throw new Rejection(400, "webhook-id, webhook-timestamp and webhook-signature go together");
       }
-      WebhookVerifier v = verifier;
-      if (v != null) {
+      if (keys.any()) {
+        KeyRing.Match m;
         try {
-          v.verify(id, ts, sig, body);
+          m = keys.verify(id, ts, sig, raw, clock.instant().getEpochSecond());
         } catch (WebhookVerificationException e) {
           switch (e.reason()) {
-            case STALE_TIMESTAMP:
             case BAD_SIGNATURE:
+              // Forged, or signed with keys we do not have yet (a rotation without overlap):
+              // the registration answer tells which. The registrar rate-limits these.
+              askForKeys.run();
+              throw new Rejection(401, e.getMessage());
+            case STALE_TIMESTAMP:
               throw new Rejection(401, e.getMessage());
             default:
               throw new Rejection(400, e.getMessage());
           }
+        }
+        if (m.unmatched() && keys.askForKeysOnce()) {
+          askForKeys.run();
         }
         trusted = true;
       }
@@ -276,8 +301,8 @@ final class WebhookListener {
     } catch (ProtocolException e) {
       throw new Rejection(400, e.getMessage());
     }
-    String job = a.jobId().orElse(StatusApi.DEFAULT_JOB);
-    if (!StatusApi.JOB_ID.matcher(job).matches()) {
+    String job = a.jobId().orElse(Protocol.DEFAULT_JOB);
+    if (!Protocol.isJobId(job)) {
       throw new Rejection(400, "invalid job id in webhook body");
     }
     // Only a verified id is remembered: a forger must not be able to burn a real event's id.

@@ -1,6 +1,7 @@
 package io.vtstatus.internal.sim;
 
 import io.vtstatus.simulator.JobDurations;
+import io.vtstatus.simulator.SimulatorServer;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +26,8 @@ public record Config(
     Duration retain,
     int maxJobs,
     int maxWebhooks,
+    SimulatorServer.Signing signing,
+    Duration rotationOverlap,
     long seed,
     Clock clock,
     Optional<PrintStream> log) {

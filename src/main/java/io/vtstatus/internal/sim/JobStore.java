@@ -1,5 +1,6 @@
 package io.vtstatus.internal.sim;
 
+import io.vtstatus.internal.Protocol;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -103,7 +104,7 @@ final class JobStore {
   }
 
   private static boolean pinned(Job j) {
-    return j.id.equals(Simulator.DEFAULT_JOB);
+    return j.id.equals(Protocol.DEFAULT_JOB);
   }
 
   int size() {

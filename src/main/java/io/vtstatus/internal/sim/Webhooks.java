@@ -1,7 +1,9 @@
 package io.vtstatus.internal.sim;
 
-import io.vtstatus.internal.webhook.Signatures;
+import io.vtstatus.simulator.SimulatorServer.Signing;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -15,27 +17,38 @@ import java.util.function.Consumer;
  * and unregistering take one, so the bound is exact. Delivery is {@link Deliveries}' job.
  */
 final class Webhooks {
-  /** One registration; {@code active} turns false when it is deleted or answered 410. */
+  /**
+   * One registration; {@code active} turns false when it is deleted or answered 410. Its keys
+   * change only by {@link #rotate}; a delivery reads them once, when it is signed.
+   */
   static final class Registration {
     final String id;
     final URI url;
     final Optional<String> job;
-    final String secret;
-    final byte[] key;
     final String dedupKey;
     final AtomicBoolean active = new AtomicBoolean(true);
+    private volatile SigningKeys keys;
 
-    Registration(String id, URI url, Optional<String> job, String secret, String dedupKey) {
+    Registration(String id, URI url, Optional<String> job, SigningKeys keys, String dedupKey) {
       this.id = id;
       this.url = url;
       this.job = job;
-      this.secret = secret;
-      this.key = Signatures.key(secret);
+      this.keys = keys;
       this.dedupKey = dedupKey;
     }
 
     boolean wants(String jobId) {
       return job.isEmpty() || job.get().equals(jobId);
+    }
+
+    SigningKeys keys() {
+      return keys;
+    }
+
+    /** New keys; the old ones keep signing beside them until {@code now + overlap}. */
+    synchronized SigningKeys rotate(Signing signing, Instant now, Duration overlap) {
+      keys = keys.rotate(signing, now, overlap);
+      return keys;
     }
   }
 
@@ -53,13 +66,15 @@ final class Webhooks {
   record Registered(Registration registration, boolean created) {}
 
   private final int max;
+  private final Signing signing;
   private final Rand rand;
   private final Consumer<String> log;
   private final ConcurrentHashMap<String, Registration> byId = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Registration> byKey = new ConcurrentHashMap<>();
 
-  Webhooks(int max, Rand rand, Consumer<String> log) {
+  Webhooks(int max, Signing signing, Rand rand, Consumer<String> log) {
     this.max = max;
+    this.signing = signing;
     this.rand = rand;
     this.log = log;
   }
@@ -81,13 +96,18 @@ final class Webhooks {
       if (byId.size() >= max) {
         throw new FullException(max);
       }
-      r = new Registration(rand.id("wh_"), url, job, secret.orElseGet(Signatures::newSecret), dedupKey);
+      r = new Registration(rand.id("wh_"), url, job, SigningKeys.create(signing, secret), dedupKey);
       byId.put(r.id, r);
       byKey.put(dedupKey, r);
     }
     log.accept("webhook " + r.id + " registered for " + job.map(j -> "job " + j).orElse("all jobs")
         + " -> " + url);
     return new Registered(r, true);
+  }
+
+  /** Registration {@code id}; empty if there is none. */
+  Optional<Registration> get(String id) {
+    return Optional.ofNullable(byId.get(id));
   }
 
   /** Removes registration {@code id}; empty if there was none. */

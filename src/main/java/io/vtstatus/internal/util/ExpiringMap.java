@@ -8,8 +8,9 @@ import java.util.function.LongSupplier;
 
 /**
  * A map bounded in count and age, for state that strangers on the network can make us keep
- * (webhook ids, early events, hints). When full, the oldest entry goes first; an entry
- * expires {@code ttl} after it was last put. Thread-safe (one lock: every operation is short).
+ * (webhook ids, early events, hints, the simulator's idempotency keys). When full, the oldest
+ * entry goes first; an entry expires {@code ttl} after it was last put. Thread-safe (one lock:
+ * every operation is short).
  *
  * @param <K> key type
  * @param <V> value type

@@ -1,20 +1,35 @@
 package io.vtstatus.internal.webhook;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Standard Webhooks signing: {@code v1,base64(HMAC-SHA256(key, id + "." + timestamp + "." +
- * body))}, where the key is the base64 part of a {@code whsec_} secret.
+ * The Standard Webhooks wire format: what is signed ({@code id.timestamp.body}, the body as the
+ * raw bytes sent), the {@code webhook-signature} header (space-separated {@code scheme,base64}
+ * entries) and the symmetric scheme {@code v1}: HMAC-SHA256 keyed with the base64 part of a
+ * {@code whsec_} secret. The asymmetric {@code v1a} is {@link Ed25519}'s.
  */
 public final class Signatures {
   public static final String PREFIX = "whsec_";
+  /** HMAC-SHA256 with a shared {@code whsec_} secret. */
+  public static final String V1 = "v1";
+  /** Ed25519: signed with a {@code whsk_} secret key, verified with its {@code whpk_} public key. */
+  public static final String V1A = "v1a";
+  /**
+   * The entries of one {@code webhook-signature} header that are looked at; the rest are
+   * ignored. A rotation needs two per scheme; the cap stops a header of thousands of {@code v1a}
+   * entries from costing thousands of Ed25519 verifications.
+   */
+  public static final int MAX_ENTRIES = 16;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Signatures() {}
@@ -36,7 +51,7 @@ public final class Signatures {
     }
   }
 
-  /** True when {@code secret} has the form we accept. */
+  /** True when {@code secret} has the form we accept: the prefix and 16 bytes or more. */
   public static boolean isValidSecret(String secret) {
     if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 200) {
       return false;
@@ -48,42 +63,78 @@ public final class Signatures {
     }
   }
 
-  /** The raw HMAC-SHA256 over {@code id.timestamp.body}. */
-  public static byte[] hmac(byte[] key, String id, long timestamp, String body) {
+  /** What both schemes sign: {@code id + "." + timestamp + "."} in UTF-8, then the body's bytes. */
+  public static byte[] content(String id, long timestamp, byte[] body) {
+    byte[] head = (id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + body.length);
+    out.writeBytes(head);
+    out.writeBytes(body);
+    return out.toByteArray();
+  }
+
+  /** HMAC-SHA256 of {@code content} under {@code key}. */
+  public static byte[] hmac(byte[] key, byte[] content) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-      return mac.doFinal(body.getBytes(StandardCharsets.UTF_8));
+      return mac.doFinal(content);
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }
   }
 
-  /** The {@code webhook-signature} header value: {@code v1,<base64>}. */
-  public static String sign(byte[] key, String id, long timestamp, String body) {
-    return "v1," + Base64.getEncoder().encodeToString(hmac(key, id, timestamp, body));
+  /** One header entry: {@code scheme,base64}. */
+  public static String entry(String scheme, byte[] signature) {
+    return scheme + "," + Base64.getEncoder().encodeToString(signature);
+  }
+
+  /** One entry of a {@code webhook-signature} header, decoded. */
+  public record Entry(String scheme, byte[] signature) {}
+
+  /**
+   * The first {@link #MAX_ENTRIES} entries of a {@code webhook-signature} header, in order.
+   * Entries that are not {@code scheme,base64} are skipped: a sender may add schemes we do not
+   * know, and a receiver must not fail on them.
+   */
+  public static List<Entry> parse(String header) {
+    List<Entry> out = new ArrayList<>();
+    int seen = 0;
+    for (String part : header.split(" ")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      if (++seen > MAX_ENTRIES) {
+        break;
+      }
+      int comma = part.indexOf(',');
+      if (comma <= 0) {
+        continue;
+      }
+      try {
+        out.add(new Entry(part.substring(0, comma), Base64.getDecoder().decode(part.substring(comma + 1))));
+      } catch (IllegalArgumentException notBase64) {
+        // Skipped like an unknown scheme: another entry may still match.
+      }
+    }
+    return out;
   }
 
   /**
-   * True when one of the space-separated {@code v1,<base64>} signatures in {@code header} matches.
-   * Comparison is constant-time in the signature's content.
+   * The values of header {@code name} in {@code headers}, whatever the case of the map's keys
+   * (the JDK's {@code Headers} capitalises them, servlet containers and plain maps may not); a
+   * map may even hold one name under several spellings. Null keys and values are skipped.
    */
-  public static boolean matches(byte[] key, String id, long timestamp, String body, String header) {
-    byte[] expected = hmac(key, id, timestamp, body);
-    boolean ok = false;
-    for (String part : header.trim().split(" +")) {
-      if (!part.startsWith("v1,")) {
-        continue;
+  public static List<String> values(Map<String, List<String>> headers, String name) {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+      if (e.getKey() != null && e.getKey().equalsIgnoreCase(name) && e.getValue() != null) {
+        for (String v : e.getValue()) {
+          if (v != null) {
+            out.add(v);
+          }
+        }
       }
-      byte[] given;
-      try {
-        given = Base64.getDecoder().decode(part.substring(3));
-      } catch (IllegalArgumentException e) {
-        continue;
-      }
-      ok |= MessageDigest.isEqual(expected, given);
     }
-    return ok;
+    return out;
   }
 }

@@ -29,7 +29,7 @@ class RegistrarTest {
   private Registrar registrar() {
     return new Registrar(new StatusApi(URI.create("http://server"), net, Clock.systemUTC()), time,
         new SafeListener(rec), URI.create("http://127.0.0.1:9/webhook"), OURS, Duration.ofSeconds(10),
-        secrets::add, "http://server");
+        secrets::addAll, "http://server");
   }
 
   private List<FakeTransport.Sent> registrations() {

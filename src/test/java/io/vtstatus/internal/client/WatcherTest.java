@@ -163,7 +163,7 @@ class WatcherTest {
   void unsignedHintsCannotEvictVerifiedEarlyEvents() {
     Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
     w.accept("early", event("early", JobStatus.ERROR), true);
-    for (int i = 0; i < Watcher.MAX_EARLY_EVENTS * 2; i++) {
+    for (int i = 0; i < WebhookSignals.MAX_EARLY_EVENTS * 2; i++) {
       w.accept("noise-" + i, event("noise-" + i, JobStatus.COMPLETED), false);
     }
     Watch a = watch(w, "early", Duration.ofMinutes(1));
@@ -178,11 +178,11 @@ class WatcherTest {
     registration.registered = true;
     Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
     assertTrue(w.webhooksArriving(), "presumed while registered");
-    for (int i = 0; i < Watcher.SILENT_AFTER_POLL_WINS; i++) {
+    for (int i = 0; i < WebhookSignals.SILENT_AFTER_POLL_WINS; i++) {
       watch(w, "p" + i, Duration.ofMinutes(1));
     }
     time.advance(Duration.ofSeconds(1));
-    for (int i = 0; i < Watcher.SILENT_AFTER_POLL_WINS; i++) {
+    for (int i = 0; i < WebhookSignals.SILENT_AFTER_POLL_WINS; i++) {
       polls("p" + i).get(0).status("p" + i, "completed");
     }
     assertFalse(w.webhooksArriving(), "three jobs in a row ended by poll");
@@ -509,11 +509,11 @@ class WatcherTest {
   void aVerifiedWebhookRestoresBeliefInWebhooks() {
     registration.registered = true;
     Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
-    for (int i = 0; i < Watcher.SILENT_AFTER_POLL_WINS; i++) {
+    for (int i = 0; i < WebhookSignals.SILENT_AFTER_POLL_WINS; i++) {
       watch(w, "p" + i, Duration.ofMinutes(1));
     }
     time.advance(Duration.ofSeconds(1));
-    for (int i = 0; i < Watcher.SILENT_AFTER_POLL_WINS - 1; i++) {
+    for (int i = 0; i < WebhookSignals.SILENT_AFTER_POLL_WINS - 1; i++) {
       polls("p" + i).get(0).status("p" + i, "completed");
     }
     assertTrue(w.webhooksArriving(), "two poll wins are not yet evidence");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vtstatus.JobStatus;
 import io.vtstatus.internal.util.Threads;
 import io.vtstatus.simulator.JobDurations;
+import io.vtstatus.simulator.SimulatorServer;
 import io.vtstatus.simulator.WebhookDelivery;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -39,7 +40,7 @@ class DeliveryQueueTest {
   static Config config(List<Duration> retries, Duration timeout) {
     return new Config("127.0.0.1", 0, JobDurations.fixed(Duration.ofHours(1)), 0, false, 0, 0,
         Duration.ZERO, Duration.ZERO, 0, 0, retries, timeout, Duration.ofHours(1), 1000, 100,
-        1L, Clock.systemUTC(), Optional.empty());
+        SimulatorServer.Signing.V1, Duration.ofHours(24), 1L, Clock.systemUTC(), Optional.empty());
   }
 
   private static void register(Simulator sim, String url) throws Exception {

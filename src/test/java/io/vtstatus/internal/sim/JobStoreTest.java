@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vtstatus.JobStatus;
+import io.vtstatus.internal.Protocol;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -75,10 +76,10 @@ class JobStoreTest {
   @Test
   void theDefaultJobIsPinned() throws Exception {
     JobStore store = new JobStore(2, SECOND);
-    Job d = job(Simulator.DEFAULT_JOB);
+    Job d = job(Protocol.DEFAULT_JOB);
     store.add(d);
     store.ended(d, 0);
-    assertTrue(store.get(Simulator.DEFAULT_JOB, 100 * SECOND).isPresent(), "never expires");
+    assertTrue(store.get(Protocol.DEFAULT_JOB, 100 * SECOND).isPresent(), "never expires");
     store.add(job("x"));
     assertThrows(JobStore.FullException.class, () -> store.add(job("y")), "never evicted");
   }

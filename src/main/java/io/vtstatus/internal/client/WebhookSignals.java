@@ -1,0 +1,96 @@
+package io.vtstatus.internal.client;
+
+import io.vtstatus.internal.util.ExpiringMap;
+import io.vtstatus.internal.util.Scheduler;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What webhooks have told the client: verified events and unsigned hints for jobs (kept for
+ * watches that start later), when a hint may be confirmed, and whether webhooks are arriving at
+ * all. State that strangers can make us keep is bounded; hints have bounds of their own, so no
+ * number of them can evict a verified event.
+ */
+final class WebhookSignals {
+  /** At most one confirming poll per job per this interval, however many hints arrive. */
+  static final long CONFIRM_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** After this many jobs in a row ended by poll with no webhook between, webhooks are not arriving. */
+  static final int SILENT_AFTER_POLL_WINS = 3;
+  static final int MAX_EARLY_EVENTS = 10_000;
+  static final long EARLY_EVENT_TTL_NANOS = TimeUnit.MINUTES.toNanos(10);
+
+  private final Scheduler scheduler;
+  private final Registration registration;
+  private final ExpiringMap<String, StatusAnswer> verified;
+  private final ExpiringMap<String, StatusAnswer> hints;
+  /** Per job: when its last confirming poll was due. */
+  private final ExpiringMap<String, Long> confirmations;
+  private final AtomicInteger pollWinsSinceWebhook = new AtomicInteger();
+
+  WebhookSignals(Scheduler scheduler, Registration registration) {
+    this.scheduler = scheduler;
+    this.registration = registration;
+    this.verified = new ExpiringMap<>(MAX_EARLY_EVENTS, EARLY_EVENT_TTL_NANOS, scheduler::nanoTime);
+    this.hints = new ExpiringMap<>(MAX_EARLY_EVENTS, EARLY_EVENT_TTL_NANOS, scheduler::nanoTime);
+    this.confirmations = new ExpiringMap<>(MAX_EARLY_EVENTS, 10 * CONFIRM_INTERVAL_NANOS, scheduler::nanoTime);
+  }
+
+  /**
+   * Registered and not contradicted: webhooks are presumed to work, so a client that starts
+   * thousands of watches at once does not poll them all before the first webhook can arrive.
+   * Three jobs in a row found ended by polls, with no webhook between, say they do not.
+   */
+  boolean arriving() {
+    return registration.registered() && pollWinsSinceWebhook.get() < SILENT_AFTER_POLL_WINS;
+  }
+
+  /** A verified event: kept for a watch that starts later, and proof that webhooks arrive. */
+  void verified(String jobId, StatusAnswer event) {
+    pollWinsSinceWebhook.set(0);
+    verified.put(jobId, event);
+  }
+
+  /** An unsigned event: kept as a claim to confirm, proof of nothing yet. */
+  void hint(String jobId, StatusAnswer event) {
+    hints.put(jobId, event);
+  }
+
+  Optional<StatusAnswer> verifiedEvent(String jobId) {
+    return verified.get(jobId);
+  }
+
+  boolean hinted(String jobId) {
+    return hints.get(jobId).isPresent();
+  }
+
+  /**
+   * When a poll confirming a hint for {@code jobId} may go out: now if none went out within the
+   * interval, else at the end of it; empty if that slot is already booked too.
+   */
+  OptionalLong confirmationSlot(String jobId) {
+    long now = scheduler.nanoTime();
+    synchronized (confirmations) {
+      long last = confirmations.get(jobId).orElse(now - CONFIRM_INTERVAL_NANOS);
+      long at = Math.max(now, last + CONFIRM_INTERVAL_NANOS);
+      if (at - now > CONFIRM_INTERVAL_NANOS) {
+        return OptionalLong.empty();
+      }
+      confirmations.put(jobId, at);
+      return OptionalLong.of(at);
+    }
+  }
+
+  /**
+   * A poll found {@code jobId} ended. A hint that said so first shows that webhooks reach us;
+   * otherwise, while registered, it is one more job that webhooks did not tell us about.
+   */
+  void polledTerminal(String jobId) {
+    if (hints.remove(jobId).isPresent()) {
+      pollWinsSinceWebhook.set(0);
+    } else if (registration.registered()) {
+      pollWinsSinceWebhook.incrementAndGet();
+    }
+  }
+}

@@ -1,0 +1,319 @@
+package io.vtstatus.internal.sim;
+
+import com.sun.net.httpserver.Headers;
+import io.vtstatus.JobStatus;
+import io.vtstatus.internal.Protocol;
+import io.vtstatus.internal.json.Json;
+import io.vtstatus.internal.json.JsonException;
+import io.vtstatus.internal.webhook.Signatures;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The simulator's HTTP routes ({@code docs/PROTOCOL.md}): what each request means and what it is
+ * answered. Every refusal is a {@link BadRequest} with its status; nothing here does I/O.
+ */
+final class Routes {
+  private final Config cfg;
+  private final Rand rand;
+  private final Jobs jobs;
+  private final Webhooks webhooks;
+  private final Deliveries deliveries;
+  private final Consumer<String> log;
+
+  Routes(Config cfg, Rand rand, Jobs jobs, Webhooks webhooks, Deliveries deliveries,
+      Consumer<String> log) {
+    this.cfg = cfg;
+    this.rand = rand;
+    this.jobs = jobs;
+    this.webhooks = webhooks;
+    this.deliveries = deliveries;
+    this.log = log;
+  }
+
+  /** The answer to one request, its body already decoded as strict UTF-8. */
+  Response route(String method, String path, String query, Headers headers, String body)
+      throws BadRequest {
+    switch (path) {
+      case "/status":
+        requireMethod(method, "GET");
+        return getStatus(query);
+      case "/jobs":
+        requireMethod(method, "POST");
+        return createJob(body, headers.getFirst("Idempotency-Key"));
+      case "/register-webhook":
+        requireMethod(method, "POST");
+        return register(body);
+      case "/health":
+        requireMethod(method, "GET");
+        return Response.json(200, "{\"ok\":\"true\"}");
+      default:
+        if (path.startsWith("/webhooks/") && path.endsWith("/rotate")
+            && path.length() >= "/webhooks//rotate".length()) {
+          requireMethod(method, "POST");
+          return rotate(path.substring("/webhooks/".length(), path.length() - "/rotate".length()));
+        }
+        if (path.startsWith("/webhooks/") && path.length() > "/webhooks/".length()) {
+          requireMethod(method, "DELETE");
+          return deleteWebhook(path.substring("/webhooks/".length()));
+        }
+        throw new BadRequest(404, "not found: " + path);
+    }
+  }
+
+  private static void requireMethod(String method, String allowed) throws BadRequest {
+    if (!method.equals(allowed)) {
+      throw new BadRequest(405, "method " + method + " not allowed; use " + allowed, "Allow", allowed);
+    }
+  }
+
+  private static String jobId(String id) throws BadRequest {
+    if (!Protocol.isJobId(id)) {
+      throw new BadRequest(400, "invalid job id (want " + Protocol.JOB_ID_RULE + "): "
+          + (id.length() > 140 ? id.substring(0, 140) + "..." : id));
+    }
+    return id;
+  }
+
+  /**
+   * The job parameters of a {@code /status} query. The common {@code job=ID} with nothing to
+   * decode skips {@link #params}' maps and decoder; anything else takes the general path, so the
+   * answer is the same either way.
+   */
+  private static List<String> jobParams(String rawQuery) throws BadRequest {
+    if (rawQuery.startsWith("job=") && rawQuery.indexOf('&') < 0 && rawQuery.indexOf('%') < 0
+        && rawQuery.indexOf('+') < 0) {
+      return List.of(rawQuery.substring(4));
+    }
+    return params(rawQuery).getOrDefault("job", List.of());
+  }
+
+  private static Map<String, List<String>> params(String rawQuery) throws BadRequest {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    if (rawQuery.isEmpty()) {
+      return m;
+    }
+    for (String pair : rawQuery.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      try {
+        String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        m.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+      } catch (IllegalArgumentException e) {
+        throw new BadRequest(400, "malformed query string");
+      }
+    }
+    return m;
+  }
+
+  private Response getStatus(String query) throws BadRequest {
+    List<String> ids = jobParams(query);
+    if (ids.size() > 1) {
+      throw new BadRequest(400, "more than one job parameter");
+    }
+    Job job;
+    if (ids.isEmpty()) {
+      try {
+        job = jobs.defaultJob();
+      } catch (JobStore.FullException e) {
+        throw BadRequest.full(e);
+      }
+    } else {
+      String id = jobId(ids.get(0));
+      job = jobs.get(id).orElseThrow(() -> new BadRequest(404,
+          "unknown job: " + id + " (ended jobs are kept for " + flag(cfg.retain())
+              + ", at most " + cfg.maxJobs() + " jobs in all)"));
+    }
+    job.countStatusRequest();
+    if (cfg.failRate() > 0 && rand.chance(cfg.failRate())) {
+      return Response.error(503, "simulated failure (--fail-rate)").with("Retry-After", "1");
+    }
+    if (cfg.throttleRate() > 0 && rand.chance(cfg.throttleRate())) {
+      return Response.error(429, "simulated throttling").with("Retry-After", "1");
+    }
+    return statusResponse(200, job);
+  }
+
+  private Response statusResponse(int code, Job job) {
+    long now = System.nanoTime();
+    Job.State s = jobs.current(job);
+    boolean hinted = cfg.hints() && !s.status().isTerminal();
+    if (!hinted) {
+      // Without hints the body depends on the state alone, so it is built once per state rather
+      // than formatted (timestamp, JSON, UTF-8) on every poll.
+      Job.Rendered cached = job.rendered;
+      if (cached == null || cached.state() != s) {
+        cached = new Job.Rendered(s, Protocol.statusBody(job.id, s.status(), s.updatedAt())
+            .toString()
+            .getBytes(StandardCharsets.UTF_8));
+        job.rendered = cached;
+      }
+      return new Response(code, cached.body(), Map.of());
+    }
+    Json.ObjectBuilder b = Protocol.statusBody(job.id, s.status(), s.updatedAt());
+    long total = job.dueNanos - job.startNanos;
+    long left = Math.max(0, job.dueNanos - now);
+    int progress = total <= 0 ? 99 : (int) Math.min(99, Math.max(0, (total - left) * 100 / total));
+    long etaMs = (left + 999_999) / 1_000_000;
+    long retryAfter = Math.max(1, (left + 999_999_999) / 1_000_000_000);
+    b.put(Protocol.PROGRESS, progress).put(Protocol.ETA_MS, etaMs);
+    return Response.json(code, b.toString()).with("Retry-After", Long.toString(retryAfter));
+  }
+
+  private Response createJob(String body, String idempotencyKey) throws BadRequest {
+    Duration duration = null;
+    JobStatus outcome = null;
+    if (!body.isBlank()) {
+      Map<String, Object> o = parseObject(body);
+      try {
+        Optional<Long> ms = Json.integer(o, "duration_ms");
+        if (ms.isPresent()) {
+          if (ms.get() < 0 || ms.get() > Distributions.MAX.toMillis()) {
+            throw new BadRequest(400, "duration_ms must be between 0 and "
+                + Distributions.MAX.toMillis());
+          }
+          duration = Duration.ofMillis(ms.get());
+        }
+        Optional<String> out = Json.string(o, "outcome");
+        if (out.isPresent()) {
+          if (out.get().equals("completed")) {
+            outcome = JobStatus.COMPLETED;
+          } else if (out.get().equals("error")) {
+            outcome = JobStatus.ERROR;
+          } else {
+            throw new BadRequest(400, "outcome must be \"completed\" or \"error\"");
+          }
+        }
+      } catch (JsonException e) {
+        throw new BadRequest(400, e.getMessage());
+      }
+    }
+    Duration d = duration != null ? duration : jobs.randomDuration();
+    JobStatus out = outcome != null ? outcome : jobs.randomOutcome();
+    if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 255)) {
+      throw new BadRequest(400, "Idempotency-Key must be 1 to 255 characters");
+    }
+    Job job;
+    try {
+      job = idempotencyKey == null ? jobs.create(d, out) : jobs.create(idempotencyKey, d, out);
+    } catch (JobStore.FullException e) {
+      throw BadRequest.full(e);
+    }
+    return statusResponse(201, job).with("Location", "/status?job=" + job.id);
+  }
+
+  private static Map<String, Object> parseObject(String body) throws BadRequest {
+    try {
+      return Json.parseObject(body);
+    } catch (JsonException e) {
+      throw new BadRequest(400, "malformed JSON: " + e.getMessage());
+    }
+  }
+
+  private Response register(String body) throws BadRequest {
+    Map<String, Object> o = parseObject(body);
+    URI url;
+    Optional<String> job;
+    Optional<String> secret;
+    try {
+      String u = Json.string(o, "url").orElseThrow(() -> new BadRequest(400, "missing \"url\""));
+      url = webhookUrl(u);
+      job = Json.string(o, "job");
+      secret = Json.string(o, "secret");
+    } catch (JsonException e) {
+      throw new BadRequest(400, e.getMessage());
+    }
+    if (job.isPresent()) {
+      jobId(job.get());
+    }
+    if (secret.isPresent() && !Signatures.isValidSecret(secret.get())) {
+      throw new BadRequest(400, "secret must be whsec_ followed by at least 16 bytes in base64");
+    }
+    Webhooks.Registered reg;
+    try {
+      reg = webhooks.register(url, job, secret);
+    } catch (Webhooks.FullException e) {
+      throw new BadRequest(429, e.getMessage());
+    }
+    if (reg.created() && job.isPresent()) {
+      // A job that ended before its webhook was registered still gets its event once.
+      Optional<Job> j = jobs.get(job.get());
+      if (j.isPresent()) {
+        Job.State s = jobs.current(j.get());
+        if (s.status().isTerminal()) {
+          deliveries.replay(reg.registration(), j.get().id, s);
+        }
+      }
+    }
+    // 200, not 201: the original Go client accepts exactly 200 here (and ignores the body).
+    // The answer carries what the receiver verifies with: never a whsk_ secret key.
+    Json.ObjectBuilder answer = Json.obj().put("webhook", reg.registration().id);
+    reg.registration().keys().addTo(answer);
+    return Response.json(200, answer.toString());
+  }
+
+  private Response rotate(String id) throws BadRequest {
+    Webhooks.Registration r = webhooks.get(id)
+        .orElseThrow(() -> new BadRequest(404, "unknown webhook: " + id));
+    SigningKeys keys = r.rotate(cfg.signing(), cfg.clock().instant(), cfg.rotationOverlap());
+    Json.ObjectBuilder answer = Json.obj().put("webhook", r.id);
+    keys.addTo(answer);
+    keys.previousUntil().ifPresent(t -> answer.put("previous_keys_until", Protocol.timestamp(t)));
+    log.accept("webhook " + id + " keys rotated; previous keys sign "
+        + keys.previousUntil().map(t -> "until " + Protocol.timestamp(t)).orElse("no more"));
+    return Response.json(200, answer.toString());
+  }
+
+  private static URI webhookUrl(String u) throws BadRequest {
+    if (u.length() > 2048) {
+      throw new BadRequest(400, "url longer than 2048 characters");
+    }
+    URI uri;
+    try {
+      uri = new URI(u);
+    } catch (URISyntaxException e) {
+      throw new BadRequest(400, "url is not a valid URI: " + e.getMessage());
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new BadRequest(400, "url must be http:// or https://");
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw new BadRequest(400, "url has no host");
+    }
+    return uri;
+  }
+
+  private Response deleteWebhook(String id) throws BadRequest {
+    Webhooks.Registration r = webhooks.unregister(id)
+        .orElseThrow(() -> new BadRequest(404, "unknown webhook: " + id));
+    deliveries.unregistered(r);
+    log.accept("webhook " + id + " deleted");
+    return Response.empty(204);
+  }
+
+  /** A duration as a user writes it on the command line: {@code 1h}, {@code 90s}, {@code 250ms}. */
+  static String flag(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 3_600_000 == 0) {
+      return ms / 3_600_000 + "h";
+    }
+    if (ms % 60_000 == 0) {
+      return ms / 60_000 + "m";
+    }
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+  }
+}
