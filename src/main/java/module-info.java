@@ -5,10 +5,8 @@
  * backend for tests and demos. Everything under {@code io.vtstatus.internal} is private.
  */
 module io.vtstatus {
-  requires transitive java.net.http;
+  requires java.net.http;
   requires jdk.httpserver;
-  // Thread and heap figures for `bench`.
-  requires java.management;
 
   exports io.vtstatus;
   exports io.vtstatus.simulator;

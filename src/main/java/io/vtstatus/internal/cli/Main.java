@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
- * The {@code vtstatus} command line: {@code server}, {@code wait}, {@code demo}, {@code bench},
- * {@code advise}.
+ * The {@code vtstatus} command line: {@code server}, {@code wait}, {@code demo}, {@code advise}.
+ * The benchmark harness is a separate jar ({@code make bench}), never shipped to users.
  */
 public final class Main {
   static final String USAGE = String.join("\n",
@@ -13,7 +13,6 @@ public final class Main {
       "  server   run the simulator of the job-status backend",
       "  wait     wait for a job (or submit one) and print how it ended",
       "  demo     run jobs on an embedded simulator and show webhooks and polling race",
-      "  bench    measure detection delay and polls per job for each poll schedule",
       "  advise   from job durations you observed: what to poll at, what your schedule costs",
       "Run a command with --help for its options.");
 
@@ -39,7 +38,9 @@ public final class Main {
       case "demo":
         return DemoCommand.run(rest, out, err);
       case "bench":
-        return BenchCommand.run(rest, out, err);
+        err.println("vtstatus: bench is not in this jar; it is built and run by `make bench`"
+            + " (target/vtstatus-bench.jar, from a source checkout)");
+        return 2;
       case "advise":
         return AdviseCommand.run(rest, out, err);
       case "-h":

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vtstatus.internal.bench.ScheduleBench;
 import io.vtstatus.internal.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +23,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code vtstatus bench}: the smoke run's structure (not its speed) and usage errors. */
+/** The bench harness (a separate jar): the smoke run's structure (not its speed) and usage errors. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BenchCommandTest {
 
+  /** The bench jar's entry point, called with "bench" and the arguments (as the tests read). */
   private static CliRun run(String... args) {
-    return CliRun.of(args);
+    assertEquals("bench", args[0]);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = BenchCommand.run(Arrays.copyOfRange(args, 1, args.length),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new CliRun(code, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void theShippedJarSaysWhereBenchLives() {
+    CliRun r = CliRun.of("bench", "--smoke");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("make bench"), r.err());
+    assertEquals("", r.out());
   }
 
   @Test
@@ -92,7 +112,7 @@ class BenchCommandTest {
         "latency"), seen);
     assertEquals(2, webhookRuns, "webhooks on and drop:0.5");
     String doc = Files.readString(md);
-    assertTrue(doc.contains("bench --smoke --json --markdown"), doc);
+    assertTrue(doc.contains("-jar target/vtstatus-bench.jar --smoke --json --markdown"), doc);
     assertTrue(doc.contains("### `shift`"), doc);
   }
 

@@ -19,13 +19,13 @@ import java.util.Set;
 
 /**
  * {@code vtstatus bench}: runs the simulator and clients in this JVM and measures detection
- * delay, polls and cost per schedule (issue 5), and the many-jobs and detection-floor figures
- * (issue 6). See docs/BENCHMARKS.md for the figures and what they mean.
+ * delay, polls and cost per schedule, and the many-jobs and detection-floor figures. See docs/BENCHMARKS.md for the figures and what they mean.
  */
-final class BenchCommand {
+public final class BenchCommand {
   static final String HELP = String.join("\n",
-      "usage: vtstatus bench [--jobs N] [--scenario NAME|all] [--webhooks on|off|drop:0.5] [--json]",
-      "                      [--markdown FILE] [--smoke] [--seed N] [--scale F] [--concurrency N]",
+      "usage: make bench ARGS='[--jobs N] [--scenario NAME|all] [--webhooks on|off|drop:0.5] [--json]",
+      "                        [--markdown FILE] [--smoke] [--seed N] [--scale F] [--concurrency N]'",
+      "   or: java -jar target/vtstatus-bench.jar [options] (next to target/vtstatus.jar)",
       "Scenarios: uniform, lognormal-tight, lognormal-wide, bimodal, shift (schedule comparison),",
       "scale (10,000 jobs on one client), latency (detection floor), wait-learning (50 `wait`",
       "runs learning across runs, against none), all (default).",
@@ -41,6 +41,11 @@ final class BenchCommand {
   static final List<String> EXTRA = List.of("scale", "latency", "wait-learning");
 
   private BenchCommand() {}
+
+  /** The bench jar's entry point: {@code java -jar target/vtstatus-bench.jar [options]}. */
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
 
   static int run(String[] argv, PrintStream out, PrintStream err) {
     Args a;
@@ -169,7 +174,7 @@ final class BenchCommand {
 
   /** The Markdown document: machine, command, then the tables. */
   static String document(String[] argv, String tables, double seconds) {
-    String cmd = "java -Xmx" + (Runtime.getRuntime().maxMemory() >> 20) + "m -jar target/vtstatus.jar bench "
+    String cmd = "java -Xmx" + (Runtime.getRuntime().maxMemory() >> 20) + "m -jar target/vtstatus-bench.jar "
         + String.join(" ", argv);
     return String.join("\n",
         "# Benchmarks",
@@ -187,7 +192,7 @@ final class BenchCommand {
         "",
         "## How to read this",
         "",
-        "* **Schedule scenarios** (issue 5). One simulator and one client per schedule run in this JVM;",
+        "* **Schedule scenarios**. One simulator and one client per schedule run in this JVM;",
         "  all four clients watch the *same* jobs (same seeded durations, same Poisson arrivals), so",
         "  every schedule sees exactly the same stream. Durations are scaled by the factor shown",
         "  (×0.1: the uniform 5–15 s jobs take 0.5–1.5 s) and the request cost `c` by the same",
@@ -201,7 +206,7 @@ final class BenchCommand {
         "  true (unscaled) distribution — an expectation, whereas the schedules' costs are sample means",
         "  (a few % of Monte-Carlo noise). For `shift` the floor is the mean of each job's own phase floor.",
         "* **Warm-up**: the first 20 % of each run's jobs (by arrival) are left out of every column but",
-        "  \"warm-up cost ÷ floor\". `adaptive` learns from scratch in each run (its own warm-up is 20",
+        "  \"warm-up cost ÷ floor\". `adaptive` learns from scratch in each run (its own warm-up is 10",
         "  finished jobs, see docs/POLLING.md).",
         "* `fixed` polls at Δ* = the best fixed interval for the true distribution (`Optimum.bestFixed`;",
         "  for `shift`, for the even mixture of both halves); `stepped` is the original Go ladder;",

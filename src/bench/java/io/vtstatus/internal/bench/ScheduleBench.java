@@ -24,7 +24,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Issue 5's comparison: one simulator and one client per schedule in this JVM, all watching the
+ * The schedule comparison: one simulator and one client per schedule in this JVM, all watching the
  * same jobs (same seeded durations, same Poisson arrivals), so every schedule sees exactly the
  * same stream. Durations are scaled by {@link Settings#scale()} to fit the time budget and the
  * request cost with them; delays and costs are reported back in unscaled seconds (the ratio of

@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public record Scenario(String name, Distribution before, Optional<Distribution> after) {
 
-  /** The scenarios of issue 5, in report order. */
+  /** The schedule scenarios, in report order. */
   public static List<Scenario> all() {
     return List.of(
         new Scenario("uniform", Distribution.uniform(5, 15), Optional.empty()),

@@ -12,16 +12,16 @@ import java.util.Map;
  * one JSON object per scenario. Stateless.
  */
 public final class Report {
-  /** Issue 5's goals: adaptive ≤ 1.15× floor and ≤ 0.5× stepped. */
+  /** The schedule goals: adaptive ≤ 1.15× floor and ≤ 0.5× stepped. */
   public static final double FLOOR_GOAL = 1.15;
   public static final double STEPPED_GOAL = 0.5;
-  /** Issue 6's goals for the scale run. */
+  /** The scale run's goals. */
   public static final int PEAK_THREADS_GOAL = 32;
   public static final int STARTED_THREADS_GOAL = 200;
   public static final double HEAP_GOAL_MB = 64;
   public static final double WEBHOOK_P99_GOAL_MS = 50;
   public static final double SCALE_POLLS_GOAL = 1.1;
-  /** Issue 12: adaptive back within 1.15× of the new floor this many jobs after a shift. */
+  /** Adaptive back within 1.15× of the new floor this many jobs after a shift. */
   public static final int SHIFT_RECOVERY_GOAL = 100;
   /** With webhooks on, adaptive polls per job. */
   public static final double WEBHOOK_POLLS_GOAL = 1.1;

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Issue 6's many-jobs run: one client (default adaptive schedule, webhooks on) watches {@code
+ * The many-jobs run: one client (default adaptive schedule, webhooks on) watches {@code
  * jobs} jobs submitted at once to a simulator in this JVM that drops a fraction of webhook
  * attempts. Counts threads with {@link ThreadMXBean}, and separately the client's own threads by
  * name (sampled every 10 ms), heap after GC, webhook detection delay and polls per job.

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * Issue 6's detection floor: one job at a time, so nothing queues. The webhook path uses the
+ * The detection floor: one job at a time, so nothing queues. The webhook path uses the
  * default schedule (which, once webhooks arrive, waits seconds before a safety-net poll, so the
  * webhook always wins); the poll path uses {@code fixed(Δ)} with webhooks off. Delay is from the
  * job's true end (submit + duration) to the client's {@code completed} callback.
