@@ -7,9 +7,14 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BiConsumer;
 
 /** {@code vtstatus server}: runs the simulator in the foreground until Ctrl-C. */
 final class ServerCommand {
@@ -53,7 +58,7 @@ final class ServerCommand {
     Optional<SimulatorServer.Builder> parsed;
     try {
       parsed = parse(args);
-    } catch (IllegalArgumentException e) {
+    } catch (Args.UsageException e) {
       err.println("vtstatus server: " + e.getMessage() + " (see --help)");
       return 2;
     }
@@ -88,94 +93,72 @@ final class ServerCommand {
   }
 
   /**
-   * Parses the flags into a builder (with the CLI's default port 8080); empty when {@code --help}
-   * was asked for.
-   *
-   * @throws IllegalArgumentException with a one-line message for a bad flag or value
+   * The flags that take a value, and what each sets; the builder checks every value, this only
+   * turns text into the builder's types.
    */
-  static Optional<SimulatorServer.Builder> parse(String[] args) {
-    SimulatorServer.Builder b = SimulatorServer.builder().port(8080);
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String flag = arg;
-      String inline = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        flag = arg.substring(0, eq);
-        inline = arg.substring(eq + 1);
-      }
-      if (flag.equals("--help") || flag.equals("-h")) {
-        return Optional.empty();
-      }
-      if (flag.equals("--hints")) {
-        if (inline != null) {
-          throw new IllegalArgumentException("--hints takes no value");
+  private static final Map<String, BiConsumer<SimulatorServer.Builder, String>> VALUED = valued();
+
+  private static Map<String, BiConsumer<SimulatorServer.Builder, String>> valued() {
+    Map<String, BiConsumer<SimulatorServer.Builder, String>> m = new LinkedHashMap<>();
+    m.put("host", SimulatorServer.Builder::host);
+    m.put("port", (b, v) -> b.port(integer(v)));
+    m.put("delay", (b, v) -> b.delay(JobDurations.parse(v)));
+    m.put("error-rate", (b, v) -> b.errorRate(fraction(v)));
+    m.put("fail-rate", (b, v) -> b.failRate(fraction(v)));
+    m.put("throttle-rate", (b, v) -> b.throttleRate(fraction(v)));
+    m.put("latency", ServerCommand::latency);
+    m.put("drop-webhooks", (b, v) -> b.dropWebhooks(fraction(v)));
+    m.put("duplicate-webhooks", (b, v) -> b.duplicateWebhooks(fraction(v)));
+    m.put("webhook-retries", (b, v) -> b.webhookRetries(retries(v)));
+    m.put("webhook-timeout", (b, v) -> b.webhookTimeout(Durations.parse(v)));
+    m.put("retain", (b, v) -> b.retain(Durations.parse(v)));
+    m.put("max-jobs", (b, v) -> b.maxJobs(integer(v)));
+    m.put("max-webhooks", (b, v) -> b.maxWebhooks(integer(v)));
+    m.put("signing", (b, v) -> b.signing(signing(v)));
+    m.put("rotation-overlap", (b, v) -> b.rotationOverlap(durationOrZero(v)));
+    m.put("seed", (b, v) -> b.seed(longValue(v)));
+    return Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * Parses the flags into a builder (with the CLI's default port 8080); empty when {@code --help}
+   * (or {@code -h}) was asked for.
+   *
+   * @throws Args.UsageException with a one-line message for a bad flag or value
+   */
+  static Optional<SimulatorServer.Builder> parse(String[] args) throws Args.UsageException {
+    Args a = Args.parse(args, VALUED.keySet(), Set.of("hints", "help"));
+    if (a.has("help") || a.positional().contains("-h")) {
+      return Optional.empty();
+    }
+    if (!a.positional().isEmpty()) {
+      throw new Args.UsageException("unexpected argument '" + a.positional().get(0) + "'");
+    }
+    SimulatorServer.Builder b = SimulatorServer.builder().port(8080).hints(a.has("hints"));
+    for (Map.Entry<String, BiConsumer<SimulatorServer.Builder, String>> flag : VALUED.entrySet()) {
+      Optional<String> v = a.get(flag.getKey());
+      if (v.isPresent()) {
+        try {
+          flag.getValue().accept(b, v.get());
+        } catch (IllegalArgumentException e) {
+          throw new Args.UsageException("--" + flag.getKey() + " " + v.get() + ": " + e.getMessage());
         }
-        b.hints(true);
-        continue;
-      }
-      if (!isValued(flag)) {
-        throw new IllegalArgumentException("unknown flag '" + arg + "'");
-      }
-      String v;
-      if (inline != null) {
-        v = inline;
-      } else if (i + 1 < args.length) {
-        v = args[++i];
-      } else {
-        throw new IllegalArgumentException(flag + " needs a value");
-      }
-      try {
-        apply(b, flag, v);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(flag + " " + v + ": " + e.getMessage());
       }
     }
     return Optional.of(b);
   }
 
-  private static boolean isValued(String flag) {
-    switch (flag) {
-      case "--host": case "--port": case "--delay": case "--error-rate": case "--fail-rate":
-      case "--throttle-rate": case "--latency": case "--drop-webhooks":
-      case "--duplicate-webhooks": case "--webhook-retries": case "--webhook-timeout":
-      case "--retain": case "--max-jobs": case "--max-webhooks": case "--seed":
-      case "--signing": case "--rotation-overlap":
-        return true;
-      default:
-        return false;
-    }
+  /** {@code A..B}, or {@code A} for a fixed latency. */
+  private static void latency(SimulatorServer.Builder b, String v) {
+    int dots = v.indexOf("..");
+    Duration min = Durations.parse(dots < 0 ? v : v.substring(0, dots));
+    Duration max = dots < 0 ? min : Durations.parse(v.substring(dots + 2));
+    b.latency(min, max);
   }
 
-  private static void apply(SimulatorServer.Builder b, String flag, String v) {
-    switch (flag) {
-      case "--host": b.host(v); break;
-      case "--port": b.port(integer(v)); break;
-      case "--delay": b.delay(JobDurations.parse(v)); break;
-      case "--error-rate": b.errorRate(fraction(v)); break;
-      case "--fail-rate": b.failRate(fraction(v)); break;
-      case "--throttle-rate": b.throttleRate(fraction(v)); break;
-      case "--latency": {
-        int dots = v.indexOf("..");
-        Duration min = Durations.parse(dots < 0 ? v : v.substring(0, dots));
-        Duration max = dots < 0 ? min : Durations.parse(v.substring(dots + 2));
-        b.latency(min, max);
-        break;
-      }
-      case "--drop-webhooks": b.dropWebhooks(fraction(v)); break;
-      case "--duplicate-webhooks": b.duplicateWebhooks(fraction(v)); break;
-      case "--webhook-retries": b.webhookRetries(retries(v)); break;
-      case "--webhook-timeout": b.webhookTimeout(Durations.parse(v)); break;
-      case "--retain": b.retain(Durations.parse(v)); break;
-      case "--max-jobs": b.maxJobs(integer(v)); break;
-      case "--max-webhooks": b.maxWebhooks(integer(v)); break;
-      case "--seed": b.seed(longValue(v)); break;
-      case "--signing": b.signing(signing(v)); break;
-      case "--rotation-overlap":
-        b.rotationOverlap(v.trim().equals("0") ? Duration.ZERO : Durations.parse(v));
-        break;
-      default: throw new IllegalArgumentException("unknown flag " + flag);
-    }
+  /** A duration; a bare {@code 0} is allowed since it needs no unit. */
+  private static Duration durationOrZero(String v) {
+    return v.trim().equals("0") ? Duration.ZERO : Durations.parse(v);
   }
 
   static SimulatorServer.Signing signing(String v) {
@@ -191,8 +174,7 @@ final class ServerCommand {
   static List<Duration> retries(String v) {
     List<Duration> out = new ArrayList<>();
     for (String part : v.split(",", -1)) {
-      String p = part.trim();
-      out.add(p.equals("0") ? Duration.ZERO : Durations.parse(p));
+      out.add(durationOrZero(part.trim()));
     }
     return out;
   }

@@ -53,7 +53,7 @@ class ServerCommandTest {
 
   // ---- each flag changes what the simulator does ----
 
-  private static SimulatorServer started(String... args) throws IOException {
+  private static SimulatorServer started(String... args) throws Exception {
     return ServerCommand.parse(args).orElseThrow().build().start();
   }
 
@@ -169,6 +169,26 @@ class ServerCommandTest {
     }
   }
 
+  @Test
+  void retainMaxJobsAndMaxWebhooksTakeEffect() throws Exception {
+    try (Hook hook = new Hook(false);
+        SimulatorServer sim = started("--port", "0", "--delay", "1h", "--retain", "90s",
+            "--max-jobs", "2", "--max-webhooks", "1")) {
+      HttpResponse<String> unknown = get(sim.url("/status?job=nope"));
+      assertEquals(404, unknown.statusCode());
+      assertTrue(unknown.body().contains("kept for 90s, at most 2 jobs"), unknown.body());
+      sim.submit();
+      sim.submit();
+      assertThrows(IllegalStateException.class, sim::submit, "--max-jobs 2, both pending");
+      register(sim, hook.url());
+      HttpResponse<String> second = HTTP.send(HttpRequest.newBuilder(sim.url("/register-webhook"))
+          .timeout(Duration.ofSeconds(10))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + hook.url() + "/2\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(429, second.statusCode(), "--max-webhooks 1: " + second.body());
+    }
+  }
+
   /** A webhook receiver: answers 200 at once, or holds every request until closed. */
   private static final class Hook implements AutoCloseable {
     private final HttpServer server;
@@ -225,7 +245,7 @@ class ServerCommandTest {
   }
 
   @Test
-  void helpPrintsUsageAndExitsZero() {
+  void helpPrintsUsageAndExitsZero() throws Exception {
     assertTrue(ServerCommand.parse(new String[] {"--help"}).isEmpty());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code = ServerCommand.run(new String[] {"--help"},
@@ -243,7 +263,7 @@ class ServerCommandTest {
       "--fail-rate x", "--latency 2s..1s", "--webhook-retries ,", "--seed x", "--port",
       "--hints=1", "positional"})
   void badFlagExits2WithOneLine(String args) {
-    assertThrows(IllegalArgumentException.class, () -> ServerCommand.parse(args.split(" ")));
+    assertThrows(Args.UsageException.class, () -> ServerCommand.parse(args.split(" ")));
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code = ServerCommand.run(args.split(" "), new PrintStream(out, true, StandardCharsets.UTF_8),

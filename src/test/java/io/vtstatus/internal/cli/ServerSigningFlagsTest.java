@@ -81,7 +81,7 @@ class ServerSigningFlagsTest {
   @ValueSource(strings = {"--signing v2", "--signing V1A", "--signing", "--rotation-overlap -1s",
       "--rotation-overlap 721h", "--rotation-overlap 5", "--rotation-overlap"})
   void badValuesExit2WithOneLine(String args) {
-    assertThrows(IllegalArgumentException.class, () -> ServerCommand.parse(args.split(" ")));
+    assertThrows(Args.UsageException.class, () -> ServerCommand.parse(args.split(" ")));
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = ServerCommand.run(args.split(" "), new PrintStream(new ByteArrayOutputStream(), true,
         StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
