@@ -115,7 +115,7 @@ final class WaitCommand {
         Optional<JobResult> done = Probe.once(server, id,
             requestTimeout.compareTo(timeout) < 0 ? requestTimeout : timeout);
         if (done.isPresent()) {
-          return report(done.get(), out, json);
+          return report(done.get(), 0, out, json);
         }
         schedule = chosen(schedule);
       } catch (JobNotFoundException e) {
@@ -165,7 +165,8 @@ final class WaitCommand {
           progress.println("submitted job " + id);
         }
       }
-      return report(client.await(id, timeout), out, json);
+      // The first look asked once already: count it, so that polls means requests made.
+      return report(client.await(id, timeout), a.get("job").isPresent() ? 1 : 0, out, json);
     } catch (JobTimeoutException e) {
       if (e.getCause() instanceof ConnectException) {
         err.println("vtstatus wait: server unreachable: " + server + " (" + e.getCause().getMessage() + ")");
@@ -255,13 +256,13 @@ final class WaitCommand {
     }
   }
 
-  private static int report(JobResult r, PrintStream out, boolean json) {
+  private static int report(JobResult r, int earlierPolls, PrintStream out, boolean json) {
     if (json) {
       out.println(Json.obj()
           .put("job", r.jobId())
           .put("status", r.status().wireName())
           .put("detected_by", r.detectedBy().wireName())
-          .put("polls", r.polls())
+          .put("polls", r.polls() + earlierPolls)
           .put("waited_ms", r.waited().toMillis())
           .toString());
     } else {

@@ -80,6 +80,16 @@ class BenchCommandTest {
           assertTrue(number(o, "heap_after_gc_mb") - number(o, "heap_baseline_mb") < 32, o.toString());
           assertTrue(number(o, "polls_per_job") <= 1, o.toString());
           break;
+        case "wait-learning":
+          // Two series of sequential `wait` runs, one learning across runs and one cold.
+          assertTrue(number(o, "runs") >= number(o, "from"), o.toString());
+          for (String k : List.of("learning_polls_per_job", "cold_polls_per_job")) {
+            assertTrue(number(o, k) >= 1, k + " in " + o);
+          }
+          for (String k : List.of("learning_mean_delay_s", "cold_mean_delay_s")) {
+            assertTrue(number(o, k) >= 0, k + " in " + o);
+          }
+          break;
         case "latency":
           for (String path : List.of("webhook", "poll")) {
             @SuppressWarnings("unchecked")
@@ -109,7 +119,7 @@ class BenchCommandTest {
       }
     }
     assertEquals(Set.of("uniform", "lognormal-tight", "lognormal-wide", "bimodal", "shift", "scale",
-        "latency"), seen);
+        "latency", "wait-learning"), seen);
     assertEquals(2, webhookRuns, "webhooks on and drop:0.5");
     String doc = Files.readString(md);
     assertTrue(doc.contains("-jar target/vtstatus-bench.jar --smoke --json --markdown"), doc);

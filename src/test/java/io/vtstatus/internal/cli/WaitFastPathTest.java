@@ -54,6 +54,21 @@ class WaitFastPathTest {
   }
 
   @Test
+  void pollsPrintedCountTheFirstLookToo() throws Exception {
+    AtomicInteger polls = new AtomicInteger();
+    try (HostileServer s = HostileServer.start((req, out, srv) -> {
+      String word = polls.incrementAndGet() <= 2 ? "pending" : "completed";
+      HostileServer.status(word).handle(req, out, srv);
+    })) {
+      CliRun r = CliRun.of("wait", "--server", s.url().toString(), "--job", "run-2", "--no-webhook",
+          "--schedule", "fixed:20ms", "--timeout", "20s", "--quiet", "--json");
+      assertEquals(WaitCommand.COMPLETED, r.code(), r.err());
+      assertTrue(r.lastLine().contains("\"polls\":" + polls.get() + ","),
+          "every request the command made, the first look included (" + polls.get() + "): " + r.out());
+    }
+  }
+
+  @Test
   void anUnknownJobIsAnsweredAtOnce() throws Exception {
     try (HostileServer s = HostileServer.start((req, out, srv) ->
         HostileServer.answer(out, 404, "{\"error\":\"unknown job\"}"))) {
