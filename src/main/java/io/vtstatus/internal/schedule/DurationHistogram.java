@@ -398,7 +398,7 @@ public final class DurationHistogram {
    * An immutable view of the estimate: piecewise-uniform density within each bin, so the CDF is
    * continuous and piecewise linear. Times in seconds.
    */
-  public static final class Snapshot implements DurationModel {
+  public static final class Snapshot implements DurationDistribution {
     private final double[] prob;
     private final double[] cum;
     private final long count;

@@ -3,7 +3,7 @@ package io.vtstatus.internal.schedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtstatus.internal.bench.Distribution;
+import io.vtstatus.internal.bench.TrueDurations;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ class DurationHistogramTest {
     DurationHistogram h = new DurationHistogram(100);
     int bins = h.bins();
     Random rnd = new Random(1);
-    Distribution d = Distribution.lognormal(3, 1);
+    TrueDurations d = TrueDurations.lognormal(3, 1);
     for (int i = 0; i < 1_000_000; i++) {
       h.add(d.sample(rnd));
     }
@@ -35,7 +35,7 @@ class DurationHistogramTest {
   @Test
   void estimatesSurvivalDensityAndHazard() {
     DurationHistogram h = new DurationHistogram(1e9);
-    Distribution d = Distribution.exponential(2);
+    TrueDurations d = TrueDurations.exponential(2);
     int n = 20_000;
     for (int i = 0; i < n; i++) {
       h.add(d.quantile((i + 0.5) / n));

@@ -3,7 +3,7 @@ package io.vtstatus.internal.schedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtstatus.internal.bench.Distribution;
+import io.vtstatus.internal.bench.TrueDurations;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +85,7 @@ class ProductLimitTest {
 
   @Test
   void theFitRecoversALognormalFromItsLowerTenthAndTheCensoredRest() {
-    Distribution truth = Distribution.lognormal(3, 0.5);
+    TrueDurations truth = TrueDurations.lognormal(3, 0.5);
     double cut = truth.quantile(0.1);
     DurationHistogram h = new DurationHistogram(1e12);
     Random rnd = new Random(5);
