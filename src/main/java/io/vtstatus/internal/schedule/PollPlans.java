@@ -60,7 +60,8 @@ public final class PollPlans {
    * or not finite, or f = 0) it falls back to fixed steps of the last good step or {@code
    * fallback}, whichever is longer, so every plan covers the distribution.
    */
-  public static double[] bhp(DurationDistribution m, double c, double x1, double fallback, int maxPolls) {
+  public static double[] bhp(DurationDistribution m, double c, double x1, double fallback,
+      int maxPolls) {
     double[] x = new double[Math.min(maxPolls, 64)];
     int n = 0;
     x[n++] = x1;

@@ -35,7 +35,8 @@ class OptimumTest {
 
   @Test
   void exactCostAgreesWithMonteCarlo() {
-    TrueDurations d = TrueDurations.mixture(0.7, TrueDurations.lognormal(1, 0.3), TrueDurations.lognormal(8, 0.3));
+    TrueDurations d =
+        TrueDurations.mixture(0.7, TrueDurations.lognormal(1, 0.3), TrueDurations.lognormal(8, 0.3));
     double c = 0.05;
     double[] plan = Optimum.bhp(d, c).times();
     double exact = Optimum.expectedCost(d, plan, c);

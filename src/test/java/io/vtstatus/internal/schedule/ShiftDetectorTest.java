@@ -57,7 +57,8 @@ class ShiftDetectorTest {
 
   @Test
   void aScheduleFedSteadyDurationsRarelyRestarts() {
-    for (TrueDurations dist : new TrueDurations[] {TrueDurations.lognormal(3, 1.0), TrueDurations.exponential(2),
+    for (TrueDurations dist : new TrueDurations[] {TrueDurations.lognormal(3, 1.0),
+        TrueDurations.exponential(2),
         TrueDurations.mixture(0.7, TrueDurations.lognormal(1, 0.3), TrueDurations.lognormal(8, 0.3))}) {
       Sequential s = new Sequential(Duration.ofMillis(50));
       Random rnd = new Random(2);
