@@ -2,7 +2,7 @@ package io.vtstatus.internal.schedule;
 
 /**
  * A job-duration distribution, times in seconds, as the poll planners ({@link PollPlans}) need
- * it: the client's learned model ({@link DurationHistogram.Snapshot}), a user's sample ({@link
+ * it: the client's learned model ({@link LearnedModel}), a user's sample ({@link
  * KernelEstimate}) and the benchmark's true durations all implement it. Implementations are
  * immutable and thread-safe.
  */

@@ -266,7 +266,7 @@ class AdaptiveScheduleTest {
     for (int i = 0; i < 100; i++) {
       h.add(after.sample(rnd));
     }
-    DurationHistogram.Snapshot m = h.snapshot();
+    LearnedModel m = h.snapshot();
     double[] plan = PollPlans.polish(m, PollPlans.optimalKeller(m, 0.05, 2000), 0.05, 20);
     assertTrue(PollPlans.expectedCost(after, plan, 0.05) > 1.15 * floor,
         "forgetting alone is not back within 1.15x after 100 jobs");

@@ -23,7 +23,7 @@ class DurationHistogramTest {
     }
     assertEquals(bins, h.bins());
     assertEquals(1_000_000, h.count());
-    DurationHistogram.Snapshot s = h.snapshot();
+    LearnedModel s = h.snapshot();
     assertEquals(bins, s.bins());
     // Forgetting keeps the effective sample near 2.9 half-lives, and weights stay finite.
     assertEquals(2.885 * 100, s.effectiveCount(), 10);
@@ -40,7 +40,7 @@ class DurationHistogramTest {
     for (int i = 0; i < n; i++) {
       h.add(d.quantile((i + 0.5) / n));
     }
-    DurationHistogram.Snapshot s = h.snapshot();
+    LearnedModel s = h.snapshot();
     for (double t : new double[] {0.5, 1, 2, 4}) {
       assertEquals(d.survival(t), s.survival(t), 0.01, "S(" + t + ")");
       // The density is uniform within a bin 12% wide: at a bin's edge it can be off by ~6%.
@@ -75,7 +75,7 @@ class DurationHistogramTest {
     h.add(-1);
     h.add(Double.NaN);
     assertEquals(3, h.count());
-    DurationHistogram.Snapshot s = h.endedOnly();
+    LearnedModel s = h.endedOnly();
     assertEquals(2.0 / 3, s.cdf(1e-3), 1e-9);
     assertEquals(1.0, s.cdf(1e9), 1e-12);
     double[] w = h.state().ended.w;

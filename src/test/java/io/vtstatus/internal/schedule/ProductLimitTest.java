@@ -102,7 +102,7 @@ class ProductLimitTest {
     double[] ages = running.stream().mapToDouble(Double::doubleValue).toArray();
     double[] weights = new double[ages.length];
     java.util.Arrays.fill(weights, 1);
-    DurationHistogram.Snapshot snap = h.snapshot(ages, weights, Optional.empty());
+    LearnedModel snap = h.snapshot(ages, weights, Optional.empty());
     LogNormalFit fit = snap.fit().get();
     // Over 20 seeds the fit averages median 2.95 s, σ 0.485 (bins 12 % wide blur the tail's
     // shape a little); one seed is within the 15 %.
