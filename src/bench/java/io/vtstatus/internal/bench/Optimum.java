@@ -1,6 +1,12 @@
 package io.vtstatus.internal.bench;
 
+import io.vtstatus.JobStatus;
+import io.vtstatus.PollContext;
+import io.vtstatus.PollSchedule;
 import io.vtstatus.internal.schedule.PollPlans;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 
 /**
@@ -14,6 +20,9 @@ import java.util.Random;
 public final class Optimum {
   /** The longest BHP plan searched: more polls than any sensible scenario needs. */
   static final int MAX_POLLS = 100_000;
+
+  /** How many of the ladder's polls {@link #stepped()} reads. */
+  static final int LADDER_POLLS = 32;
 
   private Optimum() {}
 
@@ -58,13 +67,19 @@ public final class Optimum {
     return PollPlans.expectedCost(d, times, c);
   }
 
-  /** The original ladder's poll times: 4,4,4,4,4,4,2,2,1,1 s apart, then every 1 s. */
+  /**
+   * The stepped ladder's first {@value #LADDER_POLLS} poll times (seconds), read from {@link
+   * PollSchedule#stepped()} itself: enough to reach its last step, which the cost functions
+   * repeat.
+   */
   public static double[] stepped() {
-    double[] gaps = {4, 4, 4, 4, 4, 4, 2, 2, 1, 1};
-    double[] t = new double[gaps.length];
+    PollSchedule ladder = PollSchedule.stepped();
+    double[] t = new double[LADDER_POLLS];
     double x = 0;
-    for (int i = 0; i < gaps.length; i++) {
-      x += gaps[i];
+    for (int i = 0; i < t.length; i++) {
+      PollContext at = new PollContext("ladder", i, Duration.ofNanos(Math.round(x * 1e9)),
+          JobStatus.PENDING, Optional.empty(), Optional.empty(), OptionalInt.empty(), false);
+      x += ladder.nextDelay(at).toNanos() / 1e9;
       t[i] = x;
     }
     return t;

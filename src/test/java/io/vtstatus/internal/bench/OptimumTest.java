@@ -120,4 +120,14 @@ class OptimumTest {
     double fromSamples = Optimum.expectedCost(truth, Optimum.bhp(emp, 0.05).times(), 0.05);
     assertTrue(fromSamples <= 1.15 * floor, fromSamples + " vs " + floor);
   }
+
+  @Test
+  void theBenchReadsTheLadderFromTheShippedSchedule() {
+    double[] t = Optimum.stepped();
+    double[] first = {4, 8, 12, 16, 20, 24, 26, 28, 29, 30};
+    for (int i = 0; i < first.length; i++) {
+      assertEquals(first[i], t[i], 1e-9, "poll " + i);
+    }
+    assertEquals(1, t[t.length - 1] - t[t.length - 2], 1e-9, "the last step repeats every 1 s");
+  }
 }
