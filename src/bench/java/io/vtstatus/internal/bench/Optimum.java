@@ -7,7 +7,6 @@ import io.vtstatus.internal.schedule.PollPlans;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Random;
 
 /**
  * The theory side of the benchmark: what the best possible schedule costs for a known duration
@@ -18,9 +17,6 @@ import java.util.Random;
  * {@code T}, and detectionDelay is that poll's time minus {@code T}. Stateless and thread-safe.
  */
 public final class Optimum {
-  /** The longest BHP plan searched: more polls than any sensible scenario needs. */
-  static final int MAX_POLLS = 100_000;
-
   /** How many of the ladder's polls {@link #stepped()} reads. */
   static final int LADDER_POLLS = 32;
 
@@ -31,11 +27,6 @@ public final class Optimum {
 
   /** A plan (ascending poll times, seconds) and its exact expected cost. */
   public record Plan(double[] times, double cost) {}
-
-  /** The exact expected cost of polling every {@code interval} seconds. */
-  public static double fixedCost(TrueDurations d, double interval, double c) {
-    return PollPlans.expectedCost(d, new double[] {interval}, c);
-  }
 
   /** The approximation {@code Δ* ≈ √(2·c·E[T])} for the best fixed interval. */
   public static double fixedApprox(TrueDurations d, double c) {
@@ -52,11 +43,6 @@ public final class Optimum {
   public static Plan bhp(TrueDurations d, double c) {
     double[] times = PollPlans.floor(d, c);
     return new Plan(times, PollPlans.expectedCost(d, times, c));
-  }
-
-  /** The BHP recursion from a given first poll (falls back to fixed steps where it fails). */
-  public static double[] bhpFrom(TrueDurations d, double c, double x1) {
-    return PollPlans.bhp(d, c, x1, fixedApprox(d, c), MAX_POLLS);
   }
 
   /**
@@ -83,29 +69,5 @@ public final class Optimum {
       t[i] = x;
     }
     return t;
-  }
-
-  /**
-   * The mean cost of polling at {@code times} over {@code n} durations drawn with {@code seed}: a
-   * Monte-Carlo check of {@link #expectedCost}.
-   */
-  public static double monteCarloCost(TrueDurations d, double[] times, double c, int n, long seed) {
-    Random rnd = new Random(seed);
-    double gap = times.length > 1 ? times[times.length - 1] - times[times.length - 2] : times[0];
-    double sum = 0;
-    for (int j = 0; j < n; j++) {
-      double t = d.sample(rnd);
-      int k = 0;
-      double x = 0;
-      while (true) {
-        x = k < times.length ? times[k] : x + gap;
-        k++;
-        if (x >= t) {
-          break;
-        }
-      }
-      sum += c * k + (x - t);
-    }
-    return sum / n;
   }
 }
