@@ -202,10 +202,9 @@ final class WaitCommand {
   }
 
   /**
-   * The adaptive schedule's state file: {@code --model FILE}, none with {@code --no-learn}, else
-   * the per-server file in the state directory. Only the adaptive schedule learns.
+   * {@code --model FILE}, checked against the other flags; empty without it. The default file
+   * is named later, by {@link #learningFile}, only for a job still running.
    */
-  /** {@code --model FILE} checked; empty without it (see {@link #learningFile}). */
   private static Optional<Path> modelFile(Args a, String spec) throws Args.UsageException {
     if (a.has("model") && a.has("no-learn")) {
       throw new Args.UsageException("--model and --no-learn exclude each other");
