@@ -24,7 +24,8 @@ import java.util.Set;
 public final class BenchCommand {
   static final String HELP = String.join("\n",
       "usage: make bench ARGS='[--jobs N] [--scenario NAME|all] [--webhooks on|off|drop:0.5] [--json]",
-      "                        [--markdown FILE] [--smoke] [--seed N] [--scale F] [--concurrency N]'",
+      "                        [--markdown FILE] [--smoke] [--seed N] [--scale F] [--concurrency N]",
+      "                        [--repeat N]'",
       "   or: java -jar target/vtstatus-bench.jar [options] (next to target/vtstatus.jar)",
       "Scenarios: uniform, lognormal-tight, lognormal-wide, bimodal, shift (schedule comparison),",
       "scale (10,000 jobs on one client), latency (detection floor), wait-learning (50 `wait`",
@@ -34,11 +35,14 @@ public final class BenchCommand {
       "                    --webhooks, lognormal-tight also runs N/2 jobs with 'on' and 'drop:0.5'",
       "  --scale F         durations and request cost are multiplied by F (default 0.1)",
       "  --concurrency N   mean jobs running at once (default 8)",
+      "  --repeat N        scale runs N times in a row, seeds S, S+1, ... (default 3 with 'all', else 1)",
       "  --json            one JSON object per scenario on stdout instead of tables",
       "  --markdown FILE   also write the tables, command and machine to FILE",
       "  --smoke           tiny sizes, a few seconds in all (for tests)");
 
   static final List<String> EXTRA = List.of("scale", "latency", "wait-learning");
+  /** Consecutive scale runs in 'all': its polls-per-job goal must hold in each. */
+  static final int SCALE_RUNS = 3;
 
   private BenchCommand() {}
 
@@ -56,8 +60,10 @@ public final class BenchCommand {
     int concurrency;
     long seed;
     boolean smoke;
+    int repeat;
     try {
-      a = Args.parse(argv, Set.of("jobs", "scenario", "webhooks", "markdown", "seed", "scale", "concurrency"),
+      a = Args.parse(argv, Set.of("jobs", "scenario", "webhooks", "markdown", "seed", "scale", "concurrency",
+          "repeat"),
           Set.of("json", "smoke", "help"));
       if (a.has("help")) {
         out.println(HELP);
@@ -84,6 +90,7 @@ public final class BenchCommand {
         throw new Args.UsageException("--webhooks: " + e.getMessage());
       }
       jobs = a.integer("jobs", smoke ? 30 : 500, 10, 1_000_000);
+      repeat = a.integer("repeat", scenario.equals("all") ? SCALE_RUNS : 1, 1, 20);
       concurrency = a.integer("concurrency", smoke ? 10 : 8, 1, 100_000);
       seed = a.integer("seed", 42, Integer.MIN_VALUE, Integer.MAX_VALUE);
       String sc = a.get("scale", smoke ? "0.01" : "0.1");
@@ -107,10 +114,19 @@ public final class BenchCommand {
     try {
       for (String name : names) {
         if (name.equals("scale")) {
-          ScaleBench.Result r = smoke
-              ? ScaleBench.run(200, 0.05, 0.5, 0.2, seed, err::println)
-              : ScaleBench.run(10_000, 1, 10, 0.2, seed, err::println);
-          emit(out, json, Report.json(r), Report.markdown(r), md);
+          List<ScaleBench.Result> rs = smoke
+              ? ScaleBench.runs(repeat, 200, 0.05, 0.5, 0.2, seed, err::println)
+              : ScaleBench.runs(repeat, 10_000, 1, 10, 0.2, seed, err::println);
+          String table = Report.markdown(rs);
+          if (json) {
+            for (int k = 0; k < rs.size(); k++) {
+              out.println(Report.json(rs.get(k), k + 1));
+            }
+          } else {
+            out.println(table);
+          }
+          out.flush();
+          md.append(table).append('\n');
         } else if (name.equals("wait-learning")) {
           WaitLearningBench.Result r = smoke
               ? WaitLearningBench.run(12, 3, 0.2, 0.5, seed, err::println)
