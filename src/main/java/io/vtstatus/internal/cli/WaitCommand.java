@@ -61,7 +61,7 @@ final class WaitCommand {
     Args a;
     URI server;
     Duration timeout;
-    PollSchedule schedule;
+    String spec;
     WebhookOptions webhook;
     Optional<Path> modelFile;
     try {
@@ -84,11 +84,9 @@ final class WaitCommand {
       if (timeout.isZero()) {
         throw new Args.UsageException("--timeout must be positive");
       }
-      String spec = a.get("schedule", "adaptive");
+      spec = a.get("schedule", "adaptive");
       modelFile = modelFile(a, spec, server);
-      PollSchedule chosen = ScheduleSpec.parse(spec, modelFile,
-          w -> err.println("vtstatus wait: warning: " + w));
-      schedule = new LookFirst(chosen);
+      ScheduleSpec.check(spec);
       if (a.has("no-webhook") && a.has("webhook-port")) {
         throw new Args.UsageException("--webhook-port and --no-webhook exclude each other");
       }
@@ -117,7 +115,6 @@ final class WaitCommand {
         if (done.isPresent()) {
           return report(done.get(), 0, out, json);
         }
-        schedule = chosen(schedule);
       } catch (JobNotFoundException e) {
         err.println("vtstatus wait: " + e.getMessage());
         printFailure(out, json, "unknown", id);
@@ -138,6 +135,16 @@ final class WaitCommand {
         printFailure(out, json, "timeout", id);
         return TIMED_OUT;
       }
+    }
+    PollSchedule schedule;
+    try {
+      schedule = ScheduleSpec.parse(spec, modelFile, w -> err.println("vtstatus wait: warning: " + w));
+    } catch (Args.UsageException e) {
+      err.println("vtstatus wait: " + e.getMessage());
+      return USAGE;
+    }
+    if (a.get("job").isEmpty()) {
+      schedule = new LookFirst(schedule);
     }
     if (progress != null && modelFile.isPresent()) {
       progress.println("learning in " + modelFile.get());
@@ -225,8 +232,9 @@ final class WaitCommand {
   }
 
   /**
-   * Someone asking about one job may be asking about a finished one: look at once, then follow
-   * the schedule, telling it everything the client tells us (so it learns).
+   * A job this command has just submitted may already have ended (a quick job, a cached result):
+   * look at once, then follow the schedule, telling it everything the client tells us (so it
+   * learns). A job named with {@code --job} had its first look before the client started.
    */
   private static final class LookFirst implements PollSchedule {
     private final PollSchedule chosen;
@@ -269,11 +277,6 @@ final class WaitCommand {
       out.println(r.status().wireName());
     }
     return r.status() == JobStatus.COMPLETED ? COMPLETED : JOB_ERROR;
-  }
-
-  /** The schedule without the look at once: the probe has just looked. */
-  private static PollSchedule chosen(PollSchedule s) {
-    return s instanceof LookFirst ? ((LookFirst) s).chosen : s;
   }
 
   private static void printFailure(PrintStream out, boolean json, String what, String job) {

@@ -120,10 +120,9 @@ class DeliveryQueueTest {
 
   @Test
   void fullQueueDropsWaitingRetriesBeforeFirstAttempts() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort();
-    }
+    // Port 1 (tcpmux) has no listener on loopback, as in the other "refused" tests; a port
+    // freed by closing a ServerSocket(0) could be taken by another process meanwhile.
+    int closedPort = 1;
     Deliveries.Limits limits = new Deliveries.Limits(8, 1, 100, 3, 8, 1);
     // Every attempt is refused at once; each retry then waits an hour in the queue.
     Simulator sim = Simulator.start(
