@@ -37,7 +37,7 @@ import java.util.function.Consumer;
  */
 public final class ScaleBench {
   /** Jobs run before the measured ones, so the JIT has compiled the HTTP paths. */
-  static final int WARMUP_JOBS = 3000;
+  public static final int WARMUP_JOBS = 3000;
   private ScaleBench() {}
 
   /**
