@@ -24,29 +24,29 @@ public final class Optimum {
   public record Plan(double[] times, double cost) {}
 
   /** The exact expected cost of polling every {@code interval} seconds. */
-  public static double fixedCost(Distribution d, double interval, double c) {
+  public static double fixedCost(TrueDurations d, double interval, double c) {
     return PollPlans.expectedCost(d, new double[] {interval}, c);
   }
 
   /** The approximation {@code Δ* ≈ √(2·c·E[T])} for the best fixed interval. */
-  public static double fixedApprox(Distribution d, double c) {
+  public static double fixedApprox(TrueDurations d, double c) {
     return PollPlans.fixedApprox(d, c);
   }
 
   /** The best fixed interval for {@code d}: see {@link PollPlans#bestFixed}. */
-  public static Fixed bestFixed(Distribution d, double c) {
+  public static Fixed bestFixed(TrueDurations d, double c) {
     double[] f = PollPlans.bestFixed(d, c);
     return new Fixed(f[0], f[1]);
   }
 
   /** The Barlow–Hunter–Proschan floor for {@code d}: see {@link PollPlans#floor}. */
-  public static Plan bhp(Distribution d, double c) {
+  public static Plan bhp(TrueDurations d, double c) {
     double[] times = PollPlans.floor(d, c);
     return new Plan(times, PollPlans.expectedCost(d, times, c));
   }
 
   /** The BHP recursion from a given first poll (falls back to fixed steps where it fails). */
-  public static double[] bhpFrom(Distribution d, double c, double x1) {
+  public static double[] bhpFrom(TrueDurations d, double c, double x1) {
     return PollPlans.bhp(d, c, x1, fixedApprox(d, c), MAX_POLLS);
   }
 
@@ -54,7 +54,7 @@ public final class Optimum {
    * The exact expected cost of polling at {@code times} (ascending seconds; continued with the
    * last gap): integration of the cost over the intervals between polls.
    */
-  public static double expectedCost(Distribution d, double[] times, double c) {
+  public static double expectedCost(TrueDurations d, double[] times, double c) {
     return PollPlans.expectedCost(d, times, c);
   }
 
@@ -74,7 +74,7 @@ public final class Optimum {
    * The mean cost of polling at {@code times} over {@code n} durations drawn with {@code seed}: a
    * Monte-Carlo check of {@link #expectedCost}.
    */
-  public static double monteCarloCost(Distribution d, double[] times, double c, int n, long seed) {
+  public static double monteCarloCost(TrueDurations d, double[] times, double c, int n, long seed) {
     Random rnd = new Random(seed);
     double gap = times.length > 1 ? times[times.length - 1] - times[times.length - 2] : times[0];
     double sum = 0;

@@ -85,7 +85,7 @@ final class WaitCommand {
         throw new Args.UsageException("--timeout must be positive");
       }
       spec = a.get("schedule", "adaptive");
-      modelFile = modelFile(a, spec, server);
+      modelFile = modelFile(a, spec);
       ScheduleSpec.check(spec);
       if (a.has("no-webhook") && a.has("webhook-port")) {
         throw new Args.UsageException("--webhook-port and --no-webhook exclude each other");
@@ -113,6 +113,7 @@ final class WaitCommand {
         Optional<JobResult> done = Probe.once(server, id,
             requestTimeout.compareTo(timeout) < 0 ? requestTimeout : timeout);
         if (done.isPresent()) {
+          (progress == null ? quietListener : new ProgressLines(progress, start)).completed(done.get());
           return report(done.get(), 0, out, json);
         }
       } catch (JobNotFoundException e) {
@@ -136,6 +137,8 @@ final class WaitCommand {
         return TIMED_OUT;
       }
     }
+    // Hashing the server into a file name and reading the state wait for a job still running.
+    modelFile = learningFile(a, spec, modelFile, server);
     PollSchedule schedule;
     try {
       schedule = ScheduleSpec.parse(spec, modelFile, w -> err.println("vtstatus wait: warning: " + w));
@@ -199,10 +202,10 @@ final class WaitCommand {
   }
 
   /**
-   * The adaptive schedule's state file: {@code --model FILE}, none with {@code --no-learn}, else
-   * the per-server file in the state directory. Only the adaptive schedule learns.
+   * {@code --model FILE}, checked against the other flags; empty without it. The default file
+   * is named later, by {@link #learningFile}, only for a job still running.
    */
-  private static Optional<Path> modelFile(Args a, String spec, URI server) throws Args.UsageException {
+  private static Optional<Path> modelFile(Args a, String spec) throws Args.UsageException {
     if (a.has("model") && a.has("no-learn")) {
       throw new Args.UsageException("--model and --no-learn exclude each other");
     }
@@ -225,8 +228,13 @@ final class WaitCommand {
         throw new Args.UsageException("--model: " + e.getMessage());
       }
     }
-    if (a.has("no-learn") || !adaptive) {
-      return Optional.empty();
+    return Optional.empty();
+  }
+
+  /** {@code --model FILE}, or the per-server file when the adaptive schedule learns by default. */
+  private static Optional<Path> learningFile(Args a, String spec, Optional<Path> named, URI server) {
+    if (named.isPresent() || a.has("no-learn") || !ScheduleSpec.isAdaptive(spec)) {
+      return named;
     }
     return Optional.of(LearningFiles.forServer(LearningFiles.directory(), server));
   }

@@ -175,10 +175,10 @@ final class AdaptiveSchedule implements PollSchedule {
     final double[] netTimes;
     final double netCost;
     /** The distribution both plans were made for. */
-    final DurationHistogram.Snapshot model;
+    final LearnedModel model;
 
     Plan(double[] times, double p99, long basedOn, String kind, double[] netTimes, double netCost,
-        DurationHistogram.Snapshot model) {
+        LearnedModel model) {
       this.times = times;
       this.p99 = p99;
       this.basedOn = basedOn;
@@ -398,7 +398,7 @@ final class AdaptiveSchedule implements PollSchedule {
   }
 
   /** The estimate from what was learned and the jobs running now. */
-  private DurationHistogram.Snapshot estimate(Optional<LogNormalFit> start) {
+  private LearnedModel estimate(Optional<LogNormalFit> start) {
     RunningJobs.Seen r = running.seen();
     double[] w = new double[r.starts().length];
     for (int i = 0; i < w.length; i++) {
@@ -410,7 +410,7 @@ final class AdaptiveSchedule implements PollSchedule {
   /** Rebuilds the plan from what was learned now (tests call it to skip the re-plan cadence). */
   void replan() {
     Plan before = plan;
-    DurationHistogram.Snapshot s = estimate(before == null ? Optional.empty() : before.model.fit());
+    LearnedModel s = estimate(before == null ? Optional.empty() : before.model.fit());
     if (s.count() == 0) {
       return;
     }
@@ -423,7 +423,7 @@ final class AdaptiveSchedule implements PollSchedule {
   }
 
   /** The distribution as estimated now, counting the jobs still running (tests). */
-  DurationHistogram.Snapshot model() {
+  LearnedModel model() {
     Plan p = plan;
     return estimate(p == null ? Optional.empty() : p.model.fit());
   }
@@ -439,7 +439,7 @@ final class AdaptiveSchedule implements PollSchedule {
   }
 
   /** The cheaper of the polished BHP and Keller plans for {@code cost}; its name is returned. */
-  private static String cheapest(DurationHistogram.Snapshot s, double cost, double[][] out) {
+  private static String cheapest(LearnedModel s, double cost, double[][] out) {
     double[] bhp = PollPlans.polish(s, PollPlans.optimalBhp(s, cost, MAX_PLAN_POLLS), cost, POLISH_SWEEPS);
     double[] keller =
         PollPlans.polish(s, PollPlans.optimalKeller(s, cost, MAX_PLAN_POLLS), cost, POLISH_SWEEPS);

@@ -13,7 +13,7 @@ class OptimumTest {
 
   @Test
   void reproducesTheIssueFigureForTightLognormal() {
-    Distribution d = Distribution.lognormal(3, 0.3);
+    TrueDurations d = TrueDurations.lognormal(3, 0.3);
     double c = 0.05;
     Optimum.Plan bhp = Optimum.bhp(d, c);
     Optimum.Fixed fixed = Optimum.bestFixed(d, c);
@@ -27,7 +27,7 @@ class OptimumTest {
 
   @Test
   void fixedApproximationIsCloseToTheNumericalOptimum() {
-    Distribution d = Distribution.exponential(2);
+    TrueDurations d = TrueDurations.exponential(2);
     double c = 0.05;
     Optimum.Fixed fixed = Optimum.bestFixed(d, c);
     assertEquals(Optimum.fixedApprox(d, c), fixed.interval(), 0.1 * fixed.interval());
@@ -35,7 +35,8 @@ class OptimumTest {
 
   @Test
   void exactCostAgreesWithMonteCarlo() {
-    Distribution d = Distribution.mixture(0.7, Distribution.lognormal(1, 0.3), Distribution.lognormal(8, 0.3));
+    TrueDurations d =
+        TrueDurations.mixture(0.7, TrueDurations.lognormal(1, 0.3), TrueDurations.lognormal(8, 0.3));
     double c = 0.05;
     double[] plan = Optimum.bhp(d, c).times();
     double exact = Optimum.expectedCost(d, plan, c);
@@ -71,7 +72,7 @@ class OptimumTest {
         }
       }
     }
-    Optimum.Plan bhp = Optimum.bhp(Distribution.uniform(a, b), c);
+    Optimum.Plan bhp = Optimum.bhp(TrueDurations.uniform(a, b), c);
     System.out.printf("uniform(1,3) c=0.2: brute force %.5f, BHP %.5f %s%n", best, bhp.cost(),
         java.util.Arrays.toString(bhp.times()));
     assertTrue(bhp.times().length <= 4);
@@ -94,7 +95,7 @@ class OptimumTest {
 
   @Test
   void recursionFailureFallsBackToFixedSteps() {
-    Distribution d = Distribution.uniform(1, 3);
+    TrueDurations d = TrueDurations.uniform(1, 3);
     // A tiny first poll makes the recursion's step negative at once: it must still cover [1, 3].
     double[] plan = Optimum.bhpFrom(d, 0.2, 0.01);
     assertTrue(plan[plan.length - 1] >= 3, "plan ends at " + plan[plan.length - 1]);
@@ -106,13 +107,13 @@ class OptimumTest {
 
   @Test
   void empiricalDistributionApproachesTheTruth() {
-    Distribution truth = Distribution.lognormal(3, 0.3);
+    TrueDurations truth = TrueDurations.lognormal(3, 0.3);
     Random rnd = new Random(1);
     double[] s = new double[20_000];
     for (int i = 0; i < s.length; i++) {
       s[i] = truth.sample(rnd);
     }
-    Distribution emp = Distribution.empirical(s);
+    TrueDurations emp = TrueDurations.empirical(s);
     assertEquals(truth.mean(), emp.mean(), 0.02 * truth.mean());
     // The recursion amplifies noise in the empirical density, so only a loose match is expected.
     double floor = Optimum.bhp(truth, 0.05).cost();

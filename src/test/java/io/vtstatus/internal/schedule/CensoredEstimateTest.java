@@ -3,7 +3,7 @@ package io.vtstatus.internal.schedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtstatus.internal.bench.Distribution;
+import io.vtstatus.internal.bench.TrueDurations;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -18,7 +18,7 @@ class CensoredEstimateTest {
 
   @Test
   void afterTheFirstTenthOfABurstEndsTheMedianIsWithinFifteenPercent() {
-    Distribution truth = Distribution.lognormal(3, 0.3);
+    TrueDurations truth = TrueDurations.lognormal(3, 0.3);
     Random rnd = new Random(11);
     double[] dur = new double[1000];
     for (int i = 0; i < dur.length; i++) {
