@@ -168,7 +168,6 @@ final class AdaptiveSchedule implements PollSchedule {
   /** The learned plan in use, or null during warm-up. */
   static final class Plan {
     final double[] times;
-    final double p99;
     final long basedOn;
     final String kind;
     /** The safety net's plan: optimal for one poll worth {@link #netCost} (c over the miss share). */
@@ -177,10 +176,9 @@ final class AdaptiveSchedule implements PollSchedule {
     /** The distribution both plans were made for. */
     final LearnedModel model;
 
-    Plan(double[] times, double p99, long basedOn, String kind, double[] netTimes, double netCost,
+    Plan(double[] times, long basedOn, String kind, double[] netTimes, double netCost,
         LearnedModel model) {
       this.times = times;
-      this.p99 = p99;
       this.basedOn = basedOn;
       this.kind = kind;
       this.netTimes = netTimes;
@@ -419,7 +417,7 @@ final class AdaptiveSchedule implements PollSchedule {
     double netCost = c / Math.max(MIN_MISS_SHARE, missShare);
     double[][] net = new double[1][];
     cheapest(s, netCost, net);
-    plan = new Plan(best[0], s.quantile(0.99), s.count(), kind, net[0], netCost, s);
+    plan = new Plan(best[0], s.count(), kind, net[0], netCost, s);
   }
 
   /** The distribution as estimated now, counting the jobs still running (tests). */

@@ -68,11 +68,6 @@ public final class DurationHistogram {
     return e;
   }
 
-  /** The bin edges in seconds: bin i is [edges[i], edges[i+1]). A copy. */
-  public static double[] binEdges() {
-    return EDGES.clone();
-  }
-
   /** The number of bins: fixed, whatever the number of observations. */
   public int bins() {
     return ended.w.length;
@@ -286,7 +281,7 @@ public final class DurationHistogram {
   }
 
   /** A [1, 2, 1] kernel across neighbouring bins, renormalised. */
-  private static double[] smooth(double[] w) {
+  static double[] smooth(double[] w) {
     double[] p = new double[w.length];
     double total = 0;
     for (int i = 0; i < w.length; i++) {
@@ -302,15 +297,6 @@ public final class DurationHistogram {
       }
     }
     return p;
-  }
-
-  /**
-   * The estimate made before running jobs were counted: the jobs that ended, alone. Kept to
-   * show, in tests and docs, how far short it falls early in a burst.
-   */
-  public LearnedModel endedOnly() {
-    State st = state();
-    return new LearnedModel(smooth(st.ended.w), st.count, st.effective(), Optional.empty());
   }
 
   /**

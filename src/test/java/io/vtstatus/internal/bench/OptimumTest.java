@@ -3,6 +3,7 @@ package io.vtstatus.internal.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vtstatus.internal.schedule.PollPlans;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -40,10 +41,10 @@ class OptimumTest {
     double c = 0.05;
     double[] plan = Optimum.bhp(d, c).times();
     double exact = Optimum.expectedCost(d, plan, c);
-    double mc = Optimum.monteCarloCost(d, plan, c, 200_000, 7);
+    double mc = monteCarloCost(d, plan, c, 200_000, 7);
     assertEquals(exact, mc, 0.02 * exact);
     double[] stepped = Optimum.stepped();
-    assertEquals(Optimum.expectedCost(d, stepped, c), Optimum.monteCarloCost(d, stepped, c, 200_000, 7), 0.02 * 2);
+    assertEquals(Optimum.expectedCost(d, stepped, c), monteCarloCost(d, stepped, c, 200_000, 7), 0.02 * 2);
   }
 
   /**
@@ -97,7 +98,7 @@ class OptimumTest {
   void recursionFailureFallsBackToFixedSteps() {
     TrueDurations d = TrueDurations.uniform(1, 3);
     // A tiny first poll makes the recursion's step negative at once: it must still cover [1, 3].
-    double[] plan = Optimum.bhpFrom(d, 0.2, 0.01);
+    double[] plan = PollPlans.bhp(d, 0.2, 0.01, PollPlans.fixedApprox(d, 0.2), 100_000);
     assertTrue(plan[plan.length - 1] >= 3, "plan ends at " + plan[plan.length - 1]);
     for (int i = 1; i < plan.length; i++) {
       assertTrue(plan[i] > plan[i - 1]);
@@ -119,5 +120,39 @@ class OptimumTest {
     double floor = Optimum.bhp(truth, 0.05).cost();
     double fromSamples = Optimum.expectedCost(truth, Optimum.bhp(emp, 0.05).times(), 0.05);
     assertTrue(fromSamples <= 1.15 * floor, fromSamples + " vs " + floor);
+  }
+
+  @Test
+  void theBenchReadsTheLadderFromTheShippedSchedule() {
+    double[] t = Optimum.stepped();
+    double[] first = {4, 8, 12, 16, 20, 24, 26, 28, 29, 30};
+    for (int i = 0; i < first.length; i++) {
+      assertEquals(first[i], t[i], 1e-9, "poll " + i);
+    }
+    assertEquals(1, t[t.length - 1] - t[t.length - 2], 1e-9, "the last step repeats every 1 s");
+  }
+
+  /**
+   * The mean cost of polling at {@code times} over {@code n} durations drawn with {@code seed}: a
+   * Monte-Carlo check of {@link Optimum#expectedCost}.
+   */
+  private static double monteCarloCost(TrueDurations d, double[] times, double c, int n, long seed) {
+    Random rnd = new Random(seed);
+    double gap = times.length > 1 ? times[times.length - 1] - times[times.length - 2] : times[0];
+    double sum = 0;
+    for (int j = 0; j < n; j++) {
+      double t = d.sample(rnd);
+      int k = 0;
+      double x = 0;
+      while (true) {
+        x = k < times.length ? times[k] : x + gap;
+        k++;
+        if (x >= t) {
+          break;
+        }
+      }
+      sum += c * k + (x - t);
+    }
+    return sum / n;
   }
 }

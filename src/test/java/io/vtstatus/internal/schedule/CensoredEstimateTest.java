@@ -30,7 +30,7 @@ class CensoredEstimateTest {
     b.start(s);
     b.runUntil(s, x -> x.ended >= 100);
     double censored = s.model().quantile(0.5);
-    double endedOnly = s.histogram().endedOnly().quantile(0.5);
+    double endedOnly = EndedOnly.of(s.histogram()).quantile(0.5);
     double trueMedian = truth.quantile(0.5);
     String msg = String.format(Locale.ROOT,
         "after %d of 1000 ended (t = %.2f s): median counting running jobs %.3f s, ended jobs only %.3f s, true %.3f s",

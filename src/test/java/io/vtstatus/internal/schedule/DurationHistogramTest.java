@@ -75,7 +75,7 @@ class DurationHistogramTest {
     h.add(-1);
     h.add(Double.NaN);
     assertEquals(3, h.count());
-    LearnedModel s = h.endedOnly();
+    LearnedModel s = EndedOnly.of(h);
     assertEquals(2.0 / 3, s.cdf(1e-3), 1e-9);
     assertEquals(1.0, s.cdf(1e9), 1e-12);
     double[] w = h.state().ended.w;
