@@ -189,7 +189,7 @@ public interface TrueDurations extends DurationDistribution {
 
       @Override
       public String name() {
-        return "mixture(" + weightA + "×" + a.name() + "+" + wb + "×" + b.name() + ")";
+        return "mixture(" + weight(weightA) + "×" + a.name() + "+" + weight(wb) + "×" + b.name() + ")";
       }
     };
   }
@@ -265,5 +265,10 @@ public interface TrueDurations extends DurationDistribution {
         return "empirical(n=" + s.length + ")";
       }
     };
+  }
+
+  /** A weight for a name, rounded: 1 − 0.7 is 0.30000000000000004 as a double. */
+  private static String weight(double w) {
+    return new java.math.BigDecimal(w).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
   }
 }
