@@ -9,8 +9,10 @@ all: jar
 
 jar: $(JAR)
 
+# Build output goes to stderr, so that `make bench ARGS=--json` prints only JSON on stdout.
 $(JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
-	$(MVN) -DskipTests package
+	@echo "$(MVN) -DskipTests package" >&2
+	@$(MVN) -DskipTests package >&2
 
 # Not quiet: Surefire's per-class and closing "Tests run" lines are the test report.
 test:
@@ -31,15 +33,16 @@ BENCH_JAR := target/vtstatus-bench.jar
 ARGS ?= --scenario all --markdown docs/BENCHMARKS.md
 JAVAC ?= javac
 JARTOOL ?= jar
+# Silent recipes: with --json, stdout carries the harness's JSON lines and nothing else.
 bench: $(BENCH_JAR)
-	$(JAVA) -Xmx256m -jar $(BENCH_JAR) $(ARGS)
+	@$(JAVA) -Xmx256m -jar $(BENCH_JAR) $(ARGS)
 
 $(BENCH_JAR): $(JAR) $(shell find src/bench -type f 2>/dev/null)
-	rm -rf target/bench-classes
-	$(JAVAC) --release 17 -Xlint:all -Werror -g:source,lines -encoding UTF-8 -cp $(JAR) \
-	  -d target/bench-classes $$(find src/bench/java -name '*.java')
-	printf 'Main-Class: io.vtstatus.internal.cli.BenchCommand\nClass-Path: vtstatus.jar\n' > target/bench-manifest.txt
-	$(JARTOOL) --create --file $@ --manifest target/bench-manifest.txt -C target/bench-classes .
+	@rm -rf target/bench-classes
+	@$(JAVAC) --release 17 -Xlint:all -Werror -g:source,lines -encoding UTF-8 -cp $(JAR) \
+	  -d target/bench-classes $$(find src/bench/java -name '*.java') >&2
+	@printf 'Main-Class: io.vtstatus.internal.cli.BenchCommand\nClass-Path: vtstatus.jar\n' > target/bench-manifest.txt
+	@$(JARTOOL) --create --file $@ --manifest target/bench-manifest.txt -C target/bench-classes .
 
 bench-http: jar
 	bash bench/http.sh --markdown docs/BENCHMARKS-http.md

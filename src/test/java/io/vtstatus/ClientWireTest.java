@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vtstatus.simulator.SimulatorServer;
 import io.vtstatus.simulator.WebhookDelivery;
+import io.vtstatus.testing.Closer;
 import io.vtstatus.testing.RawHttpServer;
 import io.vtstatus.testing.RawHttpServer.Request;
 import io.vtstatus.testing.Recorder;
@@ -33,10 +34,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -49,23 +50,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ClientWireTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final String JOB = "job_1";
-  private final List<AutoCloseable> closeLater = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = closeLater.size() - 1; i >= 0; i--) {
-      closeLater.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T later(T c) {
-    closeLater.add(c);
-    return c;
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   /** A polling-only client of {@code server} that polls every 50 ms. */
   private StatusClient pollingClient(URI server) {
-    return later(StatusClient.builder(server).webhook(WebhookOptions.disabled())
+    return closer.add(StatusClient.builder(server).webhook(WebhookOptions.disabled())
         .pollSchedule(PollSchedule.fixed(Duration.ofMillis(50))).timeout(WAIT).build());
   }
 
@@ -80,7 +69,7 @@ class ClientWireTest {
   @ValueSource(ints = {201, 202, 204, 206})
   void aSuccessOtherThan200IsAProtocolException(int code) {
     // 204 has no body by definition; the others carry a valid terminal answer.
-    RawHttpServer server = later(new RawHttpServer(r -> RawHttpServer.json(code,
+    RawHttpServer server = closer.add(new RawHttpServer(r -> RawHttpServer.json(code,
         code == 204 ? "" : "{\"job\":\"" + JOB + "\",\"status\":\"completed\"}")));
     Throwable t = failure(pollingClient(server.url()).watch(JOB));
     assertInstanceOf(ProtocolException.class, t);
@@ -90,7 +79,7 @@ class ClientWireTest {
   @ParameterizedTest
   @ValueSource(ints = {400, 401, 403, 405, 410, 418, 422})
   void aClientErrorOtherThan404Or408Or429IsAProtocolExceptionQuotingTheBody(int code) throws Exception {
-    RawHttpServer server = later(new RawHttpServer(r -> RawHttpServer.json(code, "{\"error\":\"nope " + code + "\"}")));
+    RawHttpServer server = closer.add(new RawHttpServer(r -> RawHttpServer.json(code, "{\"error\":\"nope " + code + "\"}")));
     Throwable t = failure(pollingClient(server.url()).watch(JOB));
     assertInstanceOf(ProtocolException.class, t);
     assertTrue(t.getMessage().contains("answered " + code) && t.getMessage().contains("nope " + code),
@@ -101,7 +90,7 @@ class ClientWireTest {
 
   @Test
   void notFoundIsJobNotFoundNotAProtocolException() {
-    RawHttpServer server = later(new RawHttpServer(r -> RawHttpServer.json(404, "{\"error\":\"unknown job\"}")));
+    RawHttpServer server = closer.add(new RawHttpServer(r -> RawHttpServer.json(404, "{\"error\":\"unknown job\"}")));
     Throwable t = failure(pollingClient(server.url()).watch(JOB));
     assertInstanceOf(JobNotFoundException.class, t);
     assertEquals(JOB, ((JobNotFoundException) t).jobId());
@@ -111,7 +100,7 @@ class ClientWireTest {
   @ValueSource(strings = {"not json", "{}", "[\"completed\"]", "{\"status\":\"weird\"}",
       "{\"status\":5}", "{\"status\":\"completed\",\"status\":\"error\"}", ""})
   void anUnreadable200BodyIsAProtocolException(String body) {
-    RawHttpServer server = later(new RawHttpServer(r -> RawHttpServer.json(200, body)));
+    RawHttpServer server = closer.add(new RawHttpServer(r -> RawHttpServer.json(200, body)));
     Throwable t = failure(pollingClient(server.url()).watch(JOB));
     assertInstanceOf(ProtocolException.class, t);
   }
@@ -122,7 +111,7 @@ class ClientWireTest {
     java.util.Arrays.fill(big, (byte) ' ');
     byte[] json = "{\"status\":\"completed\"}".getBytes(StandardCharsets.US_ASCII);
     System.arraycopy(json, 0, big, 0, json.length);
-    RawHttpServer server = later(new RawHttpServer(r -> RawHttpServer.answer(200, "application/json", big)));
+    RawHttpServer server = closer.add(new RawHttpServer(r -> RawHttpServer.answer(200, "application/json", big)));
     // A valid answer padded past the cap: accepting it would mean reading more than 64 KiB.
     Throwable t = failure(pollingClient(server.url()).watch(JOB));
     assertInstanceOf(ProtocolException.class, t);
@@ -133,14 +122,14 @@ class ClientWireTest {
 
   @Test
   void submitRetriesWithTheSameIdempotencyKeyAndMakesOneJob() throws Exception {
-    SimulatorServer sim = later(SimulatorServer.builder().build().start());
+    SimulatorServer sim = closer.add(SimulatorServer.builder().build().start());
     HttpClient forward = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .executor(Executors.newSingleThreadExecutor(io.vtstatus.internal.util.Threads.daemon("test-forward")))
         .build();
     AtomicInteger posts = new AtomicInteger();
     // Every attempt reaches the simulator; the answers to the first two are lost (a connection
     // closed without an answer, then a 503), as when a proxy or the network fails after the fact.
-    RawHttpServer front = later(new RawHttpServer(r -> {
+    RawHttpServer front = closer.add(new RawHttpServer(r -> {
       if (!r.path().equals("/jobs")) {
         return RawHttpServer.json(404, "{}");
       }
@@ -161,7 +150,7 @@ class ClientWireTest {
         default: return RawHttpServer.json(real.statusCode(), real.body());
       }
     }));
-    StatusClient c = later(StatusClient.builder(front.url()).webhook(WebhookOptions.disabled()).build());
+    StatusClient c = closer.add(StatusClient.builder(front.url()).webhook(WebhookOptions.disabled()).build());
     String id = c.submit();
     List<String> keys = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -181,8 +170,8 @@ class ClientWireTest {
   @ParameterizedTest
   @ValueSource(ints = {400, 404, 409})
   void submitDoesNotRetryAClientError(int code) throws Exception {
-    RawHttpServer server = later(new RawHttpServer(r -> RawHttpServer.json(code, "{\"error\":\"no " + code + "\"}")));
-    StatusClient c = later(StatusClient.builder(server.url()).webhook(WebhookOptions.disabled()).build());
+    RawHttpServer server = closer.add(new RawHttpServer(r -> RawHttpServer.json(code, "{\"error\":\"no " + code + "\"}")));
+    StatusClient c = closer.add(StatusClient.builder(server.url()).webhook(WebhookOptions.disabled()).build());
     ProtocolException e = assertThrows(ProtocolException.class, c::submit);
     assertTrue(e.getMessage().contains("answered " + code), e.getMessage());
     server.takeFor("/jobs", WAIT);
@@ -191,8 +180,8 @@ class ClientWireTest {
 
   @Test
   void submitGivesUpOnAServerThatKeepsFailing() throws Exception {
-    RawHttpServer server = later(new RawHttpServer(r -> RawHttpServer.json(503, "{\"error\":\"down\"}")));
-    StatusClient c = later(StatusClient.builder(server.url()).webhook(WebhookOptions.disabled()).build());
+    RawHttpServer server = closer.add(new RawHttpServer(r -> RawHttpServer.json(503, "{\"error\":\"down\"}")));
+    StatusClient c = closer.add(StatusClient.builder(server.url()).webhook(WebhookOptions.disabled()).build());
     IOException e = assertThrows(IOException.class, c::submit);
     assertFalse(e instanceof ProtocolException, e.toString());
     assertTrue(e.getMessage().contains("503"), e.getMessage());
@@ -204,7 +193,7 @@ class ClientWireTest {
   void theOriginalServersPlainTextRegistrationAndJoblessUnsignedWebhookWork() throws Exception {
     AtomicReference<String> state = new AtomicReference<>("pending");
     BlockingQueue<String> registeredUrls = new LinkedBlockingQueue<>();
-    RawHttpServer original = later(new RawHttpServer(r -> {
+    RawHttpServer original = closer.add(new RawHttpServer(r -> {
       if (r.path().equals("/register-webhook")) {
         registeredUrls.add(io.vtstatus.internal.json.Json.write(r.body()));
         // The original answers 200 with a line of text, not JSON.
@@ -219,7 +208,7 @@ class ClientWireTest {
     Recorder rec = new Recorder();
     // One poll at once, then none for a minute: the end must come through the webhook's hint.
     PollSchedule onceThenRarely = ctx -> ctx.attempt() == 0 ? Duration.ZERO : Duration.ofMinutes(1);
-    StatusClient c = later(StatusClient.builder(original.url()).pollSchedule(onceThenRarely)
+    StatusClient c = closer.add(StatusClient.builder(original.url()).pollSchedule(onceThenRarely)
         .listener(rec).timeout(Duration.ofMinutes(2)).build());
     assertEquals("ok", rec.awaitRegistration(WAIT), "a 200 without JSON is a registration");
     CompletableFuture<JobStatus> answer = CompletableFuture.supplyAsync(() -> {
@@ -255,9 +244,9 @@ class ClientWireTest {
     } catch (IOException e) {
       Assumptions.abort("127.0.0.2 is not a loopback address here: " + e);
     }
-    SimulatorServer sim = later(SimulatorServer.builder().build().start());
+    SimulatorServer sim = closer.add(SimulatorServer.builder().build().start());
     Recorder rec = new Recorder();
-    StatusClient c = later(StatusClient.builder(sim.url())
+    StatusClient c = closer.add(StatusClient.builder(sim.url())
         .webhook(WebhookOptions.port(0).bindAddress(other).path("/hooks/vt"))
         .pollSchedule(PollSchedule.fixed(Duration.ofMinutes(1))).listener(rec).build());
     assertEquals("ok", rec.awaitRegistration(WAIT));
@@ -319,9 +308,9 @@ class ClientWireTest {
   @ParameterizedTest
   @ValueSource(strings = {"COMPLETED", "ERROR"})
   void pollSentPrecedesEachAnswerAndStatusChangedFiresOncePerChange(JobStatus outcome) throws Exception {
-    SimulatorServer sim = later(SimulatorServer.builder().build().start());
+    SimulatorServer sim = closer.add(SimulatorServer.builder().build().start());
     Events events = new Events();
-    StatusClient c = later(StatusClient.builder(sim.url()).webhook(WebhookOptions.disabled())
+    StatusClient c = closer.add(StatusClient.builder(sim.url()).webhook(WebhookOptions.disabled())
         .pollSchedule(PollSchedule.fixed(Duration.ofMillis(30))).listener(events).build());
     String id = sim.submit(Duration.ofHours(1), JobStatus.COMPLETED);
     CompletableFuture<JobResult> f = c.watch(id);

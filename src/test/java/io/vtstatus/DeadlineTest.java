@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vtstatus.testing.Closer;
 import io.vtstatus.testing.HostileServer;
 import io.vtstatus.testing.Recorder;
 import io.vtstatus.testing.ThreadLeaks;
@@ -16,9 +17,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,24 +35,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DeadlineTest {
   /** What "by the deadline" allows on a loaded machine; the bugs caught here are far beyond it. */
   private static final Duration SLACK = Duration.ofSeconds(3);
-  private final List<AutoCloseable> closeLater = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = closeLater.size() - 1; i >= 0; i--) {
-      closeLater.get(i).close();
-    }
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   private HostileServer server(HostileServer.Behaviour b) throws Exception {
     HostileServer s = HostileServer.start(b);
-    closeLater.add(s);
+    closer.add(s);
     return s;
   }
 
   private StatusClient client(StatusClient.Builder b) {
     StatusClient c = b.build();
-    closeLater.add(c);
+    closer.add(c);
     return c;
   }
 
@@ -81,7 +75,7 @@ class DeadlineTest {
   @Test
   void aPortThatNeverAcceptsEndsByTheDeadlineToo() throws Exception {
     HostileServer s = HostileServer.neverAccepting();
-    closeLater.add(s);
+    closer.add(s);
     StatusClient c = client(StatusClient.builder(s.url()).webhook(WebhookOptions.disabled()));
     long t0 = System.nanoTime();
     assertThrows(JobTimeoutException.class, () -> c.await("job-1", Duration.ofSeconds(2)));

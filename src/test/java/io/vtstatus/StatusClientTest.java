@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vtstatus.simulator.JobDurations;
 import io.vtstatus.simulator.SimulatorServer;
 import io.vtstatus.simulator.WebhookDelivery;
+import io.vtstatus.testing.Closer;
 import io.vtstatus.testing.Recorder;
 import io.vtstatus.testing.ThreadLeaks;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,32 +23,25 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The client against the simulator, over real loopback sockets. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StatusClientTest {
   private static final Duration LONG = Duration.ofSeconds(20);
-  private final List<AutoCloseable> closeLater = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = closeLater.size() - 1; i >= 0; i--) {
-      closeLater.get(i).close();
-    }
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   private SimulatorServer sim(SimulatorServer.Builder b) throws Exception {
     SimulatorServer s = b.build().start();
-    closeLater.add(s);
+    closer.add(s);
     return s;
   }
 
   private StatusClient client(StatusClient.Builder b) {
     StatusClient c = b.build();
-    closeLater.add(c);
+    closer.add(c);
     return c;
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vtstatus.simulator.SimulatorServer;
 import io.vtstatus.simulator.WebhookDelivery;
+import io.vtstatus.testing.Closer;
 import io.vtstatus.testing.HostileServer;
 import io.vtstatus.testing.Recorder;
 import io.vtstatus.testing.ThreadLeaks;
@@ -31,33 +32,21 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The client's webhook listener over real sockets: what it answers, when, and to whom. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WebhookListenerTest {
   private static final String SECRET = "whsec_" + java.util.Base64.getEncoder()
       .encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
-  private final List<AutoCloseable> closeLater = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = closeLater.size() - 1; i >= 0; i--) {
-      closeLater.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T later(T c) {
-    closeLater.add(c);
-    return c;
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   /** A client of a server that says "pending" for ever, so only a webhook can end a watch. */
   private StatusClient pendingForever(WebhookOptions o, Recorder rec) throws Exception {
-    HostileServer s = later(HostileServer.start(HostileServer.status("pending")));
-    StatusClient c = later(StatusClient.builder(s.url()).webhook(o).listener(rec)
+    HostileServer s = closer.add(HostileServer.start(HostileServer.status("pending")));
+    StatusClient c = closer.add(StatusClient.builder(s.url()).webhook(o).listener(rec)
         .pollSchedule(PollSchedule.fixed(Duration.ofMinutes(5))).build());
     return c;
   }
@@ -86,7 +75,7 @@ class WebhookListenerTest {
     CompletableFuture<JobResult> f = c.watch("real", Duration.ofMinutes(1));
     List<Socket> stalls = new ArrayList<>();
     for (int i = 0; i < 24; i++) {
-      Socket s = later(new Socket(InetAddress.getLoopbackAddress(), url.getPort()));
+      Socket s = closer.add(new Socket(InetAddress.getLoopbackAddress(), url.getPort()));
       s.getOutputStream().write(("POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
           + "Content-Length: 1000\r\n\r\n{\"job\":").getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
@@ -178,7 +167,7 @@ class WebhookListenerTest {
 
   @Test
   void continuationsRunOnTheCallbackExecutorAndABlockedOneDelaysNoAwait() throws Exception {
-    HostileServer s = later(HostileServer.start(HostileServer.status("completed")));
+    HostileServer s = closer.add(HostileServer.start(HostileServer.status("completed")));
     ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "test-callbacks");
       t.setDaemon(true);
@@ -186,7 +175,7 @@ class WebhookListenerTest {
     });
     CountDownLatch release = new CountDownLatch(1);
     try {
-      StatusClient c = later(StatusClient.builder(s.url()).webhook(WebhookOptions.disabled())
+      StatusClient c = closer.add(StatusClient.builder(s.url()).webhook(WebhookOptions.disabled())
           .callbackExecutor(callbacks).pollSchedule(PollSchedule.fixed(Duration.ofMillis(20))).build());
       List<CompletableFuture<String>> blocked = new ArrayList<>();
       for (int i = 0; i < 16; i++) {

@@ -1,11 +1,12 @@
 package io.vtstatus.simulator;
 
-import io.vtstatus.internal.sim.Distributions;
+import io.vtstatus.internal.sim.DurationSamplers;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * How long a simulated job stays pending: a distribution the simulator samples once per job.
+ * How long a simulated job stays pending: the sampler the simulator draws each job's duration
+ * from, once per job.
  *
  * <p>Use a factory ({@link #fixed}, {@link #uniform}, {@link #lognormal}) or {@link #parse} the
  * CLI's notation; a custom distribution is a lambda. Implementations must be thread-safe and must
@@ -28,7 +29,7 @@ public interface JobDurations {
    * @throws IllegalArgumentException if {@code duration} is negative
    */
   static JobDurations fixed(Duration duration) {
-    return Distributions.fixed(duration);
+    return DurationSamplers.fixed(duration);
   }
 
   /**
@@ -37,7 +38,7 @@ public interface JobDurations {
    * @throws IllegalArgumentException if {@code min} is negative or greater than {@code max}
    */
   static JobDurations uniform(Duration min, Duration max) {
-    return Distributions.uniform(min, max);
+    return DurationSamplers.uniform(min, max);
   }
 
   /**
@@ -48,7 +49,7 @@ public interface JobDurations {
    *     negative or not finite
    */
   static JobDurations lognormal(Duration median, double sigma) {
-    return Distributions.lognormal(median, sigma);
+    return DurationSamplers.lognormal(median, sigma);
   }
 
   /**
@@ -59,6 +60,6 @@ public interface JobDurations {
    * @throws IllegalArgumentException with a message naming the bad text
    */
   static JobDurations parse(String text) {
-    return Distributions.parse(text);
+    return DurationSamplers.parse(text);
   }
 }

@@ -6,6 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Renders benchmark results as Markdown tables (for the terminal and docs/BENCHMARKS.md) and as
@@ -111,42 +115,71 @@ public final class Report {
 
   // ------------------------------------------------------------------ scale
 
-  public static String markdown(ScaleBench.Result r) {
+  /**
+   * Consecutive scale runs side by side, one column each; a goal holds when it holds in every
+   * run, and the table says in which runs it does not.
+   */
+  public static String markdown(List<ScaleBench.Result> runs) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "### `scale` — %d concurrent jobs, one client%n%n", r.jobs()));
+    ScaleBench.Result r0 = runs.get(0);
+    int n = runs.size();
+    b.append(String.format(Locale.ROOT, "### `scale` — %d concurrent jobs, one client%s%n%n", r0.jobs(),
+        n > 1 ? ", " + n + " consecutive runs" : ""));
+    List<String> dropped = new ArrayList<>();
+    List<String> wall = new ArrayList<>();
+    for (ScaleBench.Result r : runs) {
+      dropped.add(Integer.toString(r.firstAttemptDropped()));
+      wall.add(String.format(Locale.ROOT, "%.1f", r.seconds()));
+    }
     b.append(String.format(Locale.ROOT,
         "Durations uniform %.2f–%.2f s (unscaled), webhooks on, %.0f%% of webhook attempts dropped "
-            + "(first attempt dropped for %d jobs), default `adaptive` schedule, %.1f s wall. "
-            + "Simulator and client share the JVM: whole-JVM thread figures include both.%n%n",
-        r.minSeconds(), r.maxSeconds(), r.drop() * 100, r.firstAttemptDropped(), r.seconds()));
-    b.append("| figure | measured | goal | holds |\n|---|---:|---:|---|\n");
-    row(b, "resolved exactly once", r.resolvedOnce() + "/" + r.jobs(), "all", r.resolvedOnce() == r.jobs());
-    row(b, "resolved more than once / not at all", r.resolvedMoreThanOnce() + " / " + r.failed(), "0 / 0",
-        r.resolvedMoreThanOnce() == 0 && r.failed() == 0);
-    row(b, "peak live threads, whole JVM", Integer.toString(r.peakThreads()), "≤ " + PEAK_THREADS_GOAL,
-        r.peakThreads() <= PEAK_THREADS_GOAL);
-    row(b, "peak live threads, client only (sampled every 10 ms)", Integer.toString(r.peakClientThreads()),
-        "≤ " + PEAK_THREADS_GOAL, r.peakClientThreads() <= PEAK_THREADS_GOAL);
-    row(b, "threads started, whole JVM", Long.toString(r.threadsStarted()), "≤ " + STARTED_THREADS_GOAL,
-        r.threadsStarted() <= STARTED_THREADS_GOAL);
-    row(b, "client threads seen", Integer.toString(r.clientThreadsSeen()), "", true);
-    row(b, "heap used after GC (simulator + client + bench records)", String.format(Locale.ROOT, "%.1f MB", r.heapAfterGcMb()),
-        "≤ " + (int) HEAP_GOAL_MB + " MB", r.heapAfterGcMb() <= HEAP_GOAL_MB);
-    row(b, "heap used after GC before the run", String.format(Locale.ROOT, "%.1f MB", r.heapBaselineMb()), "", true);
-    row(b, "webhook detection delay p50", ms(r.webhookP50Ms()), "", true);
-    row(b, "webhook detection delay p99 (all webhook-detected)", ms(r.webhookP99Ms()), "≤ " + (int) WEBHOOK_P99_GOAL_MS + " ms",
-        r.webhookP99Ms() <= WEBHOOK_P99_GOAL_MS);
-    row(b, "webhook detection delay p99 (first attempt delivered)", ms(r.webhookFirstAttemptP99Ms()),
-        "≤ " + (int) WEBHOOK_P99_GOAL_MS + " ms", r.webhookFirstAttemptP99Ms() <= WEBHOOK_P99_GOAL_MS);
-    row(b, "detected by webhook / by poll", r.byWebhook() + " / " + r.byPoll(), "", true);
-    row(b, "polls per job", String.format(Locale.ROOT, "%.3f", r.pollsPerJob()), "≤ " + SCALE_POLLS_GOAL,
-        r.pollsPerJob() <= SCALE_POLLS_GOAL);
-    b.append("\nClient threads seen: ").append(String.join(", ", r.clientThreadNames())).append(".\n");
+            + "(first attempt dropped for %s jobs), default `adaptive` schedule, %s s wall%s. "
+            + "Simulator and client share the JVM: whole-JVM thread figures include both.%s%n%n",
+        r0.minSeconds(), r0.maxSeconds(), r0.drop() * 100, String.join(" / ", dropped),
+        String.join(" / ", wall), n > 1 ? " (run by run)" : "",
+        n > 1 ? " One warm-up before the first run; each run has its own simulator, a fresh client"
+            + " (nothing learned carries over) and its own seed." : ""));
+    b.append("| figure |");
+    for (int k = 1; k <= n; k++) {
+      b.append(n > 1 ? " run " + k + " |" : " measured |");
+    }
+    b.append(" goal | holds |\n|---|").append("---:|".repeat(n)).append("---:|---|\n");
+    row(b, runs, "resolved exactly once", r -> r.resolvedOnce() + "/" + r.jobs(), "all",
+        r -> r.resolvedOnce() == r.jobs());
+    row(b, runs, "resolved more than once / not at all", r -> r.resolvedMoreThanOnce() + " / " + r.failed(),
+        "0 / 0", r -> r.resolvedMoreThanOnce() == 0 && r.failed() == 0);
+    row(b, runs, "peak live threads, whole JVM", r -> Integer.toString(r.peakThreads()),
+        "≤ " + PEAK_THREADS_GOAL, r -> r.peakThreads() <= PEAK_THREADS_GOAL);
+    row(b, runs, "peak live threads, client only (sampled every 10 ms)",
+        r -> Integer.toString(r.peakClientThreads()), "≤ " + PEAK_THREADS_GOAL,
+        r -> r.peakClientThreads() <= PEAK_THREADS_GOAL);
+    row(b, runs, "threads started, whole JVM", r -> Long.toString(r.threadsStarted()),
+        "≤ " + STARTED_THREADS_GOAL, r -> r.threadsStarted() <= STARTED_THREADS_GOAL);
+    row(b, runs, "client threads seen", r -> Integer.toString(r.clientThreadsSeen()), "", r -> true);
+    row(b, runs, "heap used after GC (simulator + client + bench records)",
+        r -> String.format(Locale.ROOT, "%.1f MB", r.heapAfterGcMb()), "≤ " + (int) HEAP_GOAL_MB + " MB",
+        r -> r.heapAfterGcMb() <= HEAP_GOAL_MB);
+    row(b, runs, "heap used after GC before the run",
+        r -> String.format(Locale.ROOT, "%.1f MB", r.heapBaselineMb()), "", r -> true);
+    row(b, runs, "webhook detection delay p50", r -> ms(r.webhookP50Ms()), "", r -> true);
+    row(b, runs, "webhook detection delay p99 (all webhook-detected)", r -> ms(r.webhookP99Ms()),
+        "≤ " + (int) WEBHOOK_P99_GOAL_MS + " ms", r -> r.webhookP99Ms() <= WEBHOOK_P99_GOAL_MS);
+    row(b, runs, "webhook detection delay p99 (first attempt delivered)",
+        r -> ms(r.webhookFirstAttemptP99Ms()), "≤ " + (int) WEBHOOK_P99_GOAL_MS + " ms",
+        r -> r.webhookFirstAttemptP99Ms() <= WEBHOOK_P99_GOAL_MS);
+    row(b, runs, "detected by webhook / by poll", r -> r.byWebhook() + " / " + r.byPoll(), "", r -> true);
+    row(b, runs, "polls per job", r -> String.format(Locale.ROOT, "%.3f", r.pollsPerJob()),
+        "≤ " + SCALE_POLLS_GOAL, r -> r.pollsPerJob() <= SCALE_POLLS_GOAL);
+    Set<String> names = new TreeSet<>();
+    runs.forEach(r -> names.addAll(r.clientThreadNames()));
+    b.append("\nClient threads seen").append(n > 1 ? " (all runs)" : "").append(": ")
+        .append(String.join(", ", names)).append(".\n");
     return b.toString();
   }
 
-  public static String json(ScaleBench.Result r) {
-    return Json.obj().put("scenario", "scale").put("jobs", r.jobs()).put("min_s", r.minSeconds())
+  /** One JSON object for run {@code run} (from 1) of consecutive scale runs. */
+  public static String json(ScaleBench.Result r, int run) {
+    return Json.obj().put("scenario", "scale").put("run", run).put("jobs", r.jobs()).put("min_s", r.minSeconds())
         .put("max_s", r.maxSeconds()).put("drop", r.drop()).put("resolved_once", r.resolvedOnce())
         .put("resolved_more_than_once", r.resolvedMoreThanOnce()).put("not_resolved", r.failed())
         .put("by_webhook", r.byWebhook()).put("by_poll", r.byPoll())
@@ -187,9 +220,20 @@ public final class Report {
 
   // ------------------------------------------------------------------ helpers
 
-  private static void row(StringBuilder b, String what, String value, String goal, boolean ok) {
-    b.append("| ").append(what).append(" | ").append(value).append(" | ").append(goal).append(" | ")
-        .append(goal.isEmpty() ? "" : holds(ok)).append(" |\n");
+  private static void row(StringBuilder b, List<ScaleBench.Result> runs, String what,
+      Function<ScaleBench.Result, String> value, String goal, Predicate<ScaleBench.Result> ok) {
+    b.append("| ").append(what).append(" |");
+    List<String> failing = new ArrayList<>();
+    for (int k = 0; k < runs.size(); k++) {
+      b.append(' ').append(value.apply(runs.get(k))).append(" |");
+      if (!ok.test(runs.get(k))) {
+        failing.add(Integer.toString(k + 1));
+      }
+    }
+    String verdict = goal.isEmpty() ? ""
+        : failing.isEmpty() ? (runs.size() > 1 ? "holds in every run" : "holds")
+        : runs.size() > 1 ? "**fails** in run " + String.join(", ", failing) : "**fails**";
+    b.append(' ').append(goal).append(" | ").append(verdict).append(" |\n");
   }
 
   static String holds(boolean ok) {

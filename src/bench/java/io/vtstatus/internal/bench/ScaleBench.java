@@ -37,7 +37,7 @@ import java.util.function.Consumer;
  */
 public final class ScaleBench {
   /** Jobs run before the measured ones, so the JIT has compiled the HTTP paths. */
-  static final int WARMUP_JOBS = 3000;
+  public static final int WARMUP_JOBS = 3000;
   private ScaleBench() {}
 
   /**
@@ -52,10 +52,32 @@ public final class ScaleBench {
       double webhookP50Ms, double webhookP99Ms, double webhookFirstAttemptP99Ms,
       int firstAttemptDropped, double seconds) {}
 
-  /** Runs it; progress lines go to {@code log}. */
+  /** Runs it once; progress lines go to {@code log}. */
   public static Result run(int jobs, double minSeconds, double maxSeconds, double drop, long seed,
       Consumer<String> log) throws IOException, InterruptedException {
+    return runs(1, jobs, minSeconds, maxSeconds, drop, seed, log).get(0);
+  }
+
+  /**
+   * Runs it {@code times} times in a row after one warm-up, each run with its own simulator and
+   * a fresh client (nothing learned carries over) and its own seed ({@code seed}, {@code seed +
+   * 1}, ...): a goal met once could be luck, met in consecutive runs it is the client's.
+   */
+  public static List<Result> runs(int times, int jobs, double minSeconds, double maxSeconds,
+      double drop, long seed, Consumer<String> log) throws IOException, InterruptedException {
     warmUp();
+    List<Result> l = new ArrayList<>(times);
+    for (int k = 0; k < times; k++) {
+      if (times > 1) {
+        log.accept(String.format(java.util.Locale.ROOT, "scale: run %d of %d", k + 1, times));
+      }
+      l.add(measure(jobs, minSeconds, maxSeconds, drop, seed + k, log));
+    }
+    return l;
+  }
+
+  private static Result measure(int jobs, double minSeconds, double maxSeconds, double drop, long seed,
+      Consumer<String> log) throws IOException, InterruptedException {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     System.gc();

@@ -123,17 +123,17 @@ public final class ScheduleBench {
     long[] arrival = new long[n];
     double at = 0;
     for (int i = 0; i < n; i++) {
-      Distribution d = scenario.at(i, n);
+      TrueDurations d = scenario.at(i, n);
       dur[i] = d.sample(durRnd);
       double rate = s.concurrency() / (d.mean() * scale);
       at += -Math.log(1 - arrRnd.nextDouble()) / rate;
       arrival[i] = (long) (at * 1e9);
     }
 
-    Map<Distribution, Double> floors = new LinkedHashMap<>();
+    Map<TrueDurations, Double> floors = new LinkedHashMap<>();
     double[] jobFloor = new double[n];
     for (int i = 0; i < n; i++) {
-      Distribution d = scenario.at(i, n);
+      TrueDurations d = scenario.at(i, n);
       jobFloor[i] = floors.computeIfAbsent(d, x -> Optimum.bhp(x, c).cost());
     }
     Optimum.Fixed best = Optimum.bestFixed(scenario.overall(), c);

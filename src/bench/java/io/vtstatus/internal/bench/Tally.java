@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link JobListener} that notes, per job id, when the client detected the end (its own
@@ -16,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Tally implements JobListener {
   private final ConcurrentHashMap<String, Long> detectedAt = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Integer> completions = new ConcurrentHashMap<>();
-  private final AtomicInteger failures = new AtomicInteger();
   private final CountDownLatch registered = new CountDownLatch(1);
 
   @Override
@@ -25,11 +23,6 @@ final class Tally implements JobListener {
     long now = System.nanoTime();
     detectedAt.putIfAbsent(result.jobId(), now);
     completions.merge(result.jobId(), 1, Integer::sum);
-  }
-
-  @Override
-  public void failed(String jobId, Throwable failure, Duration waited) {
-    failures.incrementAndGet();
   }
 
   @Override
@@ -53,10 +46,5 @@ final class Tally implements JobListener {
   /** How many times {@code completed} was called for {@code jobId}. */
   int completions(String jobId) {
     return completions.getOrDefault(jobId, 0);
-  }
-
-  /** Watches that ended without a result (timeout, error, cancel). */
-  int failures() {
-    return failures.get();
   }
 }

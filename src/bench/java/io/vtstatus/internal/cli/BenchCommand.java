@@ -8,11 +8,15 @@ import io.vtstatus.internal.bench.ScheduleBench;
 import io.vtstatus.internal.schedule.Schedules;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -24,7 +28,8 @@ import java.util.Set;
 public final class BenchCommand {
   static final String HELP = String.join("\n",
       "usage: make bench ARGS='[--jobs N] [--scenario NAME|all] [--webhooks on|off|drop:0.5] [--json]",
-      "                        [--markdown FILE] [--smoke] [--seed N] [--scale F] [--concurrency N]'",
+      "                        [--markdown FILE] [--smoke] [--seed N] [--scale F] [--concurrency N]",
+      "                        [--repeat N]'",
       "   or: java -jar target/vtstatus-bench.jar [options] (next to target/vtstatus.jar)",
       "Scenarios: uniform, lognormal-tight, lognormal-wide, bimodal, shift (schedule comparison),",
       "scale (10,000 jobs on one client), latency (detection floor), wait-learning (50 `wait`",
@@ -34,11 +39,14 @@ public final class BenchCommand {
       "                    --webhooks, lognormal-tight also runs N/2 jobs with 'on' and 'drop:0.5'",
       "  --scale F         durations and request cost are multiplied by F (default 0.1)",
       "  --concurrency N   mean jobs running at once (default 8)",
+      "  --repeat N        scale runs N times in a row, seeds S, S+1, ... (default 3 with 'all', else 1)",
       "  --json            one JSON object per scenario on stdout instead of tables",
       "  --markdown FILE   also write the tables, command and machine to FILE",
       "  --smoke           tiny sizes, a few seconds in all (for tests)");
 
   static final List<String> EXTRA = List.of("scale", "latency", "wait-learning");
+  /** Consecutive scale runs in 'all': its polls-per-job goal must hold in each. */
+  static final int SCALE_RUNS = 3;
 
   private BenchCommand() {}
 
@@ -56,8 +64,10 @@ public final class BenchCommand {
     int concurrency;
     long seed;
     boolean smoke;
+    int repeat;
     try {
-      a = Args.parse(argv, Set.of("jobs", "scenario", "webhooks", "markdown", "seed", "scale", "concurrency"),
+      a = Args.parse(argv, Set.of("jobs", "scenario", "webhooks", "markdown", "seed", "scale", "concurrency",
+          "repeat"),
           Set.of("json", "smoke", "help"));
       if (a.has("help")) {
         out.println(HELP);
@@ -84,6 +94,7 @@ public final class BenchCommand {
         throw new Args.UsageException("--webhooks: " + e.getMessage());
       }
       jobs = a.integer("jobs", smoke ? 30 : 500, 10, 1_000_000);
+      repeat = a.integer("repeat", scenario.equals("all") ? SCALE_RUNS : 1, 1, 20);
       concurrency = a.integer("concurrency", smoke ? 10 : 8, 1, 100_000);
       seed = a.integer("seed", 42, Integer.MIN_VALUE, Integer.MAX_VALUE);
       String sc = a.get("scale", smoke ? "0.01" : "0.1");
@@ -103,14 +114,25 @@ public final class BenchCommand {
     boolean extraWebhookRuns = names.size() > 1 && !a.has("webhooks");
     double c = Schedules.DEFAULT_REQUEST_COST.toNanos() / 1e9;
     StringBuilder md = new StringBuilder();
+    List<Double> load = new ArrayList<>();
     long t0 = System.nanoTime();
     try {
       for (String name : names) {
+        load.add(loadAverage());
         if (name.equals("scale")) {
-          ScaleBench.Result r = smoke
-              ? ScaleBench.run(200, 0.05, 0.5, 0.2, seed, err::println)
-              : ScaleBench.run(10_000, 1, 10, 0.2, seed, err::println);
-          emit(out, json, Report.json(r), Report.markdown(r), md);
+          List<ScaleBench.Result> rs = smoke
+              ? ScaleBench.runs(repeat, 200, 0.05, 0.5, 0.2, seed, err::println)
+              : ScaleBench.runs(repeat, 10_000, 1, 10, 0.2, seed, err::println);
+          String table = Report.markdown(rs);
+          if (json) {
+            for (int k = 0; k < rs.size(); k++) {
+              out.println(Report.json(rs.get(k), k + 1));
+            }
+          } else {
+            out.println(table);
+          }
+          out.flush();
+          md.append(table).append('\n');
         } else if (name.equals("wait-learning")) {
           WaitLearningBench.Result r = smoke
               ? WaitLearningBench.run(12, 3, 0.2, 0.5, seed, err::println)
@@ -145,11 +167,12 @@ public final class BenchCommand {
       return 3;
     }
     double total = (System.nanoTime() - t0) / 1e9;
+    load.add(loadAverage());
     err.println(String.format(Locale.ROOT, "bench: done in %.1f s", total));
     if (a.get("markdown").isPresent()) {
       Path file = Path.of(a.get("markdown").get());
       try {
-        Files.writeString(file, document(argv, md.toString(), total), StandardCharsets.UTF_8);
+        Files.writeString(file, document(argv, md.toString(), total, load, repeat), StandardCharsets.UTF_8);
       } catch (IOException e) {
         err.println("vtstatus bench: cannot write " + file + ": " + e.getMessage());
         return 4;
@@ -172,20 +195,41 @@ public final class BenchCommand {
     md.append(markdown).append('\n');
   }
 
+  /** The 1-minute load average, or NaN where the platform has none. */
+  private static double loadAverage() {
+    double l = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    return l < 0 ? Double.NaN : l;
+  }
+
+  /** "load average 1.2–9.8 (…)": how busy the machine was, sampled at each scenario's start and at the end. */
+  static String loadLine(List<Double> load) {
+    DoubleSummaryStatistics st = load.stream().filter(Double::isFinite)
+        .collect(DoubleSummaryStatistics::new, DoubleSummaryStatistics::accept, DoubleSummaryStatistics::combine);
+    if (st.getCount() == 0) {
+      return "load average not available on this platform.";
+    }
+    return String.format(Locale.ROOT, "1-minute load average %.1f–%.1f while it ran (sampled at each "
+        + "scenario's start and at the end; %d CPUs). The machine was shared with other builds and "
+        + "test runs, so absolute delays include their CPU contention; the side-by-side ratios less so.",
+        st.getMin(), st.getMax(), Runtime.getRuntime().availableProcessors());
+  }
+
   /** The Markdown document: machine, command, then the tables. */
-  static String document(String[] argv, String tables, double seconds) {
+  static String document(String[] argv, String tables, double seconds, List<Double> load, int repeat) {
     String cmd = "java -Xmx" + (Runtime.getRuntime().maxMemory() >> 20) + "m -jar target/vtstatus-bench.jar "
         + String.join(" ", argv);
     return String.join("\n",
         "# Benchmarks",
         "",
         "Written by `" + cmd.trim() + "` (what `make bench` runs), in " + String.format(Locale.ROOT, "%.0f", seconds)
-            + " s. Regenerate with `make bench`; every figure below comes from that one run.",
+            + " s, on " + LocalDate.now(ZoneOffset.UTC) + ". Regenerate with `make bench`; every figure below "
+            + "comes from that one run.",
         "",
         "Machine: " + Runtime.getRuntime().availableProcessors() + " CPUs (`nproc`), "
             + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
             + System.getProperty("os.arch") + "; JDK " + System.getProperty("java.version") + " ("
-            + System.getProperty("java.vendor") + ", " + System.getProperty("java.vm.name") + ").",
+            + System.getProperty("java.vendor") + ", " + System.getProperty("java.vm.name") + "); "
+            + loadLine(load),
         "",
         "Simulator throughput against Go (`make bench-http`): [BENCHMARKS-http.md](BENCHMARKS-http.md).",
         "Jar size, CLI start-up and 1,000 jobs on one client, measured by hand: [BENCHMARKS-footprint.md](BENCHMARKS-footprint.md).",
@@ -211,9 +255,21 @@ public final class BenchCommand {
         "* `fixed` polls at Δ* = the best fixed interval for the true distribution (`Optimum.bestFixed`;",
         "  for `shift`, for the even mixture of both halves); `stepped` is the original Go ladder;",
         "  `exponential` is Google's 5 s ×1.5 up to 45 s with full jitter; all scaled.",
+        "* **Goals**, checked under each table: after warm-up, `adaptive` ≤ 1.15× the floor and",
+        "  ≤ 0.5× `stepped`; with webhooks on, ≤ 1.1 polls per job. On `shift`, the whole run ≤ 1.15×",
+        "  the floor, and back within 1.15× of the new floor ≤ 100 jobs after the shift, where \"back",
+        "  after k jobs\" means: k is the first job after the shift from which the mean cost of the next",
+        "  100 jobs is ≤ 1.15× the new floor (0: the 100 jobs right after the shift already are).",
+        "* **`scale`** runs " + (repeat == 1 ? "once" : repeat + " times in a row") + " (`--repeat`), after one throw-away run of "
+            + ScaleBench.WARMUP_JOBS + " jobs",
+        "  that lets the JIT compile the HTTP paths; each run has its own simulator, a fresh client",
+        "  (nothing learned carries over) and its own seed (S, S+1, …). Its goals, polls per job",
+        "  ≤ 1.1 among them, must hold in every run; the table says in which runs one does not.",
+        "* **`wait-learning`** runs the `wait` command 50 times in a row, each a new client and",
+        "  schedule, learning across runs through a state file against not learning (see its section).",
         "* **CPU contention**: this is a 2-core machine and the simulator, four clients (or the",
         "  10,000-job client) and the benchmark share it, so round trips and timer slack are those of",
-        "  a loaded machine; the delays include them.",
+        "  a loaded machine; the delays include them. Other builds ran beside it (load average above).",
         "",
         "## Results",
         "",

@@ -3,7 +3,7 @@ package io.vtstatus.internal.cli;
 import io.vtstatus.JobListener;
 import io.vtstatus.JobResult;
 import io.vtstatus.JobStatus;
-import io.vtstatus.internal.bench.Distribution;
+import io.vtstatus.internal.bench.TrueDurations;
 import io.vtstatus.internal.bench.Stats;
 import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.json.JsonException;
@@ -46,7 +46,7 @@ final class WaitLearningBench {
   static Result run(int runs, int from, double median, double sigma, long seed, Consumer<String> log)
       throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    Distribution d = Distribution.lognormal(median, sigma);
+    TrueDurations d = TrueDurations.lognormal(median, sigma);
     Random rnd = new Random(seed);
     double[] dur = new double[runs];
     for (int i = 0; i < runs; i++) {

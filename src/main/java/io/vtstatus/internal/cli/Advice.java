@@ -186,13 +186,17 @@ final class Advice {
   }
 
   /** {@link PollSchedule#exponential} with its jitter drawn from a seeded generator: reproducible. */
-  static PollSchedule seededExponential(Duration initial, double factor, Duration max, long seed) {
+  private static PollSchedule seededExponential(Duration initial, double factor, Duration max, long seed) {
     Random rnd = new Random(seed);
-    return ctx -> {
-      double cap = Math.min(max.toNanos(), initial.toNanos() * Math.pow(factor, ctx.attempt()));
+    PollSchedule s = Schedules.exponential(initial, factor, max, () -> {
       synchronized (rnd) {
-        return Duration.ofNanos(Math.max(1, (long) (rnd.nextDouble() * cap)));
+        return rnd.nextDouble();
       }
+    });
+    // At least a nanosecond: a replayed poll never lands at the instant of the one before.
+    return ctx -> {
+      Duration d = s.nextDelay(ctx);
+      return d.isZero() ? Duration.ofNanos(1) : d;
     };
   }
 

@@ -16,6 +16,24 @@ final class ScheduleSpec {
     return parse(spec, Optional.empty(), w -> { });
   }
 
+  /**
+   * Throws what {@link #parse(String, Optional, Consumer)} would for a bad {@code spec}, without
+   * building the schedule: an adaptive one reads its state file and plans, which a command
+   * answered by its first look never needs.
+   */
+  static void check(String spec) throws Args.UsageException {
+    String s = spec.trim();
+    if (s.startsWith("adaptive:")) {
+      try {
+        requirePositive(Durations.parse(s.substring(9)));
+      } catch (IllegalArgumentException e) {
+        throw new Args.UsageException("--schedule " + spec + ": " + e.getMessage());
+      }
+    } else if (!s.equals("adaptive")) {
+      parse(spec);
+    }
+  }
+
   /** Whether {@code spec} names the adaptive schedule (the only one that learns). */
   static boolean isAdaptive(String spec) {
     String s = spec.trim();

@@ -61,7 +61,7 @@ final class WaitCommand {
     Args a;
     URI server;
     Duration timeout;
-    PollSchedule schedule;
+    String spec;
     WebhookOptions webhook;
     Optional<Path> modelFile;
     try {
@@ -84,11 +84,9 @@ final class WaitCommand {
       if (timeout.isZero()) {
         throw new Args.UsageException("--timeout must be positive");
       }
-      String spec = a.get("schedule", "adaptive");
-      modelFile = modelFile(a, spec, server);
-      PollSchedule chosen = ScheduleSpec.parse(spec, modelFile,
-          w -> err.println("vtstatus wait: warning: " + w));
-      schedule = new LookFirst(chosen);
+      spec = a.get("schedule", "adaptive");
+      modelFile = modelFile(a, spec);
+      ScheduleSpec.check(spec);
       if (a.has("no-webhook") && a.has("webhook-port")) {
         throw new Args.UsageException("--webhook-port and --no-webhook exclude each other");
       }
@@ -115,9 +113,9 @@ final class WaitCommand {
         Optional<JobResult> done = Probe.once(server, id,
             requestTimeout.compareTo(timeout) < 0 ? requestTimeout : timeout);
         if (done.isPresent()) {
+          (progress == null ? quietListener : new ProgressLines(progress, start)).completed(done.get());
           return report(done.get(), 0, out, json);
         }
-        schedule = chosen(schedule);
       } catch (JobNotFoundException e) {
         err.println("vtstatus wait: " + e.getMessage());
         printFailure(out, json, "unknown", id);
@@ -138,6 +136,18 @@ final class WaitCommand {
         printFailure(out, json, "timeout", id);
         return TIMED_OUT;
       }
+    }
+    // Hashing the server into a file name and reading the state wait for a job still running.
+    modelFile = learningFile(a, spec, modelFile, server);
+    PollSchedule schedule;
+    try {
+      schedule = ScheduleSpec.parse(spec, modelFile, w -> err.println("vtstatus wait: warning: " + w));
+    } catch (Args.UsageException e) {
+      err.println("vtstatus wait: " + e.getMessage());
+      return USAGE;
+    }
+    if (a.get("job").isEmpty()) {
+      schedule = new LookFirst(schedule);
     }
     if (progress != null && modelFile.isPresent()) {
       progress.println("learning in " + modelFile.get());
@@ -192,10 +202,10 @@ final class WaitCommand {
   }
 
   /**
-   * The adaptive schedule's state file: {@code --model FILE}, none with {@code --no-learn}, else
-   * the per-server file in the state directory. Only the adaptive schedule learns.
+   * {@code --model FILE}, checked against the other flags; empty without it. The default file
+   * is named later, by {@link #learningFile}, only for a job still running.
    */
-  private static Optional<Path> modelFile(Args a, String spec, URI server) throws Args.UsageException {
+  private static Optional<Path> modelFile(Args a, String spec) throws Args.UsageException {
     if (a.has("model") && a.has("no-learn")) {
       throw new Args.UsageException("--model and --no-learn exclude each other");
     }
@@ -218,15 +228,21 @@ final class WaitCommand {
         throw new Args.UsageException("--model: " + e.getMessage());
       }
     }
-    if (a.has("no-learn") || !adaptive) {
-      return Optional.empty();
+    return Optional.empty();
+  }
+
+  /** {@code --model FILE}, or the per-server file when the adaptive schedule learns by default. */
+  private static Optional<Path> learningFile(Args a, String spec, Optional<Path> named, URI server) {
+    if (named.isPresent() || a.has("no-learn") || !ScheduleSpec.isAdaptive(spec)) {
+      return named;
     }
     return Optional.of(LearningFiles.forServer(LearningFiles.directory(), server));
   }
 
   /**
-   * Someone asking about one job may be asking about a finished one: look at once, then follow
-   * the schedule, telling it everything the client tells us (so it learns).
+   * A job this command has just submitted may already have ended (a quick job, a cached result):
+   * look at once, then follow the schedule, telling it everything the client tells us (so it
+   * learns). A job named with {@code --job} had its first look before the client started.
    */
   private static final class LookFirst implements PollSchedule {
     private final PollSchedule chosen;
@@ -269,11 +285,6 @@ final class WaitCommand {
       out.println(r.status().wireName());
     }
     return r.status() == JobStatus.COMPLETED ? COMPLETED : JOB_ERROR;
-  }
-
-  /** The schedule without the look at once: the probe has just looked. */
-  private static PollSchedule chosen(PollSchedule s) {
-    return s instanceof LookFirst ? ((LookFirst) s).chosen : s;
   }
 
   private static void printFailure(PrintStream out, boolean json, String what, String job) {

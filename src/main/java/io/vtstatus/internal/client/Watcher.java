@@ -6,12 +6,10 @@ import io.vtstatus.JobNotFoundException;
 import io.vtstatus.JobResult;
 import io.vtstatus.JobStatus;
 import io.vtstatus.JobTimeoutException;
-import io.vtstatus.PollContext;
 import io.vtstatus.PollSchedule;
 import io.vtstatus.ProtocolException;
 import io.vtstatus.internal.util.Scheduler;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Every watch of one client: when each polls, what an answer means, when each gives up, and
@@ -58,14 +55,13 @@ final class Watcher implements WebhookSink {
   private final Scheduler scheduler;
   private final StatusApi api;
   private final RequestGate gate;
-  private final PollSchedule schedule;
+  private final SafeSchedule schedule;
   private final JobListener listener;
   private final Registration registration;
   private final WebhookSignals signals;
   private final Clock clock;
   private final long requestTimeoutNanos;
   private final ConcurrentHashMap<String, Set<Watch>> watches = new ConcurrentHashMap<>();
-  private final AtomicBoolean reportedBadDelay = new AtomicBoolean();
   private volatile boolean closed;
 
   Watcher(Scheduler scheduler, StatusApi api, PollSchedule schedule, JobListener listener,
@@ -73,7 +69,7 @@ final class Watcher implements WebhookSink {
     this.scheduler = scheduler;
     this.api = api;
     this.gate = new RequestGate(maxConcurrentRequests, scheduler);
-    this.schedule = schedule;
+    this.schedule = new SafeSchedule(schedule);
     this.listener = listener;
     this.registration = registration;
     this.clock = clock;
@@ -168,11 +164,7 @@ final class Watcher implements WebhookSink {
     }
     JobResult r = new JobResult(w.jobId, status, by, polls, waited, updatedAt);
     listener.completed(r);
-    try {
-      schedule.jobFinished(w.observedDuration(waited, updatedAt), by);
-    } catch (RuntimeException ex) {
-      Engine.LOG.log(Level.WARNING, "poll schedule's jobFinished threw", ex);
-    }
+    schedule.jobFinished(w.observedDuration(waited, updatedAt), by);
     w.result.complete(r);
     w.done.countDown();
   }
@@ -205,11 +197,7 @@ final class Watcher implements WebhookSink {
     });
     // Every watch ends here once: the schedule stops counting its job as running (and keeps a
     // watch that gave up as a job known to run at least this long).
-    try {
-      schedule.watchEnded(w.context(scheduler.nanoTime(), signals.arriving()));
-    } catch (RuntimeException ex) {
-      Engine.LOG.log(Level.WARNING, "poll schedule's watchEnded threw", ex);
-    }
+    schedule.watchEnded(w.context(scheduler.nanoTime(), signals.arriving()));
   }
 
   private void changed(Watch w, JobStatus now) {
@@ -371,23 +359,7 @@ final class Watcher implements WebhookSink {
   }
 
   private long nextDelayNanos(Watch w, long now) {
-    PollContext ctx = w.context(now, signals.arriving());
-    Duration d;
-    try {
-      d = schedule.nextDelay(ctx);
-    } catch (RuntimeException ex) {
-      Engine.LOG.log(Level.WARNING, "poll schedule threw; polling again in 1 s", ex);
-      return TimeUnit.SECONDS.toNanos(1);
-    }
-    if (d == null || d.isNegative()) {
-      if (reportedBadDelay.compareAndSet(false, true)) {
-        Engine.LOG.log(Level.WARNING, "poll schedule returned " + d + " for job " + w.jobId
-            + "; polling at most every " + TimeUnit.NANOSECONDS.toMillis(MIN_INTERVAL_NANOS)
-            + " ms (reported once)");
-      }
-      return MIN_INTERVAL_NANOS;
-    }
-    return Engine.saturatedNanos(d);
+    return schedule.nextDelayNanos(w.context(now, signals.arriving()));
   }
 
   // ---------------------------------------------------------------- webhooks

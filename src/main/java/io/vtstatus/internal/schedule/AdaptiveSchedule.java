@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -86,12 +85,6 @@ final class AdaptiveSchedule implements PollSchedule {
   static final Duration SAFETY_NET_MAX_WAIT = Duration.ofMinutes(10);
   /** The share of the old regime's weight kept when the durations shift. */
   static final double FORGET_ON_SHIFT = 0.001;
-  /** The state file is saved at most this often (and at once the first time). */
-  static final Duration SAVE_EVERY = Duration.ofSeconds(1);
-  /** A re-plan waits until this many times its duration has passed since the last one. */
-  static final int PLANNING_BUDGET = 9;
-  private static final int MAX_PLAN_POLLS = 2000;
-  private static final int POLISH_SWEEPS = 20;
 
   private final Duration requestCost;
   private final double c;
@@ -103,23 +96,17 @@ final class AdaptiveSchedule implements PollSchedule {
   private final LongSupplier nanoTime;
   private final ShiftDetector detector = new ShiftDetector();
   private final EndCounter ends = new EndCounter();
-  private final ReentrantLock planning = new ReentrantLock();
-  private volatile Plan plan;
+  private volatile LearnedPlan plan;
   /** The survival frontier of the prior phase and when it was computed: {age, nanoTime}. */
   private volatile double[] frontier;
   /** The shortest duration seen end (seconds), infinite before any. */
   private volatile double shortestEnded = Double.POSITIVE_INFINITY;
-  /** Set when a re-plan is due; whoever comes next and finds the budget allows it, re-plans. */
-  private volatile boolean replanDue;
-  private volatile long lastPlanEnd;
-  private volatile long lastPlanNanos;
+  private final ReplanBudget replans;
   private final Object missLock = new Object();
   /** Share of recent jobs whose end a poll found first (webhooks lost or late); a running mean. */
   private volatile double missShare = PRIOR_MISS_SHARE;
   private final Optional<StateFile> stateFile;
-  private final ReentrantLock saving = new ReentrantLock();
-  /** When the state was last saved (nanoTime), or {@link Long#MIN_VALUE} if never. */
-  private final AtomicLong lastSave = new AtomicLong(Long.MIN_VALUE);
+  private final Autosave autosave;
   private final AtomicLong shifts = new AtomicLong();
 
   AdaptiveSchedule(Duration requestCost) {
@@ -147,6 +134,8 @@ final class AdaptiveSchedule implements PollSchedule {
     this.nanoTime = nanoTime;
     this.running = new RunningJobs(nanoTime);
     this.stateFile = stateFile;
+    this.autosave = new Autosave(stateFile, nanoTime);
+    this.replans = new ReplanBudget(nanoTime);
     this.stateFile.flatMap(f -> f.load(histogram.bins())).ifPresent(loaded -> {
       histogram.restore(loaded.durations());
       missShare = loaded.missShare();
@@ -165,30 +154,6 @@ final class AdaptiveSchedule implements PollSchedule {
     return seconds(d) * unit;
   }
 
-  /** The learned plan in use, or null during warm-up. */
-  static final class Plan {
-    final double[] times;
-    final double p99;
-    final long basedOn;
-    final String kind;
-    /** The safety net's plan: optimal for one poll worth {@link #netCost} (c over the miss share). */
-    final double[] netTimes;
-    final double netCost;
-    /** The distribution both plans were made for. */
-    final DurationHistogram.Snapshot model;
-
-    Plan(double[] times, double p99, long basedOn, String kind, double[] netTimes, double netCost,
-        DurationHistogram.Snapshot model) {
-      this.times = times;
-      this.p99 = p99;
-      this.basedOn = basedOn;
-      this.kind = kind;
-      this.netTimes = netTimes;
-      this.netCost = netCost;
-      this.model = model;
-    }
-  }
-
   @Override
   public Duration nextDelay(PollContext ctx) {
     Duration d = delay(ctx);
@@ -203,7 +168,7 @@ final class AdaptiveSchedule implements PollSchedule {
     if (ctx.serverHint().isPresent()) {
       return clamp(ctx.serverHint().get().toNanos() / 1e9);
     }
-    Plan p = plan;
+    LearnedPlan p = plan;
     double stretch = 1 + JITTER * jitter(ctx.jobId());
     if (ctx.webhooksArriving()) {
       if (p != null) {
@@ -290,7 +255,7 @@ final class AdaptiveSchedule implements PollSchedule {
     if (x < shortestEnded) {
       shortestEnded = x;
     }
-    Plan p = plan;
+    LearnedPlan p = plan;
     // Judge the new duration only against a distribution learned from enough jobs (right after
     // a shift the model rests on a handful, and every next one would look out of place), and
     // only while few jobs run at once: in a burst the jobs end shortest first, so its first ends
@@ -320,37 +285,15 @@ final class AdaptiveSchedule implements PollSchedule {
     }
     long n = histogram.count();
     if (n >= WARMUP && (p == null || n - p.basedOn >= REPLAN_EVERY || shifted)) {
-      replanDue = true;
+      replans.due();
     }
     replanIfDue();
     saveSoon();
   }
 
-  /**
-   * Re-plans if a re-plan is due and the budget allows: planning takes a few milliseconds, and
-   * in a burst jobs can end faster than that, so a re-plan waits until the time since the last
-   * one is {@value #PLANNING_BUDGET}× its duration (planning then uses at most ~10 % of one
-   * thread). Whoever comes next (a job's end, or a poll asking for its delay) does it.
-   */
+  /** Re-plans if one is due and the planning budget allows: see {@link ReplanBudget}. */
   private void replanIfDue() {
-    if (!replanDue
-        || lastPlanNanos > 0 && nanoTime.getAsLong() - lastPlanEnd < PLANNING_BUDGET * lastPlanNanos) {
-      return;
-    }
-    if (planning.tryLock()) {
-      try {
-        if (replanDue) {
-          replanDue = false;
-          long t0 = nanoTime.getAsLong();
-          replan();
-          long t1 = nanoTime.getAsLong();
-          lastPlanNanos = t1 - t0;
-          lastPlanEnd = t1;
-        }
-      } finally {
-        planning.unlock();
-      }
-    }
+    replans.runIfDue(this::replan);
   }
 
   @Override
@@ -367,29 +310,9 @@ final class AdaptiveSchedule implements PollSchedule {
     }
   }
 
-  /**
-   * Saves the state if there is a file and the last save is at least {@link #SAVE_EVERY} old;
-   * the first save is immediate, so a process that sees one job (the CLI's {@code wait}) keeps
-   * what it learned. On the calling thread: a few KB, at most once a second.
-   */
+  /** Saves what was learned, if there is a file and the last save is old enough. */
   private void saveSoon() {
-    if (stateFile.isEmpty() || !stateFile.get().mayWrite()) {
-      return;
-    }
-    long now = nanoTime.getAsLong();
-    long last = lastSave.get();
-    if (last != Long.MIN_VALUE && now - last < SAVE_EVERY.toNanos()) {
-      return;
-    }
-    if (!saving.tryLock()) {
-      return;
-    }
-    try {
-      lastSave.set(now);
-      stateFile.get().save(new StateFile.Contents(histogram.state(), missShare));
-    } finally {
-      saving.unlock();
-    }
+    autosave.soon(() -> new StateFile.Contents(histogram.state(), missShare));
   }
 
   /** How many jobs ended while one that ran {@code seconds} until now was running. */
@@ -398,7 +321,7 @@ final class AdaptiveSchedule implements PollSchedule {
   }
 
   /** The estimate from what was learned and the jobs running now. */
-  private DurationHistogram.Snapshot estimate(Optional<LogNormalFit> start) {
+  private LearnedModel estimate(Optional<LogNormalFit> start) {
     RunningJobs.Seen r = running.seen();
     double[] w = new double[r.starts().length];
     for (int i = 0; i < w.length; i++) {
@@ -409,22 +332,16 @@ final class AdaptiveSchedule implements PollSchedule {
 
   /** Rebuilds the plan from what was learned now (tests call it to skip the re-plan cadence). */
   void replan() {
-    Plan before = plan;
-    DurationHistogram.Snapshot s = estimate(before == null ? Optional.empty() : before.model.fit());
-    if (s.count() == 0) {
-      return;
+    LearnedPlan before = plan;
+    LearnedModel s = estimate(before == null ? Optional.empty() : before.model.fit());
+    if (s.count() > 0) {
+      plan = LearnedPlan.make(s, c, c / Math.max(MIN_MISS_SHARE, missShare));
     }
-    double[][] best = new double[1][];
-    String kind = cheapest(s, c, best);
-    double netCost = c / Math.max(MIN_MISS_SHARE, missShare);
-    double[][] net = new double[1][];
-    cheapest(s, netCost, net);
-    plan = new Plan(best[0], s.quantile(0.99), s.count(), kind, net[0], netCost, s);
   }
 
   /** The distribution as estimated now, counting the jobs still running (tests). */
-  DurationHistogram.Snapshot model() {
-    Plan p = plan;
+  LearnedModel model() {
+    LearnedPlan p = plan;
     return estimate(p == null ? Optional.empty() : p.model.fit());
   }
 
@@ -438,16 +355,6 @@ final class AdaptiveSchedule implements PollSchedule {
     return shifts.get();
   }
 
-  /** The cheaper of the polished BHP and Keller plans for {@code cost}; its name is returned. */
-  private static String cheapest(DurationHistogram.Snapshot s, double cost, double[][] out) {
-    double[] bhp = PollPlans.polish(s, PollPlans.optimalBhp(s, cost, MAX_PLAN_POLLS), cost, POLISH_SWEEPS);
-    double[] keller =
-        PollPlans.polish(s, PollPlans.optimalKeller(s, cost, MAX_PLAN_POLLS), cost, POLISH_SWEEPS);
-    boolean useBhp = PollPlans.expectedCost(s, bhp, cost) <= PollPlans.expectedCost(s, keller, cost);
-    out[0] = useBhp ? bhp : keller;
-    return useBhp ? "bhp" : "keller";
-  }
-
   /** The current share of jobs found by poll first (for tests and the benchmark). */
   double missShare() {
     return missShare;
@@ -459,7 +366,7 @@ final class AdaptiveSchedule implements PollSchedule {
   }
 
   /** The current plan, or null during warm-up. */
-  Plan plan() {
+  LearnedPlan plan() {
     return plan;
   }
 

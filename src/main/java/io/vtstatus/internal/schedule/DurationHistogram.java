@@ -1,7 +1,6 @@
 package io.vtstatus.internal.schedule;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -26,9 +25,9 @@ import java.util.Optional;
  * as that many jobs, not as that much weight.
  *
  * <p>{@link #snapshot(double[], double[], Optional)} turns the record, plus the jobs still
- * running, into a distribution with the product-limit estimate ({@link ProductLimit}).
+ * running, into the {@link LearnedModel} with the product-limit estimate ({@link ProductLimit}).
  *
- * <p>Thread-safe: writers and snapshots synchronise on this object; a {@link Snapshot} is
+ * <p>Thread-safe: writers and snapshots synchronise on this object; a {@link LearnedModel} is
  * immutable.
  */
 public final class DurationHistogram {
@@ -41,7 +40,8 @@ public final class DurationHistogram {
   static final double MAX_SECONDS = 86_400;
   private static final int LOG_BINS =
       (int) Math.ceil(BINS_PER_DECADE * Math.log10(MAX_SECONDS / MIN_SECONDS));
-  private static final double[] EDGES = edges();
+  /** The bin edges in seconds: bin i is [EDGES[i], EDGES[i+1]); never written after start-up. */
+  static final double[] EDGES = edges();
   private static final double RESCALE_ABOVE = 1e100;
 
   private final double growth;
@@ -66,11 +66,6 @@ public final class DurationHistogram {
       e[i] = MIN_SECONDS * Math.pow(10.0, (i - 1) / (double) BINS_PER_DECADE);
     }
     return e;
-  }
-
-  /** The bin edges in seconds: bin i is [edges[i], edges[i+1]). A copy. */
-  public static double[] binEdges() {
-    return EDGES.clone();
   }
 
   /** The number of bins: fixed, whatever the number of observations. */
@@ -255,7 +250,7 @@ public final class DurationHistogram {
   }
 
   /** The current estimate from what was recorded, with no job counted as still running. */
-  public Snapshot snapshot() {
+  public LearnedModel snapshot() {
     return snapshot(new double[0], new double[0], Optional.empty());
   }
 
@@ -264,10 +259,10 @@ public final class DurationHistogram {
    * records and the jobs still running ({@code runningAges[i]} seconds: the age at which one was
    * last seen running; {@code runningWeights[i]} its weight, 1 for a job started now, as from
    * {@link #age}), smoothed with a [1, 2, 1] kernel across neighbouring bins (so the density,
-   * and the hazard f/S, do not jump with every sample), as an immutable model. {@code start}
-   * seeds the lognormal fit (pass the previous snapshot's {@link Snapshot#fit()}).
+   * and the hazard f/S, do not jump with every sample). {@code start}
+   * seeds the lognormal fit (pass the previous snapshot's {@link LearnedModel#fit()}).
    */
-  public Snapshot snapshot(double[] runningAges, double[] runningWeights,
+  public LearnedModel snapshot(double[] runningAges, double[] runningWeights,
       Optional<LogNormalFit> start) {
     if (runningAges.length != runningWeights.length) {
       throw new IllegalArgumentException("ages and weights differ in length");
@@ -282,11 +277,11 @@ public final class DurationHistogram {
     Optional<LogNormalFit> fit = LogNormalFit.fit(st.ended, st.censored, runningAges, runningWeights,
         EDGES, start);
     double[] w = ProductLimit.probabilities(st.ended, cen, EDGES, fit, PRIOR_AT_RISK);
-    return new Snapshot(smooth(w), st.count, st.effective(), fit);
+    return new LearnedModel(smooth(w), st.count, st.effective(), fit);
   }
 
   /** A [1, 2, 1] kernel across neighbouring bins, renormalised. */
-  private static double[] smooth(double[] w) {
+  static double[] smooth(double[] w) {
     double[] p = new double[w.length];
     double total = 0;
     for (int i = 0; i < w.length; i++) {
@@ -302,15 +297,6 @@ public final class DurationHistogram {
       }
     }
     return p;
-  }
-
-  /**
-   * The estimate made before running jobs were counted: the jobs that ended, alone. Kept to
-   * show, in tests and docs, how far short it falls early in a burst.
-   */
-  public Snapshot endedOnly() {
-    State st = state();
-    return new Snapshot(smooth(st.ended.w), st.count, st.effective(), Optional.empty());
   }
 
   /**
@@ -391,108 +377,6 @@ public final class DurationHistogram {
       }
       return new State(new Bins(ended.clone(), endedSq.clone()),
           new Bins(censored.clone(), censoredSq.clone()), count, censoredCount);
-    }
-  }
-
-  /**
-   * An immutable view of the estimate: piecewise-uniform density within each bin, so the CDF is
-   * continuous and piecewise linear. Times in seconds.
-   */
-  public static final class Snapshot implements DurationModel {
-    private final double[] prob;
-    private final double[] cum;
-    private final long count;
-    private final double effectiveCount;
-    private final double mean;
-    private final Optional<LogNormalFit> fit;
-
-    Snapshot(double[] prob, long count, double effectiveCount, Optional<LogNormalFit> fit) {
-      this.prob = prob;
-      this.fit = fit;
-      this.count = count;
-      this.effectiveCount = effectiveCount;
-      this.cum = new double[prob.length + 1];
-      double m = 0;
-      for (int i = 0; i < prob.length; i++) {
-        cum[i + 1] = cum[i] + prob[i];
-        m += prob[i] * 0.5 * (EDGES[i] + EDGES[i + 1]);
-      }
-      this.mean = m;
-    }
-
-    /** Observations ever added. */
-    public long count() {
-      return count;
-    }
-
-    /** The lognormal the estimate leans on where few jobs are at risk, if any job has ended. */
-    public Optional<LogNormalFit> fit() {
-      return fit;
-    }
-
-    /** The probability of each bin (a copy). */
-    public double[] probabilities() {
-      return prob.clone();
-    }
-
-    /** Effective observations after forgetting. */
-    public double effectiveCount() {
-      return effectiveCount;
-    }
-
-    /** The number of bins (the same for every snapshot). */
-    public int bins() {
-      return prob.length;
-    }
-
-    @Override
-    public double cdf(double t) {
-      if (!(t > 0)) {
-        return 0;
-      }
-      if (t >= EDGES[prob.length]) {
-        return 1;
-      }
-      int i = binOf(t);
-      double frac = (t - EDGES[i]) / (EDGES[i + 1] - EDGES[i]);
-      return Math.min(1.0, cum[i] + prob[i] * frac);
-    }
-
-    @Override
-    public double pdf(double t) {
-      if (!(t >= 0) || t >= EDGES[prob.length]) {
-        return 0;
-      }
-      int i = binOf(t);
-      return prob[i] / (EDGES[i + 1] - EDGES[i]);
-    }
-
-    @Override
-    public double quantile(double p) {
-      if (p <= 0) {
-        return 0;
-      }
-      double target = Math.min(p, 1.0) * cum[prob.length];
-      int i = Arrays.binarySearch(cum, target);
-      if (i < 0) {
-        i = -i - 2;
-      } else {
-        // Exact hit on a cumulative edge: step back over empty bins to the first edge reaching p.
-        while (i > 0 && cum[i - 1] >= target) {
-          i--;
-        }
-        return EDGES[i];
-      }
-      i = Math.max(0, Math.min(i, prob.length - 1));
-      if (prob[i] <= 0) {
-        return EDGES[i];
-      }
-      return EDGES[i] + (target - cum[i]) / prob[i] * (EDGES[i + 1] - EDGES[i]);
-    }
-
-    @Override
-    public double mean() {
-      return mean;
     }
   }
 }

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * <p>The cdf is linear in {@code ln t} between grid points and the pdf matches it, as the
  * planners need. Immutable and thread-safe.
  */
-public final class KernelEstimate implements DurationModel {
+public final class KernelEstimate implements DurationDistribution {
   /** Durations below this (including 0) are taken as this: a log scale needs a floor. */
   static final double MIN_SECONDS = 1e-4;
   private static final int GRID = 2048;

@@ -29,7 +29,7 @@ public final class PollPlans {
    * last gap) when one poll is worth {@code c} seconds: {@code Σ (c·k + x_k)·(F(x_k) − F(x_k−1))
    * − E[T]}.
    */
-  public static double expectedCost(DurationModel m, double[] times, double c) {
+  public static double expectedCost(DurationDistribution m, double[] times, double c) {
     if (times.length == 0) {
       throw new IllegalArgumentException("empty plan");
     }
@@ -60,7 +60,8 @@ public final class PollPlans {
    * or not finite, or f = 0) it falls back to fixed steps of the last good step or {@code
    * fallback}, whichever is longer, so every plan covers the distribution.
    */
-  public static double[] bhp(DurationModel m, double c, double x1, double fallback, int maxPolls) {
+  public static double[] bhp(DurationDistribution m, double c, double x1, double fallback,
+      int maxPolls) {
     double[] x = new double[Math.min(maxPolls, 64)];
     int n = 0;
     x[n++] = x1;
@@ -96,7 +97,7 @@ public final class PollPlans {
    * The best BHP plan: the first poll is searched on a grid of quantiles, then refined by
    * golden-section search between the grid neighbours of the best point.
    */
-  public static double[] optimalBhp(DurationModel m, double c, int maxPolls) {
+  public static double[] optimalBhp(DurationDistribution m, double c, int maxPolls) {
     double fallback = Math.sqrt(2 * c * Math.max(m.mean(), 1e-9));
     int grid = 120;
     double[] xs = new double[grid];
@@ -147,7 +148,7 @@ public final class PollPlans {
    * where {@code ∫₀ᵗ n} crosses {@code phase}, {@code phase + 1}, ... The integral is taken on a
    * log-spaced grid from the 1e-6 to the 1 − 1e-6 quantile.
    */
-  public static double[] keller(DurationModel m, double c, double phase, int maxPolls) {
+  public static double[] keller(DurationDistribution m, double c, double phase, int maxPolls) {
     double lo = Math.max(m.quantile(1e-6), 1e-4);
     double hi = m.quantile(1 - TAIL_MASS);
     if (!(hi > lo)) {
@@ -194,7 +195,7 @@ public final class PollPlans {
   }
 
   /** The Keller plan with the best phase (a 1-D grid search over (0, 1]). */
-  public static double[] optimalKeller(DurationModel m, double c, int maxPolls) {
+  public static double[] optimalKeller(DurationDistribution m, double c, int maxPolls) {
     double[] best = null;
     double bestCost = Double.POSITIVE_INFINITY;
     for (int i = 1; i <= 20; i++) {
@@ -215,7 +216,7 @@ public final class PollPlans {
    * BHP optimality condition, so this polishes a plan that the recursion (which is unstable) or
    * Keller's asymptotic rule only approximates. Returns a new array; the last poll stays put.
    */
-  public static double[] polish(DurationModel m, double[] plan, double c, int sweeps) {
+  public static double[] polish(DurationDistribution m, double[] plan, double c, int sweeps) {
     double[] x = plan.clone();
     for (int sweep = 0; sweep < sweeps; sweep++) {
       double moved = 0;
@@ -261,7 +262,7 @@ public final class PollPlans {
    * recursion is numerically unstable, hence both starts. The floor no schedule can beat
    * (strictly: the best stationary point found; checked against a brute force in tests).
    */
-  public static double[] floor(DurationModel m, double c) {
+  public static double[] floor(DurationDistribution m, double c) {
     double[] best = null;
     double bestCost = Double.POSITIVE_INFINITY;
     for (double[] start : new double[][] {
@@ -277,7 +278,7 @@ public final class PollPlans {
   }
 
   /** The approximation {@code Δ* ≈ √(2·c·E[T])} for the best fixed interval. */
-  public static double fixedApprox(DurationModel m, double c) {
+  public static double fixedApprox(DurationDistribution m, double c) {
     return Math.sqrt(2 * c * m.mean());
   }
 
@@ -286,7 +287,7 @@ public final class PollPlans {
    * over [Δ* ÷ 20, 20 × Δ*] after a coarse log grid (the cost in Δ has small ripples where
    * ⌈T/Δ⌉ jumps).
    */
-  public static double[] bestFixed(DurationModel m, double c) {
+  public static double[] bestFixed(DurationDistribution m, double c) {
     double guess = fixedApprox(m, c);
     double lo = guess / 20;
     double hi = guess * 20;

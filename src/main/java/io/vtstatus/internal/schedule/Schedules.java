@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 
 /** The built-in schedules behind {@link PollSchedule}'s factories. */
 public final class Schedules {
@@ -32,6 +33,16 @@ public final class Schedules {
   }
 
   public static PollSchedule exponential(Duration initial, double factor, Duration max) {
+    return exponential(initial, factor, max, () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  /**
+   * As {@link #exponential(Duration, double, Duration)}, with the jitter drawn from {@code
+   * uniform} (values in [0, 1)): {@code advise} passes a seeded one, so its advice is
+   * reproducible. {@code uniform} must be thread-safe if the schedule is shared.
+   */
+  public static PollSchedule exponential(Duration initial, double factor, Duration max,
+      DoubleSupplier uniform) {
     return new PollSchedule() {
       @Override
       public Duration nextDelay(PollContext c) {
@@ -39,7 +50,7 @@ public final class Schedules {
           return c.serverHint().get();
         }
         double cap = Math.min(max.toNanos(), initial.toNanos() * Math.pow(factor, c.attempt()));
-        return Duration.ofNanos((long) (ThreadLocalRandom.current().nextDouble() * cap));
+        return Duration.ofNanos((long) (uniform.getAsDouble() * cap));
       }
 
       @Override

@@ -25,17 +25,17 @@ import java.util.function.Consumer;
  * Webhook delivery, isolated per registration.
  *
  * <ul>
- *   <li>Each registration has a lane: its share of the {@value #MAX_IN_FLIGHT} in-flight slots
- *       (divided among the lanes that have work, at most {@value #MAX_IN_FLIGHT_PER_WEBHOOK}) and
- *       at most {@value #MAX_PENDING_PER_WEBHOOK} waiting (for a retry delay or a slot). When its
+ *   <li>Each registration has a lane: its share of the {@value DeliveryLimits#MAX_IN_FLIGHT} in-flight slots
+ *       (divided among the lanes that have work, at most {@value DeliveryLimits#MAX_IN_FLIGHT_PER_WEBHOOK}) and
+ *       at most {@value DeliveryLimits#MAX_PENDING_PER_WEBHOOK} waiting (for a retry delay or a slot). When its
  *       queue is full the oldest waiting retry (else the oldest waiting attempt) is dropped,
- *       logged and counted. All lanes together hold at most {@value #MAX_PENDING}
- *       waiting attempts (when full, the longest queue gives way) and {@value #MAX_IN_FLIGHT} in
+ *       logged and counted. All lanes together hold at most {@value DeliveryLimits#MAX_PENDING}
+ *       waiting attempts (when full, the longest queue gives way) and {@value DeliveryLimits#MAX_IN_FLIGHT} in
  *       flight; lanes that cannot start for want of a global slot take turns, one attempt each,
  *       round robin.
  *   <li>Each attempt is bounded in total time and holds a sender thread only until its headers
  *       arrive ({@link Attempt}): a receiver that never answers holds at most its share of the
- *       {@value #SENDERS} sender threads (at most {@value #SENDERS_PER_WEBHOOK}) for at most the
+ *       {@value DeliveryLimits#SENDERS} sender threads (at most {@value DeliveryLimits#SENDERS_PER_WEBHOOK}) for at most the
  *       timeout. Shares are taken when attempts start, not taken back: a few silent receivers
  *       that were alone with a backlog can hold more than their later share until their
  *       attempts time out.
@@ -45,27 +45,12 @@ import java.util.function.Consumer;
  * </ul>
  */
 final class Deliveries {
-  static final int MAX_IN_FLIGHT = 256;
-  static final int MAX_IN_FLIGHT_PER_WEBHOOK = 32;
-  /** Threads waiting for receivers' headers: all registrations together, and one at most. */
-  static final int SENDERS = 64;
-  static final int SENDERS_PER_WEBHOOK = 16;
-  static final int MAX_PENDING_PER_WEBHOOK = 10_000;
-  static final int MAX_PENDING = 50_000;
-
-  /** The four bounds; tests shrink them. */
-  record Limits(int inFlight, int inFlightPerWebhook, int pending, int pendingPerWebhook,
-      int senders, int sendersPerWebhook) {
-    static final Limits DEFAULT = new Limits(MAX_IN_FLIGHT, MAX_IN_FLIGHT_PER_WEBHOOK, MAX_PENDING,
-        MAX_PENDING_PER_WEBHOOK, SENDERS, SENDERS_PER_WEBHOOK);
-  }
-
   private final Config cfg;
   private final Rand rand;
   private final ScheduledExecutorService scheduler;
   private final Consumer<String> log;
   private final Webhooks registry;
-  private final Limits limits;
+  private final DeliveryLimits limits;
   private final ExecutorService loop;
   private final Senders senders;
   private final Map<Webhooks.Registration, Lane> lanes = new HashMap<>();
@@ -92,7 +77,7 @@ final class Deliveries {
   private volatile boolean closed;
 
   Deliveries(Config cfg, Rand rand, ScheduledExecutorService scheduler, Consumer<String> log,
-      Webhooks registry, Limits limits) {
+      Webhooks registry, DeliveryLimits limits) {
     this.cfg = cfg;
     this.limits = limits;
     this.rand = rand;
@@ -241,20 +226,11 @@ final class Deliveries {
     return inFlight < limits.inFlight() && sending < limits.senders();
   }
 
-  /**
-   * Whether the lane may start one more: within its share of the global slots, in flight and
-   * waiting for headers (the global bound divided by the lanes that have work, at least 1, at
-   * most the per-webhook maximum). A busy receiver alone gets the maximum; next to 24 others
-   * each gets a tenth of the slots, so receivers that hold theirs (stalled or silent) leave the
-   * rest to the others.
-   */
+  /** Whether the lane may start one more: within its share ({@link DeliveryLimits}). */
   private boolean laneRoom(Lane lane) {
-    int lanesWithWork = Math.max(1, lanes.size());
-    int inFlightShare =
-        Math.max(1, Math.min(limits.inFlightPerWebhook(), limits.inFlight() / lanesWithWork));
-    int sendersShare =
-        Math.max(1, Math.min(limits.sendersPerWebhook(), limits.senders() / lanesWithWork));
-    return lane.inFlight < inFlightShare && lane.sending < sendersShare;
+    int lanesWithWork = lanes.size();
+    return lane.inFlight < limits.inFlightShare(lanesWithWork)
+        && lane.sending < limits.sendersShare(lanesWithWork);
   }
 
   /**

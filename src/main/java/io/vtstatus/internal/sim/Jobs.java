@@ -43,7 +43,7 @@ final class Jobs {
     this.log = log;
     this.store = new JobStore(cfg.maxJobs(), cfg.retain().toNanos());
     this.idempotencyKeys = new ExpiringMap<>(MAX_IDEMPOTENCY_KEYS,
-        Distributions.MAX.plus(cfg.retain()).toNanos(), System::nanoTime);
+        DurationSamplers.MAX.plus(cfg.retain()).toNanos(), System::nanoTime);
     // Lookups expire jobs exactly; the sweep only returns the memory of jobs nobody asks about.
     long sweep = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
         Math.min(TimeUnit.SECONDS.toNanos(1), cfg.retain().toNanos() / 4));

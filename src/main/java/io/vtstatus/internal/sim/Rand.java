@@ -32,7 +32,7 @@ final class Rand {
     if (v == null || v.isNegative()) {
       throw new IllegalStateException("JobDurations returned " + v);
     }
-    return v.compareTo(Distributions.MAX) > 0 ? Distributions.MAX : v;
+    return v.compareTo(DurationSamplers.MAX) > 0 ? DurationSamplers.MAX : v;
   }
 
   synchronized Duration between(Duration min, Duration max) {

@@ -181,9 +181,9 @@ final class Routes {
       try {
         Optional<Long> ms = Json.integer(o, "duration_ms");
         if (ms.isPresent()) {
-          if (ms.get() < 0 || ms.get() > Distributions.MAX.toMillis()) {
+          if (ms.get() < 0 || ms.get() > DurationSamplers.MAX.toMillis()) {
             throw new BadRequest(400, "duration_ms must be between 0 and "
-                + Distributions.MAX.toMillis());
+                + DurationSamplers.MAX.toMillis());
           }
           duration = Duration.ofMillis(ms.get());
         }

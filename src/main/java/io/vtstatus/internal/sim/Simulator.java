@@ -42,7 +42,7 @@ public final class Simulator {
   private final HttpServer server;
   private volatile boolean closed;
 
-  private Simulator(Config cfg, Deliveries.Limits limits) throws IOException {
+  private Simulator(Config cfg, DeliveryLimits limits) throws IOException {
     this.cfg = cfg;
     Rand rand = new Rand(cfg.seed());
     this.scheduler = new ScheduledThreadPoolExecutor(1, Threads.daemon("vtstatus-sim-scheduler"));
@@ -66,11 +66,11 @@ public final class Simulator {
 
   /** Binds and starts a simulator. */
   public static Simulator start(Config cfg) throws IOException {
-    return new Simulator(cfg, Deliveries.Limits.DEFAULT);
+    return new Simulator(cfg, DeliveryLimits.DEFAULT);
   }
 
   /** Binds and starts a simulator with other delivery bounds (tests). */
-  static Simulator start(Config cfg, Deliveries.Limits limits) throws IOException {
+  static Simulator start(Config cfg, DeliveryLimits limits) throws IOException {
     return new Simulator(cfg, limits);
   }
 

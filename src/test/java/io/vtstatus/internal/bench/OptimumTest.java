@@ -3,6 +3,7 @@ package io.vtstatus.internal.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vtstatus.internal.schedule.PollPlans;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class OptimumTest {
 
   @Test
   void reproducesTheIssueFigureForTightLognormal() {
-    Distribution d = Distribution.lognormal(3, 0.3);
+    TrueDurations d = TrueDurations.lognormal(3, 0.3);
     double c = 0.05;
     Optimum.Plan bhp = Optimum.bhp(d, c);
     Optimum.Fixed fixed = Optimum.bestFixed(d, c);
@@ -27,7 +28,7 @@ class OptimumTest {
 
   @Test
   void fixedApproximationIsCloseToTheNumericalOptimum() {
-    Distribution d = Distribution.exponential(2);
+    TrueDurations d = TrueDurations.exponential(2);
     double c = 0.05;
     Optimum.Fixed fixed = Optimum.bestFixed(d, c);
     assertEquals(Optimum.fixedApprox(d, c), fixed.interval(), 0.1 * fixed.interval());
@@ -35,14 +36,15 @@ class OptimumTest {
 
   @Test
   void exactCostAgreesWithMonteCarlo() {
-    Distribution d = Distribution.mixture(0.7, Distribution.lognormal(1, 0.3), Distribution.lognormal(8, 0.3));
+    TrueDurations d =
+        TrueDurations.mixture(0.7, TrueDurations.lognormal(1, 0.3), TrueDurations.lognormal(8, 0.3));
     double c = 0.05;
     double[] plan = Optimum.bhp(d, c).times();
     double exact = Optimum.expectedCost(d, plan, c);
-    double mc = Optimum.monteCarloCost(d, plan, c, 200_000, 7);
+    double mc = monteCarloCost(d, plan, c, 200_000, 7);
     assertEquals(exact, mc, 0.02 * exact);
     double[] stepped = Optimum.stepped();
-    assertEquals(Optimum.expectedCost(d, stepped, c), Optimum.monteCarloCost(d, stepped, c, 200_000, 7), 0.02 * 2);
+    assertEquals(Optimum.expectedCost(d, stepped, c), monteCarloCost(d, stepped, c, 200_000, 7), 0.02 * 2);
   }
 
   /**
@@ -71,7 +73,7 @@ class OptimumTest {
         }
       }
     }
-    Optimum.Plan bhp = Optimum.bhp(Distribution.uniform(a, b), c);
+    Optimum.Plan bhp = Optimum.bhp(TrueDurations.uniform(a, b), c);
     System.out.printf("uniform(1,3) c=0.2: brute force %.5f, BHP %.5f %s%n", best, bhp.cost(),
         java.util.Arrays.toString(bhp.times()));
     assertTrue(bhp.times().length <= 4);
@@ -94,9 +96,9 @@ class OptimumTest {
 
   @Test
   void recursionFailureFallsBackToFixedSteps() {
-    Distribution d = Distribution.uniform(1, 3);
+    TrueDurations d = TrueDurations.uniform(1, 3);
     // A tiny first poll makes the recursion's step negative at once: it must still cover [1, 3].
-    double[] plan = Optimum.bhpFrom(d, 0.2, 0.01);
+    double[] plan = PollPlans.bhp(d, 0.2, 0.01, PollPlans.fixedApprox(d, 0.2), 100_000);
     assertTrue(plan[plan.length - 1] >= 3, "plan ends at " + plan[plan.length - 1]);
     for (int i = 1; i < plan.length; i++) {
       assertTrue(plan[i] > plan[i - 1]);
@@ -106,17 +108,51 @@ class OptimumTest {
 
   @Test
   void empiricalDistributionApproachesTheTruth() {
-    Distribution truth = Distribution.lognormal(3, 0.3);
+    TrueDurations truth = TrueDurations.lognormal(3, 0.3);
     Random rnd = new Random(1);
     double[] s = new double[20_000];
     for (int i = 0; i < s.length; i++) {
       s[i] = truth.sample(rnd);
     }
-    Distribution emp = Distribution.empirical(s);
+    TrueDurations emp = TrueDurations.empirical(s);
     assertEquals(truth.mean(), emp.mean(), 0.02 * truth.mean());
     // The recursion amplifies noise in the empirical density, so only a loose match is expected.
     double floor = Optimum.bhp(truth, 0.05).cost();
     double fromSamples = Optimum.expectedCost(truth, Optimum.bhp(emp, 0.05).times(), 0.05);
     assertTrue(fromSamples <= 1.15 * floor, fromSamples + " vs " + floor);
+  }
+
+  @Test
+  void theBenchReadsTheLadderFromTheShippedSchedule() {
+    double[] t = Optimum.stepped();
+    double[] first = {4, 8, 12, 16, 20, 24, 26, 28, 29, 30};
+    for (int i = 0; i < first.length; i++) {
+      assertEquals(first[i], t[i], 1e-9, "poll " + i);
+    }
+    assertEquals(1, t[t.length - 1] - t[t.length - 2], 1e-9, "the last step repeats every 1 s");
+  }
+
+  /**
+   * The mean cost of polling at {@code times} over {@code n} durations drawn with {@code seed}: a
+   * Monte-Carlo check of {@link Optimum#expectedCost}.
+   */
+  private static double monteCarloCost(TrueDurations d, double[] times, double c, int n, long seed) {
+    Random rnd = new Random(seed);
+    double gap = times.length > 1 ? times[times.length - 1] - times[times.length - 2] : times[0];
+    double sum = 0;
+    for (int j = 0; j < n; j++) {
+      double t = d.sample(rnd);
+      int k = 0;
+      double x = 0;
+      while (true) {
+        x = k < times.length ? times[k] : x + gap;
+        k++;
+        if (x >= t) {
+          break;
+        }
+      }
+      sum += c * k + (x - t);
+    }
+    return sum / n;
   }
 }

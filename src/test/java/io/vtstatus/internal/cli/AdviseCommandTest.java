@@ -3,7 +3,7 @@ package io.vtstatus.internal.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtstatus.internal.bench.Distribution;
+import io.vtstatus.internal.bench.TrueDurations;
 import io.vtstatus.internal.bench.Optimum;
 import io.vtstatus.internal.json.Json;
 import java.io.IOException;
@@ -31,7 +31,7 @@ class AdviseCommandTest {
 
   /** 2,000 durations at the quantiles of lognormal(3 s, σ 0.3): the distribution, smoothly. */
   private Path lognormalFile() throws IOException {
-    Distribution d = Distribution.lognormal(3, 0.3);
+    TrueDurations d = TrueDurations.lognormal(3, 0.3);
     StringBuilder b = new StringBuilder("# lognormal(3 s, 0.3), by quantile\n");
     for (int i = 0; i < 2000; i++) {
       b.append(String.format(java.util.Locale.ROOT, "%.4f%n", d.quantile((i + 0.5) / 2000)));
@@ -55,7 +55,7 @@ class AdviseCommandTest {
     CliRun r = CliRun.of("advise", "--durations", lognormalFile().toString(), "--current", "fixed:5s", "--json");
     assertEquals(0, r.code(), r.err());
     Map<String, Object> o = Json.parseObject(r.out().strip());
-    Distribution truth = Distribution.lognormal(3, 0.3);
+    TrueDurations truth = TrueDurations.lognormal(3, 0.3);
     double floor = Optimum.bhp(truth, 0.05).cost();
     Optimum.Fixed fixed = Optimum.bestFixed(truth, 0.05);
 

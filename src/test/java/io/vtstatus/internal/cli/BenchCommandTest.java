@@ -57,12 +57,14 @@ class BenchCommandTest {
       lines.add(Json.parseObject(line));
     }
     Set<String> seen = new HashSet<>();
+    List<Integer> scaleRuns = new ArrayList<>();
     int webhookRuns = 0;
     for (Map<String, Object> o : lines) {
       String scenario = (String) o.get("scenario");
       seen.add(scenario);
       switch (scenario) {
         case "scale":
+          scaleRuns.add((int) number(o, "run"));
           double jobs = number(o, "jobs");
           assertEquals(jobs, number(o, "resolved_once"), o.toString());
           assertEquals(0, number(o, "resolved_more_than_once"));
@@ -121,7 +123,10 @@ class BenchCommandTest {
     assertEquals(Set.of("uniform", "lognormal-tight", "lognormal-wide", "bimodal", "shift", "scale",
         "latency", "wait-learning"), seen);
     assertEquals(2, webhookRuns, "webhooks on and drop:0.5");
+    // 'all' runs scale three times in a row, each its own run, reported side by side.
+    assertEquals(List.of(1, 2, 3), scaleRuns);
     String doc = Files.readString(md);
+    assertTrue(doc.contains("3 consecutive runs") && doc.contains("| run 1 | run 2 | run 3 |"), doc);
     assertTrue(doc.contains("-jar target/vtstatus-bench.jar --smoke --json --markdown"), doc);
     assertTrue(doc.contains("### `shift`"), doc);
   }
@@ -141,6 +146,7 @@ class BenchCommandTest {
         new String[] {"bench", "--webhooks", "drop:1.5"},
         new String[] {"bench", "--jobs", "x"},
         new String[] {"bench", "--scale", "0"},
+        new String[] {"bench", "--repeat", "0"},
         new String[] {"bench", "extra"})) {
       CliRun r = run(args);
       assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());

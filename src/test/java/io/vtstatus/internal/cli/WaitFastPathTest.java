@@ -28,6 +28,7 @@ class WaitFastPathTest {
       assertTrue(r.lastLine().contains("\"polls\":1"), r.out());
       assertEquals(List.of("GET /status?job=done-1"), s.requests, "one request, no registration");
       assertTrue(!r.err().contains("listening for webhooks"), r.err());
+      assertTrue(r.err().contains("done-1: error via poll after 1 polls"), "a progress line: " + r.err());
     }
     leaks.assertNoNewThreads();
   }

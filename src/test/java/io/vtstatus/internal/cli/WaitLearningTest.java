@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -57,14 +60,30 @@ class WaitLearningTest {
     }
   }
 
+  /**
+   * Waits for a job that is still running at wait's first look, whatever the machine's speed
+   * (a job found ended by the first look is answered without a schedule, so nothing is learned):
+   * the job ends only once the server has answered a status request for it.
+   */
   private CliRun waitFor(String... extra) {
-    String id = sim.submit(Duration.ofMillis(150), JobStatus.COMPLETED);
+    String id = sim.submit(Duration.ofHours(1), JobStatus.COMPLETED);
     String[] base = {"wait", "--server", sim.url().toString(), "--job", id, "--no-webhook",
         "--timeout", "20s"};
     String[] args = Stream.concat(Stream.of(base), Stream.of(extra)).toArray(String[]::new);
-    CliRun r = CliRun.of(args);
-    assertEquals(0, r.code(), r.err());
-    return r;
+    CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> CliRun.of(args));
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (sim.statusRequests(id) == 0 && System.nanoTime() < deadline) {
+        sim.takeRequest(Duration.ofMillis(50)); // blocks until a request arrives (or 50 ms)
+      }
+      assertTrue(sim.statusRequests(id) > 0, "wait never asked about " + id);
+      sim.complete(id, JobStatus.COMPLETED);
+      CliRun r = run.get(20, TimeUnit.SECONDS);
+      assertEquals(0, r.code(), r.err());
+      return r;
+    } catch (InterruptedException | ExecutionException | TimeoutException e) {
+      throw new AssertionError("wait did not finish", e);
+    }
   }
 
   private List<Path> files(Path dir) throws IOException {

@@ -3,7 +3,7 @@ package io.vtstatus.internal.schedule;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vtstatus.PollSchedule;
-import io.vtstatus.internal.bench.Distribution;
+import io.vtstatus.internal.bench.TrueDurations;
 import io.vtstatus.internal.bench.Optimum;
 import java.time.Duration;
 import java.util.Locale;
@@ -28,17 +28,17 @@ class AdaptiveScheduleSimulationTest {
 
   static Stream<Arguments> scenarios() {
     return Stream.of(
-        Arguments.of("lognormal-tight", Distribution.lognormal(3, 0.3)),
-        Arguments.of("lognormal-wide", Distribution.lognormal(3, 1.0)),
-        Arguments.of("uniform-5-15", Distribution.uniform(5, 15)),
-        Arguments.of("bimodal", Distribution.mixture(0.7, Distribution.lognormal(1, 0.3),
-            Distribution.lognormal(8, 0.3))),
-        Arguments.of("exponential-2s", Distribution.exponential(2)));
+        Arguments.of("lognormal-tight", TrueDurations.lognormal(3, 0.3)),
+        Arguments.of("lognormal-wide", TrueDurations.lognormal(3, 1.0)),
+        Arguments.of("uniform-5-15", TrueDurations.uniform(5, 15)),
+        Arguments.of("bimodal", TrueDurations.mixture(0.7, TrueDurations.lognormal(1, 0.3),
+            TrueDurations.lognormal(8, 0.3))),
+        Arguments.of("exponential-2s", TrueDurations.exponential(2)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("scenarios")
-  void adaptiveIsCloseToTheFloorAndFarBelowStepped(String name, Distribution d) {
+  void adaptiveIsCloseToTheFloorAndFarBelowStepped(String name, TrueDurations d) {
     Sequential seq = new Sequential(Duration.ofMillis(50));
     AdaptiveSchedule schedule = seq.schedule;
     Random rnd = new Random(42);
@@ -59,7 +59,7 @@ class AdaptiveScheduleSimulationTest {
     assertTrue(adaptive <= 0.5 * stepped, name + ": adaptive " + adaptive + " vs stepped " + stepped);
   }
 
-  static double meanCost(PollSchedule s, Distribution d, Random rnd, int jobs) {
+  static double meanCost(PollSchedule s, TrueDurations d, Random rnd, int jobs) {
     double sum = 0;
     for (int j = 0; j < jobs; j++) {
       sum += PollSimulation.run(s, "job-" + j, d.sample(rnd)).cost(C);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vtstatus.JobStatus;
 import io.vtstatus.PollContext;
-import io.vtstatus.internal.bench.Distribution;
+import io.vtstatus.internal.bench.TrueDurations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +25,12 @@ class AdaptiveScheduleTest {
   static final Duration COST = Duration.ofMillis(50);
 
   /** Trains on the distribution's quantiles (deterministic, smooth) in shuffled order. */
-  static AdaptiveSchedule trained(Distribution d, int jobs) {
+  static AdaptiveSchedule trained(TrueDurations d, int jobs) {
     return trainedSequential(d, jobs).schedule;
   }
 
   /** As {@link #trained}, keeping the fake clock so that more jobs can follow one by one. */
-  static Sequential trainedSequential(Distribution d, int jobs) {
+  static Sequential trainedSequential(TrueDurations d, int jobs) {
     Sequential s = new Sequential(COST);
     List<Double> q = new ArrayList<>();
     for (int i = 0; i < jobs; i++) {
@@ -63,7 +63,7 @@ class AdaptiveScheduleTest {
   @Test
   void exponentialDurationsGiveTheConstantIntervalDeltaStar() {
     double mean = 2;
-    AdaptiveSchedule s = trained(Distribution.exponential(mean), 400);
+    AdaptiveSchedule s = trained(TrueDurations.exponential(mean), 400);
     double deltaStar = Math.sqrt(2 * 0.05 * mean);
     // Over the bulk (to twice the mean; beyond, the learned tail rests on few samples).
     List<Double> g = gaps(s, "job-1", 2 * mean);
@@ -75,7 +75,7 @@ class AdaptiveScheduleTest {
 
   @Test
   void risingHazardShortensIntervalsAsElapsedGrows() {
-    for (Distribution d : List.of(Distribution.lognormal(3, 0.3), Distribution.uniform(5, 15))) {
+    for (TrueDurations d : List.of(TrueDurations.lognormal(3, 0.3), TrueDurations.uniform(5, 15))) {
       AdaptiveSchedule s = trained(d, 400);
       List<Double> g = gaps(s, "job-1", d.quantile(0.9));
       assertTrue(g.size() >= 4, d.name() + ": " + g);
@@ -129,7 +129,7 @@ class AdaptiveScheduleTest {
 
   @Test
   void serverHintsOverrideAndAreClamped() {
-    AdaptiveSchedule s = trained(Distribution.lognormal(3, 0.3), 200);
+    AdaptiveSchedule s = trained(TrueDurations.lognormal(3, 0.3), 200);
     assertEquals(Duration.ofMillis(700), s.nextDelay(hinted(Optional.of(Duration.ofMillis(700)), Optional.empty())));
     assertEquals(Duration.ofMillis(1200), s.nextDelay(hinted(Optional.empty(), Optional.of(Duration.ofMillis(1200)))));
     assertEquals(Duration.ofMillis(20), s.nextDelay(hinted(Optional.of(Duration.ZERO), Optional.empty())));
@@ -147,7 +147,7 @@ class AdaptiveScheduleTest {
     Duration max = Duration.ofSeconds(2);
     AdaptiveSchedule s = new AdaptiveSchedule(COST, min, max);
     Random rnd = new Random(5);
-    Distribution d = Distribution.lognormal(30, 1.5);
+    TrueDurations d = TrueDurations.lognormal(30, 1.5);
     for (int i = 0; i < 300; i++) {
       s.jobFinished(Duration.ofNanos(Math.round(d.sample(rnd) * 1e9)));
     }
@@ -177,7 +177,7 @@ class AdaptiveScheduleTest {
 
   @Test
   void webhooksStretchIntoASafetyNetThatTightensAsWebhooksGetLost() {
-    AdaptiveSchedule s = trained(Distribution.lognormal(3, 0.3), 300);
+    AdaptiveSchedule s = trained(TrueDurations.lognormal(3, 0.3), 300);
     assertEquals(AdaptiveSchedule.PRIOR_MISS_SHARE, s.missShare(), 1e-12);
     double plainFirst = seconds(s.nextDelay(ctx("w", 0, 0, false)));
     double netFirst = seconds(s.nextDelay(ctx("w", 0, 0, true)));
@@ -214,7 +214,7 @@ class AdaptiveScheduleTest {
 
   @Test
   void jitterIsSmallStableAndSpreadsJobs() {
-    AdaptiveSchedule s = trained(Distribution.lognormal(3, 0.3), 300);
+    AdaptiveSchedule s = trained(TrueDurations.lognormal(3, 0.3), 300);
     double lo = Double.MAX_VALUE;
     double hi = 0;
     for (int j = 0; j < 1000; j++) {
@@ -230,10 +230,10 @@ class AdaptiveScheduleTest {
 
   @Test
   void adaptsAfterTheDistributionShifts() {
-    Sequential seq = trainedSequential(Distribution.lognormal(2, 0.3), 300);
+    Sequential seq = trainedSequential(TrueDurations.lognormal(2, 0.3), 300);
     AdaptiveSchedule s = seq.schedule;
     Random rnd = new Random(9);
-    Distribution after = Distribution.lognormal(10, 0.3);
+    TrueDurations after = TrueDurations.lognormal(10, 0.3);
     double floor = io.vtstatus.internal.bench.Optimum.bhp(after, 0.05).cost();
     int seen = 0;
     StringBuilder trace = new StringBuilder();
@@ -256,8 +256,8 @@ class AdaptiveScheduleTest {
   void withoutTheDetectorForgettingAloneWouldTakeHundredsOfJobs() {
     // The same shift, measured on the record alone (no detector): what the detector saves.
     DurationHistogram h = new DurationHistogram(AdaptiveSchedule.HALF_LIFE);
-    Distribution before = Distribution.lognormal(2, 0.3);
-    Distribution after = Distribution.lognormal(10, 0.3);
+    TrueDurations before = TrueDurations.lognormal(2, 0.3);
+    TrueDurations after = TrueDurations.lognormal(10, 0.3);
     Random rnd = new Random(9);
     for (int i = 0; i < 300; i++) {
       h.add(before.sample(rnd));
@@ -266,7 +266,7 @@ class AdaptiveScheduleTest {
     for (int i = 0; i < 100; i++) {
       h.add(after.sample(rnd));
     }
-    DurationHistogram.Snapshot m = h.snapshot();
+    LearnedModel m = h.snapshot();
     double[] plan = PollPlans.polish(m, PollPlans.optimalKeller(m, 0.05, 2000), 0.05, 20);
     assertTrue(PollPlans.expectedCost(after, plan, 0.05) > 1.15 * floor,
         "forgetting alone is not back within 1.15x after 100 jobs");
@@ -275,7 +275,7 @@ class AdaptiveScheduleTest {
   @Test
   void concurrentUseIsSafe() throws Exception {
     AdaptiveSchedule s = new AdaptiveSchedule(COST);
-    Distribution d = Distribution.lognormal(3, 0.5);
+    TrueDurations d = TrueDurations.lognormal(3, 0.5);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> workers = new ArrayList<>();

@@ -3,7 +3,7 @@ package io.vtstatus.internal.schedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtstatus.internal.bench.Distribution;
+import io.vtstatus.internal.bench.TrueDurations;
 import io.vtstatus.internal.bench.Optimum;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -78,12 +78,12 @@ class BruteForceFloorTest {
   @Test
   void theFloorMatchesABruteForceOverEveryScheduleOnAFineGrid() {
     double brute = bruteForce(0.005, 12, C);
-    double floor = Optimum.bhp(Distribution.lognormal(3, SIGMA), C).cost();
+    double floor = Optimum.bhp(TrueDurations.lognormal(3, SIGMA), C).cost();
     String msg = String.format(Locale.ROOT, "brute force %.5f, BHP floor %.5f", brute, floor);
     System.out.println("FLOOR " + msg);
     assertEquals(0.4026, brute, 0.0005, msg);
     assertEquals(brute, floor, 0.0005, msg);
-    assertTrue(floor < Optimum.bestFixed(Distribution.lognormal(3, SIGMA), C).cost() - 0.1, msg);
+    assertTrue(floor < Optimum.bestFixed(TrueDurations.lognormal(3, SIGMA), C).cost() - 0.1, msg);
   }
 
   @Test

@@ -3,7 +3,7 @@ package io.vtstatus.internal.schedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtstatus.internal.bench.Distribution;
+import io.vtstatus.internal.bench.TrueDurations;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -18,7 +18,7 @@ class CensoredEstimateTest {
 
   @Test
   void afterTheFirstTenthOfABurstEndsTheMedianIsWithinFifteenPercent() {
-    Distribution truth = Distribution.lognormal(3, 0.3);
+    TrueDurations truth = TrueDurations.lognormal(3, 0.3);
     Random rnd = new Random(11);
     double[] dur = new double[1000];
     for (int i = 0; i < dur.length; i++) {
@@ -30,7 +30,7 @@ class CensoredEstimateTest {
     b.start(s);
     b.runUntil(s, x -> x.ended >= 100);
     double censored = s.model().quantile(0.5);
-    double endedOnly = s.histogram().endedOnly().quantile(0.5);
+    double endedOnly = EndedOnly.of(s.histogram()).quantile(0.5);
     double trueMedian = truth.quantile(0.5);
     String msg = String.format(Locale.ROOT,
         "after %d of 1000 ended (t = %.2f s): median counting running jobs %.3f s, ended jobs only %.3f s, true %.3f s",

@@ -3,7 +3,7 @@ package io.vtstatus.internal.schedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtstatus.internal.bench.Distribution;
+import io.vtstatus.internal.bench.TrueDurations;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -17,13 +17,13 @@ class DurationHistogramTest {
     DurationHistogram h = new DurationHistogram(100);
     int bins = h.bins();
     Random rnd = new Random(1);
-    Distribution d = Distribution.lognormal(3, 1);
+    TrueDurations d = TrueDurations.lognormal(3, 1);
     for (int i = 0; i < 1_000_000; i++) {
       h.add(d.sample(rnd));
     }
     assertEquals(bins, h.bins());
     assertEquals(1_000_000, h.count());
-    DurationHistogram.Snapshot s = h.snapshot();
+    LearnedModel s = h.snapshot();
     assertEquals(bins, s.bins());
     // Forgetting keeps the effective sample near 2.9 half-lives, and weights stay finite.
     assertEquals(2.885 * 100, s.effectiveCount(), 10);
@@ -35,12 +35,12 @@ class DurationHistogramTest {
   @Test
   void estimatesSurvivalDensityAndHazard() {
     DurationHistogram h = new DurationHistogram(1e9);
-    Distribution d = Distribution.exponential(2);
+    TrueDurations d = TrueDurations.exponential(2);
     int n = 20_000;
     for (int i = 0; i < n; i++) {
       h.add(d.quantile((i + 0.5) / n));
     }
-    DurationHistogram.Snapshot s = h.snapshot();
+    LearnedModel s = h.snapshot();
     for (double t : new double[] {0.5, 1, 2, 4}) {
       assertEquals(d.survival(t), s.survival(t), 0.01, "S(" + t + ")");
       // The density is uniform within a bin 12% wide: at a bin's edge it can be off by ~6%.
@@ -75,7 +75,7 @@ class DurationHistogramTest {
     h.add(-1);
     h.add(Double.NaN);
     assertEquals(3, h.count());
-    DurationHistogram.Snapshot s = h.endedOnly();
+    LearnedModel s = EndedOnly.of(h);
     assertEquals(2.0 / 3, s.cdf(1e-3), 1e-9);
     assertEquals(1.0, s.cdf(1e9), 1e-12);
     double[] w = h.state().ended.w;

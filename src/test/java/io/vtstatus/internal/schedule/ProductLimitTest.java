@@ -3,7 +3,7 @@ package io.vtstatus.internal.schedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtstatus.internal.bench.Distribution;
+import io.vtstatus.internal.bench.TrueDurations;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +85,7 @@ class ProductLimitTest {
 
   @Test
   void theFitRecoversALognormalFromItsLowerTenthAndTheCensoredRest() {
-    Distribution truth = Distribution.lognormal(3, 0.5);
+    TrueDurations truth = TrueDurations.lognormal(3, 0.5);
     double cut = truth.quantile(0.1);
     DurationHistogram h = new DurationHistogram(1e12);
     Random rnd = new Random(5);
@@ -102,7 +102,7 @@ class ProductLimitTest {
     double[] ages = running.stream().mapToDouble(Double::doubleValue).toArray();
     double[] weights = new double[ages.length];
     java.util.Arrays.fill(weights, 1);
-    DurationHistogram.Snapshot snap = h.snapshot(ages, weights, Optional.empty());
+    LearnedModel snap = h.snapshot(ages, weights, Optional.empty());
     LogNormalFit fit = snap.fit().get();
     // Over 20 seeds the fit averages median 2.95 s, σ 0.485 (bins 12 % wide blur the tail's
     // shape a little); one seed is within the 15 %.

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtstatus.internal.bench.Distribution;
+import io.vtstatus.internal.bench.TrueDurations;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -57,8 +57,9 @@ class ShiftDetectorTest {
 
   @Test
   void aScheduleFedSteadyDurationsRarelyRestarts() {
-    for (Distribution dist : new Distribution[] {Distribution.lognormal(3, 1.0), Distribution.exponential(2),
-        Distribution.mixture(0.7, Distribution.lognormal(1, 0.3), Distribution.lognormal(8, 0.3))}) {
+    for (TrueDurations dist : new TrueDurations[] {TrueDurations.lognormal(3, 1.0),
+        TrueDurations.exponential(2),
+        TrueDurations.mixture(0.7, TrueDurations.lognormal(1, 0.3), TrueDurations.lognormal(8, 0.3))}) {
       Sequential s = new Sequential(Duration.ofMillis(50));
       Random rnd = new Random(2);
       for (int i = 0; i < 3000; i++) {
@@ -73,10 +74,10 @@ class ShiftDetectorTest {
     Sequential s = new Sequential(Duration.ofMillis(50));
     Random rnd = new Random(3);
     for (int i = 0; i < 300; i++) {
-      s.finish(Distribution.lognormal(10, 0.3).sample(rnd));
+      s.finish(TrueDurations.lognormal(10, 0.3).sample(rnd));
     }
     for (int i = 0; i < 5; i++) {
-      s.finish(Distribution.lognormal(2, 0.3).sample(rnd));
+      s.finish(TrueDurations.lognormal(2, 0.3).sample(rnd));
     }
     assertEquals(1, s.schedule.shifts());
     s.schedule.replan();
@@ -88,7 +89,7 @@ class ShiftDetectorTest {
     double[] dur = new double[2000];
     Random rnd = new Random(4);
     for (int i = 0; i < dur.length; i++) {
-      dur[i] = Distribution.lognormal(3, 0.5).sample(rnd);
+      dur[i] = TrueDurations.lognormal(3, 0.5).sample(rnd);
     }
     Burst b = new Burst(dur);
     AdaptiveSchedule s = new AdaptiveSchedule(Duration.ofMillis(50), Duration.ofMillis(20),

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtstatus.internal.bench.Distribution;
+import io.vtstatus.internal.bench.TrueDurations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +39,7 @@ class StateFileTest {
   }
 
   /** Jobs one after another, a second apart on the fake clock (so every one is saved). */
-  void learn(AdaptiveSchedule s, Distribution d, int jobs, long seed) {
+  void learn(AdaptiveSchedule s, TrueDurations d, int jobs, long seed) {
     Random rnd = new Random(seed);
     for (int i = 0; i < jobs; i++) {
       double x = d.sample(rnd);
@@ -52,7 +52,7 @@ class StateFileTest {
   void aNewProcessStartsWithWhatTheLastOneLearned() throws IOException {
     Path file = dir.resolve("model.json");
     AdaptiveSchedule first = open(file);
-    learn(first, Distribution.lognormal(3, 0.3), 200, 1);
+    learn(first, TrueDurations.lognormal(3, 0.3), 200, 1);
     first.replan();
     assertTrue(Files.exists(file));
     AdaptiveSchedule second = open(file);
@@ -68,7 +68,7 @@ class StateFileTest {
   void theFileIsSmallJsonAndNoTemporaryFileIsLeft() throws IOException {
     Path file = dir.resolve("model.json");
     AdaptiveSchedule s = open(file);
-    learn(s, Distribution.lognormal(3, 1.0), 500, 2);
+    learn(s, TrueDurations.lognormal(3, 1.0), 500, 2);
     String text = Files.readString(file);
     assertTrue(text.length() < 6000, "a few KB, not " + text.length() + " bytes");
     assertTrue(text.contains("\"format\": \"vtstatus-adaptive-state\""), text);
@@ -112,7 +112,7 @@ class StateFileTest {
     assertEquals(0, s.histogram().count());
     assertEquals(1, warnings.size(), warnings.toString());
     assertTrue(warnings.get(0).contains("damaged"), warnings.get(0));
-    learn(s, Distribution.lognormal(3, 0.3), 30, 3);
+    learn(s, TrueDurations.lognormal(3, 0.3), 30, 3);
     assertEquals(30, open(file).histogram().count(), "rewritten with what was learned");
     assertEquals(1, warnings.size(), "one warning, not one per save: " + warnings);
   }
@@ -121,7 +121,7 @@ class StateFileTest {
   void badNumbersInOurFileAreAColdStart() throws IOException {
     Path file = dir.resolve("model.json");
     AdaptiveSchedule learned = open(file);
-    learn(learned, Distribution.lognormal(3, 0.3), 30, 4);
+    learn(learned, TrueDurations.lognormal(3, 0.3), 30, 4);
     String good = Files.readString(file);
     for (String bad : List.of(
         good.replaceFirst("\"weights\": \\[", "\"weights\": [-1, "),
@@ -151,7 +151,7 @@ class StateFileTest {
       Files.write(file, foreign);
       warnings.clear();
       AdaptiveSchedule s = open(file);
-      learn(s, Distribution.lognormal(3, 0.3), 30, 5);
+      learn(s, TrueDurations.lognormal(3, 0.3), 30, 5);
       assertArrayEquals(foreign, Files.readAllBytes(file), "never overwritten");
       assertEquals(1, warnings.size(), warnings.toString());
       assertTrue(warnings.get(0).contains("leaving it alone"), warnings.get(0));
@@ -165,7 +165,7 @@ class StateFileTest {
     Files.writeString(file, "");
     AdaptiveSchedule s = open(file);
     assertEquals(1, warnings.size());
-    learn(s, Distribution.lognormal(3, 0.3), 25, 6);
+    learn(s, TrueDurations.lognormal(3, 0.3), 25, 6);
     assertEquals(25, open(file).histogram().count());
   }
 
@@ -174,7 +174,7 @@ class StateFileTest {
     Path file = dir.resolve("a/b/model.json");
     AdaptiveSchedule s = open(file);
     assertTrue(warnings.isEmpty());
-    learn(s, Distribution.lognormal(3, 0.3), 25, 7);
+    learn(s, TrueDurations.lognormal(3, 0.3), 25, 7);
     assertTrue(Files.exists(file));
   }
 
@@ -183,14 +183,14 @@ class StateFileTest {
     Path blocker = dir.resolve("not-a-dir");
     Files.writeString(blocker, "x");
     AdaptiveSchedule s = open(blocker.resolve("model.json"));
-    learn(s, Distribution.lognormal(3, 0.3), 40, 8);
+    learn(s, TrueDurations.lognormal(3, 0.3), 40, 8);
     assertEquals(1, warnings.size(), warnings.toString());
     assertNotNull(s.plan());
     Path asDir = dir.resolve("adir");
     Files.createDirectory(asDir);
     warnings.clear();
     AdaptiveSchedule t = open(asDir);
-    learn(t, Distribution.lognormal(3, 0.3), 5, 9);
+    learn(t, TrueDurations.lognormal(3, 0.3), 5, 9);
     assertEquals(1, warnings.size(), warnings.toString());
     assertTrue(Files.isDirectory(asDir));
   }
@@ -200,8 +200,8 @@ class StateFileTest {
     Path file = dir.resolve("model.json");
     AdaptiveSchedule a = open(file);
     AdaptiveSchedule b = open(file);
-    learn(a, Distribution.lognormal(3, 0.3), 40, 10);
-    learn(b, Distribution.lognormal(3, 0.3), 25, 11);
+    learn(a, TrueDurations.lognormal(3, 0.3), 40, 10);
+    learn(b, TrueDurations.lognormal(3, 0.3), 25, 11);
     AdaptiveSchedule c = open(file);
     assertEquals(25, c.histogram().count(), "the last writer's state, whole");
     assertTrue(warnings.isEmpty(), warnings.toString());

@@ -91,7 +91,7 @@ class DeliveryQueueTest {
 
   @Test
   void fullQueueDropsTheOldestWaitingAttempt() throws Exception {
-    Deliveries.Limits limits = new Deliveries.Limits(8, 1, 100, 3, 8, 1);
+    DeliveryLimits limits = new DeliveryLimits(8, 1, 100, 3, 8, 1);
     Simulator sim = Simulator.start(config(List.of(Duration.ZERO), Duration.ofMinutes(1)), limits);
     try (Silent silent = new Silent()) {
       register(sim, silent.url());
@@ -120,11 +120,10 @@ class DeliveryQueueTest {
 
   @Test
   void fullQueueDropsWaitingRetriesBeforeFirstAttempts() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort();
-    }
-    Deliveries.Limits limits = new Deliveries.Limits(8, 1, 100, 3, 8, 1);
+    // Port 1 (tcpmux) has no listener on loopback, as in the other "refused" tests; a port
+    // freed by closing a ServerSocket(0) could be taken by another process meanwhile.
+    int closedPort = 1;
+    DeliveryLimits limits = new DeliveryLimits(8, 1, 100, 3, 8, 1);
     // Every attempt is refused at once; each retry then waits an hour in the queue.
     Simulator sim = Simulator.start(
         config(List.of(Duration.ZERO, Duration.ofHours(1)), Duration.ofSeconds(5)), limits);

@@ -1,15 +1,16 @@
 package io.vtstatus.internal.bench;
 
-import io.vtstatus.internal.schedule.DurationModel;
+import io.vtstatus.internal.schedule.DurationDistribution;
 import io.vtstatus.internal.schedule.Normal;
 import java.util.Arrays;
 import java.util.Random;
 
 /**
- * A true job-duration distribution for the benchmark (seconds): exact cdf, pdf, quantile and
- * mean, plus sampling. Immutable and thread-safe; sample with a seeded {@link Random}.
+ * The benchmark's true job durations (seconds): the distribution a scenario's jobs really follow,
+ * with exact cdf, pdf, quantile and mean, plus sampling; what the learned model is scored
+ * against. Immutable and thread-safe; sample with a seeded {@link Random}.
  */
-public interface Distribution extends DurationModel {
+public interface TrueDurations extends DurationDistribution {
 
   /** One duration drawn with {@code rnd}. */
   default double sample(Random rnd) {
@@ -20,11 +21,11 @@ public interface Distribution extends DurationModel {
   String name();
 
   /** Uniform on [a, b], 0 ≤ a &lt; b. */
-  static Distribution uniform(double a, double b) {
+  static TrueDurations uniform(double a, double b) {
     if (!(a >= 0 && b > a)) {
       throw new IllegalArgumentException("Invalid uniform: " + a + ", " + b);
     }
-    return new Distribution() {
+    return new TrueDurations() {
       @Override
       public double cdf(double t) {
         return t <= a ? 0 : t >= b ? 1 : (t - a) / (b - a);
@@ -53,11 +54,11 @@ public interface Distribution extends DurationModel {
   }
 
   /** Exponential with the given mean: constant hazard 1/mean. */
-  static Distribution exponential(double mean) {
+  static TrueDurations exponential(double mean) {
     if (!(mean > 0)) {
       throw new IllegalArgumentException("Invalid mean: " + mean);
     }
-    return new Distribution() {
+    return new TrueDurations() {
       @Override
       public double cdf(double t) {
         return t <= 0 ? 0 : -Math.expm1(-t / mean);
@@ -86,12 +87,12 @@ public interface Distribution extends DurationModel {
   }
 
   /** Lognormal: ln T ~ N(ln median, sigma²). */
-  static Distribution lognormal(double median, double sigma) {
+  static TrueDurations lognormal(double median, double sigma) {
     if (!(median > 0 && sigma > 0)) {
       throw new IllegalArgumentException("Invalid lognormal: " + median + ", " + sigma);
     }
     double mu = Math.log(median);
-    return new Distribution() {
+    return new TrueDurations() {
       @Override
       public double cdf(double t) {
         return t <= 0 ? 0 : Normal.cdf((Math.log(t) - mu) / sigma);
@@ -133,12 +134,12 @@ public interface Distribution extends DurationModel {
   }
 
   /** A mixture: with probability {@code weightA} from {@code a}, else from {@code b}. */
-  static Distribution mixture(double weightA, Distribution a, Distribution b) {
+  static TrueDurations mixture(double weightA, TrueDurations a, TrueDurations b) {
     if (!(weightA >= 0 && weightA <= 1)) {
       throw new IllegalArgumentException("Invalid weight: " + weightA);
     }
     double wb = 1 - weightA;
-    return new Distribution() {
+    return new TrueDurations() {
       @Override
       public double cdf(double t) {
         return weightA * a.cdf(t) + wb * b.cdf(t);
@@ -188,7 +189,7 @@ public interface Distribution extends DurationModel {
 
       @Override
       public String name() {
-        return "mixture(" + weightA + "×" + a.name() + "+" + wb + "×" + b.name() + ")";
+        return "mixture(" + weight(weightA) + "×" + a.name() + "+" + weight(wb) + "×" + b.name() + ")";
       }
     };
   }
@@ -198,7 +199,7 @@ public interface Distribution extends DurationModel {
    * consecutive order statistics (each gap holds 1/(n−1) of the mass, spread uniformly), so it
    * has a density the BHP recursion can use. Needs at least two distinct samples.
    */
-  static Distribution empirical(double[] samples) {
+  static TrueDurations empirical(double[] samples) {
     double[] s = samples.clone();
     Arrays.sort(s);
     if (s.length < 2 || !(s[0] >= 0) || s[s.length - 1] <= s[0]) {
@@ -210,7 +211,7 @@ public interface Distribution extends DurationModel {
       m += 0.5 * (s[i] + s[i + 1]);
     }
     double mean = m / gaps;
-    return new Distribution() {
+    return new TrueDurations() {
       @Override
       public double cdf(double t) {
         if (t <= s[0]) {
@@ -264,5 +265,10 @@ public interface Distribution extends DurationModel {
         return "empirical(n=" + s.length + ")";
       }
     };
+  }
+
+  /** A weight for a name, rounded: 1 − 0.7 is 0.30000000000000004 as a double. */
+  private static String weight(double w) {
+    return new java.math.BigDecimal(w).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
   }
 }

@@ -7,12 +7,15 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
-/** The built-in {@link JobDurations}; their {@code toString()} is the CLI notation. */
-public final class Distributions {
+/**
+ * The simulator's built-in duration samplers (fixed, uniform, lognormal) behind {@link
+ * JobDurations}'s factories; their {@code toString()} is the CLI notation.
+ */
+public final class DurationSamplers {
   /** Samples are capped so a long log-normal tail cannot overflow a nanosecond deadline. */
   static final Duration MAX = Duration.ofDays(30);
 
-  private Distributions() {}
+  private DurationSamplers() {}
 
   /** See {@link JobDurations#fixed}. */
   public static JobDurations fixed(Duration d) {

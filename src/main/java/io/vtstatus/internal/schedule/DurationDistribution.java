@@ -1,11 +1,12 @@
 package io.vtstatus.internal.schedule;
 
 /**
- * A job-duration distribution, times in seconds, as the poll planners need it: the learned
- * {@link DurationHistogram.Snapshot} and the benchmark's true distributions both implement it.
- * Implementations are immutable and thread-safe.
+ * A job-duration distribution, times in seconds, as the poll planners ({@link PollPlans}) need
+ * it: the client's learned model ({@link LearnedModel}), a user's sample ({@link
+ * KernelEstimate}) and the benchmark's true durations all implement it. Implementations are
+ * immutable and thread-safe.
  */
-public interface DurationModel {
+public interface DurationDistribution {
   /** P(T ≤ t). */
   double cdf(double t);
 
