@@ -15,7 +15,7 @@ class DurationHistogramEdgesTest {
 
   @Test
   void everyEdgeOpensItsOwnBin() {
-    double[] e = DurationHistogram.binEdges();
+    double[] e = DurationHistogram.EDGES.clone();
     int bins = new DurationHistogram(1).bins();
     assertEquals(160, bins, "1 ms to 24 h at 20 a decade, and [0, 1 ms)");
     assertEquals(bins + 1, e.length);
@@ -32,8 +32,6 @@ class DurationHistogramEdgesTest {
     assertEquals(bins - 1, DurationHistogram.binOf(86_400));
     assertEquals(bins - 1, DurationHistogram.binOf(Math.nextDown(86_400.0)));
     assertEquals(bins - 1, DurationHistogram.binOf(1e12));
-    e[1] = 5;
-    assertEquals(1e-3, DurationHistogram.binEdges()[1], 0, "a copy");
   }
 
   @Test
@@ -51,7 +49,7 @@ class DurationHistogramEdgesTest {
     assertEquals(1, h.effectiveCount(), 1e-12);
     h.forget(1);
     assertEquals(1, h.effectiveCount(), 1e-12);
-    assertEquals(1, h.endedOnly().cdf(2), 1e-12, "forget(1) keeps everything");
+    assertEquals(1, EndedOnly.of(h).cdf(2), 1e-12, "forget(1) keeps everything");
     assertThrows(IllegalArgumentException.class,
         () -> h.snapshot(new double[1], new double[2], Optional.empty()));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -76,7 +74,7 @@ class DurationHistogramEdgesTest {
     // The second job is the newer by one: it weighs 2^(1/10) of a fresh start.
     double w1 = 0.5;
     double w2 = Math.pow(2, 0.1);
-    DurationHistogram.Snapshot s = h.endedOnly();
+    LearnedModel s = EndedOnly.of(h);
     assertEquals(w1 / (w1 + w2), s.cdf(1.5), 1e-9);
     assertEquals(2, h.count());
     // Kish: (w1 + w2)² / (w1² + w2²).
@@ -105,7 +103,7 @@ class DurationHistogramEdgesTest {
     }
     h.restart(0.01, new double[] {-1, 10, Double.NaN, 10});
     assertEquals(100, h.count(), "a restart re-learns, it does not count jobs again");
-    DurationHistogram.Snapshot s = h.endedOnly();
+    LearnedModel s = EndedOnly.of(h);
     assertEquals(1.0 / 3, s.cdf(2), 1e-6, "1 of old weight against 2 new");
   }
 
@@ -188,8 +186,8 @@ class DurationHistogramEdgesTest {
     h.add(1);
     h.add(4);
     h.add(4);
-    DurationHistogram.Snapshot s = h.endedOnly();
-    double[] e = DurationHistogram.binEdges();
+    LearnedModel s = EndedOnly.of(h);
+    double[] e = DurationHistogram.EDGES.clone();
     int b1 = DurationHistogram.binOf(1);
     assertEquals(0, s.cdf(0));
     assertEquals(0, s.cdf(-1));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtstatus.internal.bench.Distribution;
+import io.vtstatus.internal.bench.TrueDurations;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class KernelEstimateTest {
 
-  static double[] quantiles(Distribution d, int n) {
+  static double[] quantiles(TrueDurations d, int n) {
     double[] s = new double[n];
     for (int i = 0; i < n; i++) {
       s[i] = d.quantile((i + 0.5) / n);
@@ -23,7 +23,7 @@ class KernelEstimateTest {
 
   @Test
   void aLargeSampleIsCloseToItsDistribution() {
-    Distribution d = Distribution.lognormal(3, 0.3);
+    TrueDurations d = TrueDurations.lognormal(3, 0.3);
     KernelEstimate k = KernelEstimate.of(quantiles(d, 4000));
     for (double t : new double[] {1.5, 2, 3, 4, 6}) {
       assertEquals(d.cdf(t), k.cdf(t), 0.01, "F(" + t + ")");

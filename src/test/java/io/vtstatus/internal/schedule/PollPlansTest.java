@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtstatus.internal.bench.Distribution;
+import io.vtstatus.internal.bench.TrueDurations;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class PollPlansTest {
-  static final Distribution UNIFORM = Distribution.uniform(0, 1);
+  static final TrueDurations UNIFORM = TrueDurations.uniform(0, 1);
 
   @Test
   void theCostIsPollsTimesCPlusTheDelayWorkedByHand() {
@@ -82,7 +82,7 @@ class PollPlansTest {
     assertEquals(PollPlans.expectedCost(UNIFORM, new double[] {best[0]}, 0.01), best[1], 1e-12);
     assertEquals(Math.sqrt(2 * 0.01 * 0.5), PollPlans.fixedApprox(UNIFORM, 0.01), 1e-12);
     // The exponential: the exact best fixed interval is a little under the √(2cμ) rule.
-    Distribution e = Distribution.exponential(2);
+    TrueDurations e = TrueDurations.exponential(2);
     double[] fixed = PollPlans.bestFixed(e, 0.05);
     assertEquals(Math.sqrt(2 * 0.05 * 2), PollPlans.fixedApprox(e, 0.05), 1e-12);
     assertTrue(fixed[1] <= PollPlans.expectedCost(e, new double[] {fixed[0] * 1.01}, 0.05)
@@ -92,7 +92,7 @@ class PollPlansTest {
 
   @Test
   void kellersPlanForAConstantHazardIsAFixedInterval() {
-    Distribution e = Distribution.exponential(2);
+    TrueDurations e = TrueDurations.exponential(2);
     double gap = Math.sqrt(2 * 0.05 * 2);
     double[] plan = PollPlans.keller(e, 0.05, 0.5, 10_000);
     assertTrue(plan.length > 20, "plan of " + plan.length);
@@ -158,7 +158,7 @@ class PollPlansTest {
   }
 
   /** All mass at one point: no spread for Keller's integral. */
-  private record Atom(double at) implements DurationModel {
+  private record Atom(double at) implements DurationDistribution {
     @Override
     public double cdf(double t) {
       return t >= at ? 1 : 0;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vtstatus.JobStatus;
 import io.vtstatus.PollContext;
 import io.vtstatus.PollSchedule;
-import io.vtstatus.internal.bench.Distribution;
+import io.vtstatus.internal.bench.TrueDurations;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -58,7 +58,7 @@ class SchedulesTest {
 
   @Test
   void anAdaptiveScheduleLearnedFromASamplePlansForIt() {
-    Distribution d = Distribution.lognormal(3, 0.3);
+    TrueDurations d = TrueDurations.lognormal(3, 0.3);
     double[] sorted = KernelEstimateTest.quantiles(d, 300);
     // Sorted, the durations grow job after job: the schedule sees a shift to ever longer jobs and
     // plans for the last few (which is why advise shuffles them first).
