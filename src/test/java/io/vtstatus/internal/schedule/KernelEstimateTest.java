@@ -64,6 +64,24 @@ class KernelEstimateTest {
   }
 
   @Test
+  void theBandwidthIsSilvermansAndTheOrderGivenDoesNotMatter() {
+    double e = Math.E;
+    // ln T = 0, 1, 2, 3, 4: sd √2.5, IQR 3 − 1 = 2, so h = 0.9 · min(√2.5, 2 / 1.34) · 5^(−1/5).
+    double[] sorted = {1, e, e * e, e * e * e, e * e * e * e};
+    KernelEstimate k = KernelEstimate.of(sorted);
+    assertEquals(0.9 * Math.min(Math.sqrt(2.5), 2 / 1.34) * Math.pow(5, -0.2), k.bandwidth(), 1e-12);
+    // A wide IQR: ln T = 0, 0, 4, 4 has sd 2.31 and IQR 4 (4 / 1.34 = 2.99), so the sd is used.
+    KernelEstimate twoPoints = KernelEstimate.of(new double[] {1, 1, e * e * e * e, e * e * e * e});
+    assertEquals(0.9 * Math.sqrt(16.0 / 3) * Math.pow(4, -0.2), twoPoints.bandwidth(), 1e-12);
+    KernelEstimate shuffled = KernelEstimate.of(new double[] {e * e * e, 1, e * e * e * e, e, e * e});
+    for (double t : new double[] {0.5, 1, 3, 10, 50}) {
+      assertEquals(k.cdf(t), shuffled.cdf(t), 1e-12, "F(" + t + ")");
+    }
+    assertEquals(k.bandwidth(), shuffled.bandwidth(), 0);
+    assertEquals(k.mean(), shuffled.mean(), 1e-12);
+  }
+
+  @Test
   void degenerateSamplesAreStillDistributions() {
     KernelEstimate same = KernelEstimate.of(new double[] {2, 2, 2, 2});
     assertEquals(2, same.quantile(0.5), 0.05);
