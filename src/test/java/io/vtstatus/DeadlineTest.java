@@ -38,15 +38,11 @@ class DeadlineTest {
   @RegisterExtension final Closer closer = new Closer();
 
   private HostileServer server(HostileServer.Behaviour b) throws Exception {
-    HostileServer s = HostileServer.start(b);
-    closer.add(s);
-    return s;
+    return closer.add(HostileServer.start(b));
   }
 
   private StatusClient client(StatusClient.Builder b) {
-    StatusClient c = b.build();
-    closer.add(c);
-    return c;
+    return closer.add(b.build());
   }
 
   static Stream<Arguments> hostile() {

@@ -34,15 +34,11 @@ class StatusClientTest {
   @RegisterExtension final Closer closer = new Closer();
 
   private SimulatorServer sim(SimulatorServer.Builder b) throws Exception {
-    SimulatorServer s = b.build().start();
-    closer.add(s);
-    return s;
+    return closer.add(b.build().start());
   }
 
   private StatusClient client(StatusClient.Builder b) {
-    StatusClient c = b.build();
-    closer.add(c);
-    return c;
+    return closer.add(b.build());
   }
 
   /** A client of {@code sim} on {@code schedule} whose webhook listener is registered. */

@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.Headers;
+import io.vtstatus.testing.JdkEd25519;
 import io.vtstatus.WebhookVerificationException.Reason;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,29 +36,7 @@ class WebhookVerifierSchemesTest {
   private static final String OLD_SECRET = "whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldY";
   private static final long NOW = 1_700_000_000L;
   private static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
-  private static final byte[] X509_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
-
-  /** An Ed25519 pair of the JDK's; its whpk_ is the raw key read off the X.509 encoding. */
-  private static final class JdkSender {
-    final KeyPair pair;
-    final String whpk;
-
-    JdkSender() throws Exception {
-      pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-      byte[] x509 = pair.getPublic().getEncoded();
-      assertTrue(Arrays.equals(X509_PREFIX, Arrays.copyOf(x509, X509_PREFIX.length)));
-      whpk = "whpk_" + Base64.getEncoder().encodeToString(Arrays.copyOfRange(x509, 12, 44));
-    }
-
-    /** {@code v1a,} + Ed25519 over {@code id.ts.} and the body's bytes, by the JDK alone. */
-    String sign(String id, long ts, byte[] body) throws Exception {
-      Signature s = Signature.getInstance("Ed25519");
-      s.initSign(pair.getPrivate());
-      s.update((id + "." + ts + ".").getBytes(StandardCharsets.UTF_8));
-      s.update(body);
-      return "v1a," + Base64.getEncoder().encodeToString(s.sign());
-    }
-  }
+  private static final byte[] X509_PREFIX = JdkEd25519.X509_PREFIX;
 
   private static Reason reason(WebhookVerifier v, String id, String ts, String sig, byte[] body) {
     return assertThrows(WebhookVerificationException.class, () -> v.verify(id, ts, sig, body)).reason();
@@ -67,7 +44,7 @@ class WebhookVerifierSchemesTest {
 
   @Test
   void v1aSignedByTheJdkVerifiesWithThePublicKey() throws Exception {
-    JdkSender sender = new JdkSender();
+    JdkEd25519 sender = new JdkEd25519();
     byte[] body = "{\"job\":\"job_1\",\"status\":\"completed\"}".getBytes(StandardCharsets.UTF_8);
     String sig = sender.sign("msg_1", NOW, body);
     WebhookVerifier v = WebhookVerifier.of(sender.whpk).clock(CLOCK);
@@ -78,7 +55,7 @@ class WebhookVerifierSchemesTest {
     tampered[body.length - 3] ^= 0x20;
     assertEquals(Reason.BAD_SIGNATURE, reason(v, "msg_1", Long.toString(NOW), sig, tampered));
     assertEquals(Reason.BAD_SIGNATURE,
-        reason(WebhookVerifier.of(new JdkSender().whpk).clock(CLOCK), "msg_1", Long.toString(NOW), sig, body));
+        reason(WebhookVerifier.of(new JdkEd25519().whpk).clock(CLOCK), "msg_1", Long.toString(NOW), sig, body));
     // And our signer agrees with the JDK: Ed25519 signatures are deterministic.
     assertEquals("no matching v1a signature", assertThrows(WebhookVerificationException.class,
         () -> v.verify("msg_1", Long.toString(NOW), "v1a,AAAA", body)).getMessage());
@@ -123,7 +100,7 @@ class WebhookVerifierSchemesTest {
 
   @Test
   void bothSchemesInOneHeaderEachVerifiedByItsOwnKeys() throws Exception {
-    JdkSender sender = new JdkSender();
+    JdkEd25519 sender = new JdkEd25519();
     byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
     String v1 = WebhookSigner.of(SECRET).sign("m", NOW, body);
     String v1a = sender.sign("m", NOW, body);
@@ -169,7 +146,7 @@ class WebhookVerifierSchemesTest {
 
   @Test
   void multibyteBodiesVerifyFromTheirBytes() throws Exception {
-    JdkSender sender = new JdkSender();
+    JdkEd25519 sender = new JdkEd25519();
     String text = "{\"job\":\"job_1\",\"status\":\"completed\",\"note\":\"Zoë, 東京, 🎬\"}";
     byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
     String sig = WebhookSigner.of(SECRET).sign("m", NOW, utf8) + " " + sender.sign("m", NOW, utf8);
@@ -193,7 +170,7 @@ class WebhookVerifierSchemesTest {
 
   @Test
   void headersOfTheJdkServerOrAnyMapVerifyInOneCall() throws Exception {
-    JdkSender sender = new JdkSender();
+    JdkEd25519 sender = new JdkEd25519();
     byte[] body = "{\"x\":\"é\"}".getBytes(StandardCharsets.UTF_8);
     WebhookVerifier v = WebhookVerifier.of(SECRET, sender.whpk).clock(CLOCK);
     // What HttpExchange.getRequestHeaders() hands a handler (it normalises the names' case).

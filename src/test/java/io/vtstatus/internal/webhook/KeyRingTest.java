@@ -11,14 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vtstatus.testing.JdkEd25519;
 import io.vtstatus.WebhookVerificationException;
 import io.vtstatus.WebhookVerificationException.Reason;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,25 +30,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KeyRingTest {
   private static final byte[] BODY = SPEC_BODY.getBytes(StandardCharsets.UTF_8);
   private static final String OTHER_SECRET = "whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldY";
-
-  /** A v1a pair made and used by the JDK alone, with the whpk_ read off its X.509 encoding. */
-  private static final class JdkPair {
-    final KeyPair pair;
-    final String whpk;
-
-    JdkPair() throws Exception {
-      pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-      whpk = "whpk_" + Base64.getEncoder().encodeToString(Ed25519Test.raw(pair.getPublic()));
-    }
-
-    String sign(String id, long ts, byte[] body) throws Exception {
-      Signature s = Signature.getInstance("Ed25519");
-      s.initSign(pair.getPrivate());
-      s.update((id + "." + ts + ".").getBytes(StandardCharsets.UTF_8));
-      s.update(body);
-      return "v1a," + Base64.getEncoder().encodeToString(s.sign());
-    }
-  }
 
   private static String v1(String secret, String id, long ts, byte[] body) {
     return Signatures.entry(Signatures.V1, Signatures.hmac(Signatures.key(secret), Signatures.content(id, ts, body)));
@@ -70,11 +48,11 @@ class KeyRingTest {
 
   @Test
   void aV1aSignatureMadeByTheJdkMatchesItsPublicKey() throws Exception {
-    JdkPair p = new JdkPair();
+    JdkEd25519 p = new JdkEd25519();
     String sig = p.sign(SPEC_ID, SPEC_TS, BODY);
     assertEquals(new KeyRing.Match(true, false), ring(p.whpk).match(SPEC_ID, SPEC_TS, BODY, sig, true));
     assertEquals(new KeyRing.Match(false, true), ring(p.whpk).match(SPEC_ID, SPEC_TS + 1, BODY, sig, true));
-    assertEquals(new KeyRing.Match(false, true), ring(new JdkPair().whpk).match(SPEC_ID, SPEC_TS, BODY, sig, true));
+    assertEquals(new KeyRing.Match(false, true), ring(new JdkEd25519().whpk).match(SPEC_ID, SPEC_TS, BODY, sig, true));
     byte[] tampered = BODY.clone();
     tampered[2] ^= 1;
     assertFalse(ring(p.whpk).match(SPEC_ID, SPEC_TS, tampered, sig, true).matched());
@@ -82,8 +60,8 @@ class KeyRingTest {
 
   @Test
   void anyEntryOfAHeldSchemeMayMatchAnyKeyOfThatScheme() throws Exception {
-    JdkPair oldPair = new JdkPair();
-    JdkPair newPair = new JdkPair();
+    JdkEd25519 oldPair = new JdkEd25519();
+    JdkEd25519 newPair = new JdkEd25519();
     String v1Old = SPEC_SIGNATURE;
     String v1New = v1(OTHER_SECRET, SPEC_ID, SPEC_TS, BODY);
     String v1aOld = oldPair.sign(SPEC_ID, SPEC_TS, BODY);
@@ -104,8 +82,8 @@ class KeyRingTest {
 
   @Test
   void theFirstMatchWillDoUnlessTheRestIsWanted() throws Exception {
-    JdkPair oldPair = new JdkPair();
-    JdkPair newPair = new JdkPair();
+    JdkEd25519 oldPair = new JdkEd25519();
+    JdkEd25519 newPair = new JdkEd25519();
     String header = newPair.sign(SPEC_ID, SPEC_TS, BODY) + " " + oldPair.sign(SPEC_ID, SPEC_TS, BODY);
     KeyRing r = ring(newPair.whpk);
     assertEquals(new KeyRing.Match(true, true), r.match(SPEC_ID, SPEC_TS, BODY, header, true));
@@ -121,10 +99,10 @@ class KeyRingTest {
 
   @Test
   void aHeaderCostsAtMostEightEd25519Checks() throws Exception {
-    JdkPair genuine = new JdkPair();
-    JdkPair other = new JdkPair();
+    JdkEd25519 genuine = new JdkEd25519();
+    JdkEd25519 other = new JdkEd25519();
     String good = genuine.sign(SPEC_ID, SPEC_TS, BODY);
-    String bogus = new JdkPair().sign(SPEC_ID, SPEC_TS, BODY);
+    String bogus = new JdkEd25519().sign(SPEC_ID, SPEC_TS, BODY);
     assertEquals(8, KeyRing.MAX_ED25519_CHECKS);
     KeyRing one = ring(genuine.whpk);
     assertTrue(one.match(SPEC_ID, SPEC_TS, BODY, (bogus + " ").repeat(7) + good, true).matched(),
@@ -136,7 +114,7 @@ class KeyRingTest {
     assertTrue(two.match(SPEC_ID, SPEC_TS, BODY, (bogus + " ").repeat(3) + good, true).matched());
     assertFalse(two.match(SPEC_ID, SPEC_TS, BODY, (bogus + " ").repeat(4) + good, true).matched());
     // Three keys: the cap falls inside an entry.
-    JdkPair third = new JdkPair();
+    JdkEd25519 third = new JdkEd25519();
     String twoBogus = bogus + " " + bogus + " ";
     assertTrue(ring(other.whpk, genuine.whpk, third.whpk).match(SPEC_ID, SPEC_TS, BODY, twoBogus + good, true)
         .matched(), "checks 7 and 8");
@@ -152,7 +130,7 @@ class KeyRingTest {
 
   @Test
   void entriesOfSchemesWeHoldNoKeyForAreSkippedNotUnmatched() throws Exception {
-    JdkPair p = new JdkPair();
+    JdkEd25519 p = new JdkEd25519();
     String v1a = p.sign(SPEC_ID, SPEC_TS, BODY);
     assertEquals(new KeyRing.Match(false, false), ring(SPEC_SECRET).match(SPEC_ID, SPEC_TS, BODY, v1a, true));
     assertEquals(new KeyRing.Match(false, false),
@@ -251,7 +229,7 @@ class KeyRingTest {
     assertEquals("no matching v1 signature", bad.getMessage());
     assertEquals(Reason.STALE_TIMESTAMP, assertThrows(WebhookVerificationException.class,
         () -> r.verify(SPEC_ID, ts, SPEC_SIGNATURE, BODY, SPEC_TS + 1, 0)).reason());
-    JdkPair p = new JdkPair();
+    JdkEd25519 p = new JdkEd25519();
     assertEquals("no matching v1a signature", assertThrows(WebhookVerificationException.class,
         () -> ring(p.whpk).verify(SPEC_ID, ts, SPEC_SIGNATURE, BODY, SPEC_TS, 0)).getMessage());
     assertEquals("no matching v1 or v1a signature", assertThrows(WebhookVerificationException.class,
@@ -260,7 +238,7 @@ class KeyRingTest {
 
   @Test
   void keysAreCheckedWhenTheRingIsMadeAndNeverEchoed() throws Exception {
-    JdkPair p = new JdkPair();
+    JdkEd25519 p = new JdkEd25519();
     KeyRing r = KeyRing.of(List.of(SPEC_SECRET, p.whpk, SPEC_SECRET));
     assertEquals(List.of(SPEC_SECRET, p.whpk), r.keys(), "duplicates dropped, order kept");
     assertEquals("KeyRing[1 v1 secret(s), 1 v1a public key(s)]", r.toString());
