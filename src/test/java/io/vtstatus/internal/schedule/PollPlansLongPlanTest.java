@@ -81,6 +81,6 @@ class PollPlansLongPlanTest {
     // millionth, where the half still running is charged as if found by one more poll.
     double c = 0.25;
     double want = 0.5 * (c + 1) + 0.5 * (c * 1_000_001 + 1_000_000);
-    assertEquals(want, PollPlans.expectedCost(new HalfNeverEnds(), new double[] {1}, c), 1e-6 * want);
+    assertEquals(want, PollPlans.expectedCost(new HalfNeverEnds(), new double[] {1}, c), 1e-12 * want);
   }
 }
