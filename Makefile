@@ -70,7 +70,9 @@ mutation:
 	    esac; \
 	  done; \
 	  if [ -n "$(TESTS)" ]; then tests=",$(TESTS)"; fi; \
-	  out=target/pit-reports/$$(echo "$$entry" | tr , +); \
+	  name=$$(echo "$$entry" | tr , +); \
+	  if [ $${#name} -gt 100 ]; then name="$$(echo "$$name" | cut -c1-80)-$$(echo "$$name" | cksum | cut -d' ' -f1)"; fi; \
+	  out=target/pit-reports/$$name; \
 	  echo "== mutation: $$entry (tests$${tests#,})" | sed 's/(tests/(tests /'; \
 	  $(MVN) org.pitest:pitest-maven:mutationCoverage -DtargetClasses="$${classes#,}" \
 	    -DtargetTests="$${tests#,}" -Dthreads=$(PIT_THREADS) -DreportsDirectory="$$out"; \
