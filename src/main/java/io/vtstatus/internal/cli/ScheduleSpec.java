@@ -22,16 +22,20 @@ final class ScheduleSpec {
    * answered by its first look never needs.
    */
   static void check(String spec) throws Args.UsageException {
-    String s = spec.trim();
-    if (s.startsWith("adaptive:")) {
-      try {
-        requirePositive(Durations.parse(s.substring(9)));
-      } catch (IllegalArgumentException e) {
-        throw new Args.UsageException("--schedule " + spec + ": " + e.getMessage());
-      }
-    } else if (!s.equals("adaptive")) {
+    if (!isAdaptive(spec)) {
       parse(spec);
+      return;
     }
+    try {
+      requirePositive(adaptiveCost(spec.trim()));
+    } catch (IllegalArgumentException e) {
+      throw new Args.UsageException("--schedule " + spec + ": " + e.getMessage());
+    }
+  }
+
+  /** The request cost of {@code adaptive} or {@code adaptive:COST}. */
+  private static Duration adaptiveCost(String s) {
+    return s.equals("adaptive") ? Schedules.DEFAULT_REQUEST_COST : Durations.parse(s.substring(9));
   }
 
   /** Whether {@code spec} names the adaptive schedule (the only one that learns). */
@@ -48,8 +52,8 @@ final class ScheduleSpec {
       throws Args.UsageException {
     String s = spec.trim();
     try {
-      if (s.equals("adaptive") || s.startsWith("adaptive:")) {
-        Duration cost = s.equals("adaptive") ? Schedules.DEFAULT_REQUEST_COST : Durations.parse(s.substring(9));
+      if (isAdaptive(s)) {
+        Duration cost = adaptiveCost(s);
         return stateFile.isPresent() ? Schedules.adaptive(requirePositive(cost), stateFile.get(), warnings)
             : PollSchedule.adaptive(cost);
       }
