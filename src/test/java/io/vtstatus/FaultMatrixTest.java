@@ -23,7 +23,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -32,6 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * actually has, or fails with the documented error — and nothing is left running.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Execution(ExecutionMode.CONCURRENT)
 class FaultMatrixTest {
   static final int JOBS = 200;
   /**
@@ -55,10 +60,26 @@ class FaultMatrixTest {
     SIMULATOR_RESTARTED
   }
 
+  /**
+   * The faults run at once (each case has its own simulator and client, and waits mostly on the
+   * wall clock), so threads are checked once, for all of them: this class's test JVM runs nothing
+   * else meanwhile (pom.xml: a JVM per concurrent test class).
+   */
+  private static ThreadLeaks leaks;
+
+  @BeforeAll
+  static void snapshotThreads() {
+    leaks = ThreadLeaks.snapshot();
+  }
+
+  @AfterAll
+  static void everyFaultLeftNoThread() throws InterruptedException {
+    leaks.assertNoNewThreads();
+  }
+
   @ParameterizedTest
   @EnumSource(Fault.class)
   void everyJobResolvesExactlyOnceWithTheTrueOutcome(Fault fault) throws Exception {
-    ThreadLeaks leaks = ThreadLeaks.snapshot();
     SimulatorServer.Builder sb = SimulatorServer.builder().seed(fault.ordinal()).errorRate(0.3)
         .delay(JobDurations.uniform(Duration.ofMillis(50), Duration.ofMillis(800)));
     switch (fault) {
@@ -167,7 +188,6 @@ class FaultMatrixTest {
       }
       deadListener.close();
     }
-    leaks.assertNoNewThreads(ThreadLeaks.JDK17_HTTP_CLIENT_GRACE);
   }
 
   /**

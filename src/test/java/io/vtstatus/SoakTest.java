@@ -46,6 +46,6 @@ class SoakTest {
       System.out.printf("soak: %d jobs in %.1f s, lost 0, duplicated 0, %d by webhook, %.2f polls/job%n",
           n, (System.nanoTime() - t0) / 1e9, byHook, rec.polls.get() / (double) n);
     }
-    leaks.assertNoNewThreads(ThreadLeaks.JDK17_HTTP_CLIENT_GRACE);
+    leaks.assertNoNewThreads();
   }
 }

@@ -294,7 +294,7 @@ class StatusClientTest {
       assertThrows(IllegalStateException.class, () -> c.watch("x"));
     }
     assertThrows(CancellationException.class, () -> f.get(5, TimeUnit.SECONDS));
-    leaks.assertNoNewThreads(ThreadLeaks.JDK17_HTTP_CLIENT_GRACE);
+    leaks.assertNoNewThreads();
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vtstatus.JobStatus;
+import io.vtstatus.testing.ThreadLeaks;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ class LifecycleTest {
   @Test
   void closeLeavesNoSimulatorThread() throws Exception {
     Http.CLIENT.version(); // the test's own client threads exist before the snapshot
-    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    ThreadLeaks leaks = ThreadLeaks.snapshot();
     try (Receiver receiver = new Receiver()) {
       SimulatorServer sim = SimulatorServer.builder()
           .latency(Duration.ofMillis(1), Duration.ofMillis(2)).build().start();
@@ -38,25 +39,7 @@ class LifecycleTest {
       sim.close();
       sim.close();
     }
-    List<Thread> fresh = new ArrayList<>();
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      // test-* threads are the test's own; the common pool is the JVM's, shared by everyone.
-      if (!before.contains(t) && !t.getName().startsWith("test-")
-          && !t.getName().startsWith("ForkJoinPool.commonPool")) {
-        fresh.add(t);
-      }
-    }
-    long deadline = System.nanoTime() + io.vtstatus.testing.ThreadLeaks.JDK17_HTTP_CLIENT_GRACE.toNanos();
-    for (Thread t : fresh) {
-      // On JDK 17 the HttpClient's SelectorManager ends only once the client is collected.
-      while (t.isAlive() && System.nanoTime() < deadline) {
-        System.gc();
-        t.join(100);
-      }
-    }
-    List<String> alive = fresh.stream().filter(Thread::isAlive).map(Thread::getName)
-        .collect(Collectors.toList());
-    assertEquals(List.of(), alive, "threads left after close()");
+    leaks.assertNoNewThreads();
   }
 
   @Test

@@ -1,12 +1,11 @@
 package io.vtstatus.internal.client;
 
 import io.vtstatus.ProtocolException;
+import io.vtstatus.internal.http.HttpClients;
 import io.vtstatus.internal.util.Scheduler;
 import io.vtstatus.internal.util.Threads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
-import java.lang.reflect.Method;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -188,16 +187,9 @@ final class HttpTransport implements Transport {
     http = null;
     pool.shutdownNow();
     if (c != null) {
-      // Java 21+ can stop an HttpClient (its selector thread ends now); on 17 the thread ends
-      // once the client is unreachable and its aborted exchanges are gone, so we drop it.
-      try {
-        Method m = HttpClient.class.getMethod("shutdownNow");
-        m.invoke(c);
-      } catch (NoSuchMethodException e) {
-        // Java 17.
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        Engine.LOG.log(Level.DEBUG, "stopping HttpClient", e);
-      }
+      // On 17 the selector ends once the client is unreachable: the field above was its last
+      // reference.
+      HttpClients.shutdownNow(c);
       c.executor().ifPresent(ex -> ((ExecutorService) ex).shutdownNow());
     }
   }

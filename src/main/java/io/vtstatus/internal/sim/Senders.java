@@ -1,5 +1,6 @@
 package io.vtstatus.internal.sim;
 
+import io.vtstatus.internal.http.HttpClients;
 import io.vtstatus.internal.util.Threads;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -17,6 +18,8 @@ final class Senders {
   private final ExecutorService pool;
   private final ExecutorService clientExecutor;
   private volatile HttpClient client;
+  /** The client for {@link #awaitTermination} to stop: {@link #close} clears {@code client}. */
+  private final HttpClient owned;
 
   Senders(int max, Duration connectTimeout) {
     // The delivery thread never has more than max sends running, so the queue only bridges the
@@ -30,6 +33,7 @@ final class Senders {
             .followRedirects(HttpClient.Redirect.NEVER)
             .executor(clientExecutor)
             .build();
+    this.owned = client;
   }
 
   /** Whether attempts may still start. */
@@ -65,6 +69,9 @@ final class Senders {
         TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS)) {
       pool.shutdownNow();
     }
+    // From Java 21 this aborts what the interrupted senders still had in flight, and ends the
+    // client's selector thread now rather than when the client is collected.
+    HttpClients.shutdownNow(owned);
     clientExecutor.shutdown();
     if (!clientExecutor.awaitTermination(Math.max(0, deadline - System.nanoTime()),
         TimeUnit.NANOSECONDS)) {

@@ -3,6 +3,9 @@ package io.vtstatus.internal.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +21,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class HttpServersTest {
   @Test
-  void tuneSetsOnlyUnsetPropertiesAndLogsEachOnceAtDebug() {
+  void tuneSetsOnlyUnsetPropertiesAndLogsEachOnceAtDebug() throws IOException {
+    // The JDK reads these properties once per JVM, when its first server is made: make one now,
+    // so that what this test sets and clears cannot reach the servers of tests that run after it
+    // in this JVM (cleared, nodelay would make every answer ~40 ms late).
+    HttpServers.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null).stop(0);
     Map<String, String> saved = new HashMap<>();
     for (String[] d : HttpServers.DEFAULTS) {
       saved.put(d[0], System.getProperty(d[0]));
@@ -41,8 +48,8 @@ class HttpServersTest {
     jul.setLevel(Level.ALL);
     jul.addHandler(h);
     try {
-      // The JDK has read these already in this JVM (earlier tests started servers), so changing
-      // them here affects nothing but this test.
+      // The JDK has read these already in this JVM (above), so changing them here affects nothing
+      // but this test.
       System.clearProperty("sun.net.httpserver.nodelay");
       System.clearProperty("sun.net.httpserver.maxIdleConnections");
       System.setProperty("sun.net.httpserver.maxReqTime", "7");
