@@ -15,8 +15,10 @@ $(JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
 	@$(MVN) -DskipTests package >&2
 
 # Not quiet: Surefire's per-class and closing "Tests run" lines are the test report.
+# Test classes run in 3 JVMs at once; FORKS=1 runs them one after another (pom.xml says why).
+FORKS ?=
 test:
-	mvn -B -ntp verify
+	mvn -B -ntp verify $(if $(FORKS),-Dtest.forks=$(FORKS))
 
 demo: $(JAR)
 	$(JAVA) -jar $(JAR) demo
@@ -47,6 +49,7 @@ $(BENCH_JAR): $(JAR) $(shell find src/bench -type f 2>/dev/null)
 bench-http: jar
 	bash bench/http.sh --markdown docs/BENCHMARKS-http.md
 
+# The long versions: hour-scale soaks, and the tests whose counts `make test` keeps short.
 soak:
 	$(MVN) test -Dgroups=soak -DexcludedGroups=none
 

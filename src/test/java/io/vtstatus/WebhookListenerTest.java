@@ -32,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -137,9 +138,21 @@ class WebhookListenerTest {
     }
   }
 
+  // 50 client lifetimes here (was 200), 500 in `make soak`: each is a chance for a close() right
+  // after the event to cut an acknowledgement off.
   @Test
   void everyAcknowledgementReachesTheSenderEvenWhenTheClientClosesAtOnce() throws Exception {
-    int runs = 200;
+    acknowledgementsReachTheSender(50);
+  }
+
+  @Test
+  @Tag("soak")
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void everyAcknowledgementReachesTheSenderEvenWhenTheClientClosesAtOnceInALongRun() throws Exception {
+    acknowledgementsReachTheSender(500);
+  }
+
+  private static void acknowledgementsReachTheSender(int runs) throws Exception {
     int lost = 0;
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < runs; i++) {

@@ -9,6 +9,7 @@ import io.vtstatus.internal.bench.TrueDurations;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -55,17 +56,29 @@ class ShiftDetectorTest {
     assertTrue(alarms * 5_000 <= n, alarms + " false alarms in " + n + " jobs (want at most 1 in 5,000)");
   }
 
+  // 1,000 jobs per distribution here, 3,000 in `make soak`: either way at most one restart.
   @Test
   void aScheduleFedSteadyDurationsRarelyRestarts() {
+    rarelyRestarts(1000);
+  }
+
+  @Test
+  @Tag("soak")
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void aScheduleFedSteadyDurationsRarelyRestartsInALongRun() {
+    rarelyRestarts(3000);
+  }
+
+  private static void rarelyRestarts(int jobs) {
     for (TrueDurations dist : new TrueDurations[] {TrueDurations.lognormal(3, 1.0),
         TrueDurations.exponential(2),
         TrueDurations.mixture(0.7, TrueDurations.lognormal(1, 0.3), TrueDurations.lognormal(8, 0.3))}) {
       Sequential s = new Sequential(Duration.ofMillis(50));
       Random rnd = new Random(2);
-      for (int i = 0; i < 3000; i++) {
+      for (int i = 0; i < jobs; i++) {
         s.finish(dist.sample(rnd));
       }
-      assertTrue(s.schedule.shifts() <= 1, dist.name() + ": " + s.schedule.shifts() + " shifts in 3000 jobs");
+      assertTrue(s.schedule.shifts() <= 1, dist.name() + ": " + s.schedule.shifts() + " shifts in " + jobs + " jobs");
     }
   }
 
