@@ -11,6 +11,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,9 +27,12 @@ class PollScheduleHooksTest {
   static final class Recording implements PollSchedule {
     final BlockingQueue<PollContext> ended = new LinkedBlockingQueue<>();
     final BlockingQueue<Duration> finished = new LinkedBlockingQueue<>();
+    /** The highest {@code attempt} a context given to {@link #nextDelay} carried. */
+    final AtomicInteger highestAttempt = new AtomicInteger();
 
     @Override
     public Duration nextDelay(PollContext context) {
+      highestAttempt.accumulateAndGet(context.attempt(), Math::max);
       return Duration.ofMillis(20);
     }
 
@@ -79,7 +83,10 @@ class PollScheduleHooksTest {
       assertEquals(id, last.jobId());
       assertTrue(!last.lastStatus().isTerminal(), "still running: " + last.lastStatus());
       assertTrue(last.elapsed().compareTo(Duration.ofMillis(300)) >= 0, "watched " + last.elapsed());
-      assertTrue(last.attempt() >= 1);
+      // As many answered polls as the schedule was told of, at least: a quiet machine answers
+      // about a dozen in 300 ms, a loaded one may answer none (so no fixed count is asserted).
+      assertTrue(last.attempt() >= schedule.highestAttempt.get(),
+          last.attempt() + " answered polls, the schedule saw " + schedule.highestAttempt.get());
       assertTrue(schedule.finished.isEmpty(), "no duration for a job that did not end");
     }
   }
