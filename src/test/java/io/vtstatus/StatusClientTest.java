@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The client against the simulator, over real loopback sockets. */
@@ -278,6 +280,18 @@ class StatusClientTest {
     }
     assertTrue(sim.statusRequests(cancelled) <= after + 1, "polls went on after cancel");
     assertEquals(1, c.activeWatches());
+  }
+
+  @Test
+  @EnabledForJreRange(min = JRE.JAVA_21)
+  void closeStopsTheHttpClientAtOnceWhereTheJdkCan() throws Exception {
+    try (SimulatorServer sim = SimulatorServer.builder().build().start()) {
+      ThreadLeaks leaks = ThreadLeaks.snapshot();
+      StatusClient c = StatusClient.builder(sim.url()).webhook(WebhookOptions.disabled()).build();
+      assertEquals(JobStatus.COMPLETED, c.await(sim.submit(Duration.ZERO, JobStatus.COMPLETED), LONG).status());
+      c.close();
+      leaks.assertHttpClientsWereStopped();
+    }
   }
 
   // Repeated: closing while the registration request is in flight used to strand the Java 17

@@ -14,11 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LifecycleTest {
@@ -40,6 +40,21 @@ class LifecycleTest {
       sim.close();
     }
     leaks.assertNoNewThreads();
+  }
+
+  @Test
+  @EnabledForJreRange(min = JRE.JAVA_21)
+  void closeStopsTheWebhookSendersHttpClientAtOnceWhereTheJdkCan() throws Exception {
+    Http.CLIENT.version();
+    ThreadLeaks leaks = ThreadLeaks.snapshot();
+    try (Receiver receiver = new Receiver()) {
+      SimulatorServer sim = SimulatorServer.builder().build().start();
+      Http.post(sim.url("/register-webhook"), "{\"url\":\"" + receiver.url() + "\"}");
+      sim.submit(Duration.ZERO, JobStatus.COMPLETED);
+      receiver.take(Duration.ofSeconds(15));
+      sim.close();
+    }
+    leaks.assertHttpClientsWereStopped();
   }
 
   @Test
