@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vtstatus.simulator.JobDurations;
+import io.vtstatus.simulator.RecordedRequest;
 import io.vtstatus.simulator.SimulatorServer;
 import io.vtstatus.simulator.WebhookDelivery;
 import io.vtstatus.testing.Closer;
@@ -319,7 +320,17 @@ class StatusClientTest {
       StatusClient c = StatusClient.builder(sim.url()).webhook(WebhookOptions.disabled())
           .executor(mine).pollSchedule(PollSchedule.fixed(Duration.ofMillis(20))).build();
       try (c) {
-        c.await(sim.submit(Duration.ofMillis(100), JobStatus.COMPLETED), LONG);
+        // The job ends once it has been polled three times, however slow the machine: at least
+        // two of those polls were timed by the schedule's 20 ms, on some scheduler.
+        String id = sim.submit(Duration.ofHours(1), JobStatus.COMPLETED);
+        CompletableFuture<JobResult> f = c.watch(id, LONG);
+        for (int polls = 0; polls < 3; ) {
+          RecordedRequest r = sim.takeRequest(LONG).orElseThrow(
+              () -> new AssertionError("polled only " + sim.statusRequests(id) + " times"));
+          polls += r.path().equals("/status") && r.query().contains(id) ? 1 : 0;
+        }
+        sim.complete(id, JobStatus.COMPLETED);
+        assertEquals(JobStatus.COMPLETED, f.get(LONG.toSeconds(), TimeUnit.SECONDS).status());
       }
       assertTrue(mine.getCompletedTaskCount() >= 2, "polls were not timed on the injected scheduler");
       assertFalse(mine.isShutdown());
