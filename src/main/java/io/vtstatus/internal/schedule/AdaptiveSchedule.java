@@ -44,7 +44,7 @@ import java.util.function.LongSupplier;
  * {@value #REPLAN_EVERY} jobs, which costs a few milliseconds on one caller's thread while the
  * others keep the previous plan.
  */
-final class AdaptiveSchedule implements PollSchedule {
+final class AdaptiveSchedule implements LearningSchedule {
   /**
    * Jobs seen finish before the learned plan replaces the prior. Ten suffice: offline, a plan
    * learned from 10 jobs cost 1.06–1.22× the floor on the five scenarios of docs/POLLING.md,
@@ -307,6 +307,13 @@ final class AdaptiveSchedule implements PollSchedule {
       double age = seconds(last.elapsed());
       histogram.addCensored(age, endsDuring(age));
       saveSoon();
+    }
+  }
+
+  @Override
+  public void watchEndedUnknown(PollContext last) {
+    if (last != null) {
+      running.ended(last.jobId());
     }
   }
 

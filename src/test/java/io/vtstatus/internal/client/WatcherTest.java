@@ -63,7 +63,7 @@ class WatcherTest {
   }
 
   private Watch watch(Watcher w, String job, Duration timeout) {
-    return w.start(job, URI.create("http://server/status?job=" + job), timeout, false);
+    return w.start(job, URI.create("http://server/status?job=" + job), timeout, Watcher.FirstPoll.SCHEDULED);
   }
 
   private static StatusAnswer event(String job, JobStatus s) {
@@ -223,10 +223,12 @@ class WatcherTest {
   @Test
   void aDeadlineFiresEvenWhileEveryPermitIsHeldAndItsQueuedPollIsDropped() {
     Watcher w = watcher(ctx -> Duration.ZERO, 1);
-    Watch stuck = w.start("stuck", URI.create("http://server/status?job=stuck"), Duration.ofMinutes(10), true);
+    Watch stuck = w.start("stuck", URI.create("http://server/status?job=stuck"), Duration.ofMinutes(10),
+        Watcher.FirstPoll.NOW);
     time.runDue();
     assertEquals(1, polls("stuck").size(), "holds the only permit and never answers");
-    Watch b = w.start("b", URI.create("http://server/status?job=b"), Duration.ofSeconds(2), true);
+    Watch b = w.start("b", URI.create("http://server/status?job=b"), Duration.ofSeconds(2),
+        Watcher.FirstPoll.NOW);
     time.runDue();
     assertEquals(1, w.gate().waiting(), "b waits for the permit");
     time.advance(Duration.ofSeconds(2));
@@ -243,11 +245,15 @@ class WatcherTest {
   @Test
   void queuedPollsOfCancelledWatchesAreNeverSent() {
     Watcher w = watcher(ctx -> Duration.ofSeconds(30), 1);
-    w.start("first", URI.create("http://server/status?job=first"), Duration.ofMinutes(10), true);
+    w.start("first", URI.create("http://server/status?job=first"), Duration.ofMinutes(10),
+        Watcher.FirstPoll.NOW);
     time.runDue();
-    Watch b = w.start("b", URI.create("http://server/status?job=b"), Duration.ofMinutes(10), true);
-    Watch c = w.start("c", URI.create("http://server/status?job=c"), Duration.ofMinutes(10), true);
-    w.start("d", URI.create("http://server/status?job=d"), Duration.ofMinutes(10), true);
+    Watch b = w.start("b", URI.create("http://server/status?job=b"), Duration.ofMinutes(10),
+        Watcher.FirstPoll.NOW);
+    Watch c = w.start("c", URI.create("http://server/status?job=c"), Duration.ofMinutes(10),
+        Watcher.FirstPoll.NOW);
+    w.start("d", URI.create("http://server/status?job=d"), Duration.ofMinutes(10),
+        Watcher.FirstPoll.NOW);
     time.runDue();
     assertEquals(3, w.gate().waiting());
     w.cancel(b);
@@ -479,12 +485,13 @@ class WatcherTest {
     polls("a").get(0).answer(200, "{\"result\":\"completed\",\"updated_at\":\"2026-01-01T00:00:03Z\"}");
     // No updated_at: the detection time is all we know.
     polls("b").get(0).answer(200, "{\"result\":\"completed\"}");
-    // An updated_at before the watch started: the job was already over.
+    // An updated_at before the watch started: the job was already over, how long it ran is
+    // unknown, and it teaches nothing (a zero would say jobs can end at once).
     polls("c").get(0).answer(200, "{\"result\":\"error\",\"updated_at\":\"2025-12-31T23:59:00Z\"}");
     // One in the future (clock skew): no later than we saw it.
     polls("d").get(0).answer(200, "{\"result\":\"completed\",\"updated_at\":\"2026-01-01T00:01:00Z\"}");
-    assertEquals(List.of(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ZERO,
-        Duration.ofSeconds(5)), learned);
+    assertEquals(List.of(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5)),
+        learned);
   }
 
   @Test
@@ -591,9 +598,11 @@ class WatcherTest {
   @Test
   void noRequestStartsWithLessThanAMillisecondLeft() {
     Watcher w = watcher(ctx -> Duration.ZERO, 1);
-    w.start("first", URI.create("http://server/status?job=first"), Duration.ofMinutes(10), true);
+    w.start("first", URI.create("http://server/status?job=first"), Duration.ofMinutes(10),
+        Watcher.FirstPoll.NOW);
     time.runDue();
-    Watch b = w.start("b", URI.create("http://server/status?job=b"), Duration.ofSeconds(2), true);
+    Watch b = w.start("b", URI.create("http://server/status?job=b"), Duration.ofSeconds(2),
+        Watcher.FirstPoll.NOW);
     time.runDue();
     time.advance(Duration.ofNanos(TimeUnit.SECONDS.toNanos(2) - TimeUnit.MICROSECONDS.toNanos(500)));
     polls("first").get(0).status("first", "pending");
@@ -609,7 +618,8 @@ class WatcherTest {
   void theGateLetsExactlyItsPermitsThrough() {
     Watcher w = watcher(ctx -> Duration.ofMinutes(5), 2);
     for (int i = 0; i < 5; i++) {
-      w.start("g" + i, URI.create("http://server/status?job=g" + i), Duration.ofMinutes(10), true);
+      w.start("g" + i, URI.create("http://server/status?job=g" + i), Duration.ofMinutes(10),
+        Watcher.FirstPoll.NOW);
     }
     time.runDue();
     assertEquals(2, net.open().size());
