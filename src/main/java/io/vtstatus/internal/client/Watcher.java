@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -181,30 +180,37 @@ final class Watcher implements WebhookSink {
       return;
     }
     long now = scheduler.nanoTime();
-    Optional<Duration> longest = Optional.empty();
-    for (Watch w : ending) {
-      changed(w, event.status());
-      detach(w);
-      Optional<Duration> d = w.observedDuration(w.waited(now), event.updatedAt());
-      if (d.isPresent() && (longest.isEmpty() || d.get().compareTo(longest.get()) > 0)) {
-        longest = d;
+    try {
+      Optional<Duration> longest = Optional.empty();
+      for (Watch w : ending) {
+        changed(w, event.status());
+        detach(w);
+        Optional<Duration> d = w.observedDuration(w.waited(now), event.updatedAt());
+        if (d.isPresent() && (longest.isEmpty() || d.get().compareTo(longest.get()) > 0)) {
+          longest = d;
+        }
+      }
+      if (learn && longest.isPresent()) {
+        schedule.jobFinished(longest.get(), by);
+      }
+    } finally {
+      for (Watch w : ending) {
+        finish(w, event, by, now);
       }
     }
-    if (learn && longest.isPresent()) {
-      schedule.jobFinished(longest.get(), by);
+  }
+
+  private void finish(Watch w, StatusAnswer event, DetectedBy by, long now) {
+    int polls;
+    synchronized (w) {
+      polls = w.polls;
     }
-    for (Watch w : ending) {
-      int polls;
-      synchronized (w) {
-        polls = w.polls;
-      }
-      JobResult r = new JobResult(w.jobId, event.status(), by, polls, w.waited(now), event.updatedAt());
-      try {
-        listener.completed(r);
-      } finally {
-        w.result.complete(r);
-        w.done.countDown();
-      }
+    JobResult r = new JobResult(w.jobId, event.status(), by, polls, w.waited(now), event.updatedAt());
+    try {
+      listener.completed(r);
+    } finally {
+      w.result.complete(r);
+      w.done.countDown();
     }
   }
 
