@@ -136,7 +136,8 @@ public final class StatusClient implements AutoCloseable {
 
   /**
    * Creates a job on servers that support it ({@code POST /jobs}) and returns its id. Retried
-   * safely: the request carries an {@code Idempotency-Key}.
+   * safely: the request carries an {@code Idempotency-Key}. A watch of a job created here (within
+   * the last 10 minutes) waits for the schedule's first poll: it is known to be running.
    *
    * @throws IOException if the server refuses or cannot be reached
    */
