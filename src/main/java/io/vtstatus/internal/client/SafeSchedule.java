@@ -46,10 +46,18 @@ final class SafeSchedule {
     return Engine.saturatedNanos(d);
   }
 
-  /** Tells the schedule a job ended; what it throws is logged. */
+  /**
+   * Tells the schedule a job ended, and which signal found it ({@code null}: none worth learning
+   * from, so the schedule hears {@link PollSchedule#jobFinished(Duration)}); what it throws is
+   * logged.
+   */
   void jobFinished(Duration observed, DetectedBy by) {
     try {
-      s.jobFinished(observed, by);
+      if (by == null) {
+        s.jobFinished(observed);
+      } else {
+        s.jobFinished(observed, by);
+      }
     } catch (Throwable ex) {
       Engine.LOG.log(Level.WARNING, "poll schedule's jobFinished threw", ex);
     }

@@ -35,6 +35,12 @@ final class Watch {
   /** What {@code await} blocks on: independent of any executor. */
   final CountDownLatch done = new CountDownLatch(1);
 
+  /**
+   * Its first poll was brought forward to the first look (the job may have ended before the
+   * watch): set before the first poll is armed, read when it is answered.
+   */
+  volatile boolean earlyLook;
+
   private boolean ended;
   private Scheduler.Cancellable pollTimer;
   private long pollDueNanos;

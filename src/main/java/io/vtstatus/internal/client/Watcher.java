@@ -126,14 +126,18 @@ final class Watcher implements WebhookSink {
     Optional<StatusAnswer> ev = signals.verifiedEvent(jobId);
     if (ev.isPresent()) {
       // The job ended before this watch began: how long it ran is not ours to learn.
-      ended(List.of(w), ev.get(), DetectedBy.WEBHOOK, false);
+      ended(List.of(w), ev.get(), DetectedBy.WEBHOOK, Lesson.NONE);
       return w;
     }
     if (signals.hinted(jobId)) {
       confirm(jobId);
     }
     long delay = first == FirstPoll.NOW ? 0 : nextDelayNanos(w, now);
-    arm(w, now + (first == FirstPoll.SOON ? Math.min(delay, FIRST_LOOK_NANOS) : delay));
+    if (first == FirstPoll.SOON && delay > FIRST_LOOK_NANOS) {
+      w.earlyLook = true;
+      delay = FIRST_LOOK_NANOS;
+    }
+    arm(w, now + delay);
     return w;
   }
 
@@ -164,12 +168,25 @@ final class Watcher implements WebhookSink {
     return signals.arriving();
   }
 
+  /** What the schedule learns from one job's end. */
+  private enum Lesson {
+    /** Nothing: the job ended before its watch began. */
+    NONE,
+    /**
+     * Its duration, not which signal found it: a poll the schedule did not ask for (the first
+     * look) says nothing about how often webhooks are lost or late.
+     */
+    DURATION,
+    /** Its duration and which signal found it. */
+    ALL
+  }
+
   /**
    * {@code event} ended {@code ws}' job: each watch not ended yet ends with it, and the schedule
-   * learns the job's duration once (from the watch that saw most of it) if {@code learn}. The
-   * user's callbacks run last, and whatever they throw, each watch's result and latch complete.
+   * learns the {@code lesson} once (the duration from the watch that saw most of it). The user's
+   * callbacks run last, and whatever they throw, each watch's result and latch complete.
    */
-  private void ended(List<Watch> ws, StatusAnswer event, DetectedBy by, boolean learn) {
+  private void ended(List<Watch> ws, StatusAnswer event, DetectedBy by, Lesson lesson) {
     List<Watch> ending = new ArrayList<>(ws.size());
     for (Watch w : ws) {
       if (w.end()) {
@@ -190,8 +207,8 @@ final class Watcher implements WebhookSink {
           longest = d;
         }
       }
-      if (learn && longest.isPresent()) {
-        schedule.jobFinished(longest.get(), by);
+      if (lesson != Lesson.NONE && longest.isPresent()) {
+        schedule.jobFinished(longest.get(), lesson == Lesson.ALL ? by : null);
       }
     } finally {
       for (Watch w : ending) {
@@ -383,7 +400,7 @@ final class Watcher implements WebhookSink {
     }
     changed(w, a.status());
     if (a.status().isTerminal()) {
-      polledTerminal(w.jobId, a);
+      polledTerminal(w.jobId, a, attempt == 1 && w.earlyLook ? Lesson.DURATION : Lesson.ALL);
       return;
     }
     signals.polledPending(w.jobId, w.lastSentNanos());
@@ -396,9 +413,9 @@ final class Watcher implements WebhookSink {
   }
 
   /** A poll found {@code jobId} ended: every watch of it ends, and webhook health learns. */
-  private void polledTerminal(String jobId, StatusAnswer a) {
-    signals.polledTerminal(jobId);
-    ended(watchesOf(jobId), a, DetectedBy.POLL, true);
+  private void polledTerminal(String jobId, StatusAnswer a, Lesson lesson) {
+    signals.polledTerminal(jobId, lesson != Lesson.ALL);
+    ended(watchesOf(jobId), a, DetectedBy.POLL, lesson);
   }
 
   private List<Watch> watchesOf(String jobId) {
@@ -442,7 +459,7 @@ final class Watcher implements WebhookSink {
       return;
     }
     signals.verified(jobId, event);
-    ended(watchesOf(jobId), event, DetectedBy.WEBHOOK, true);
+    ended(watchesOf(jobId), event, DetectedBy.WEBHOOK, Lesson.ALL);
   }
 
   /**

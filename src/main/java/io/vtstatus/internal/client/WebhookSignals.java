@@ -101,12 +101,16 @@ final class WebhookSignals {
 
   /**
    * A poll found {@code jobId} ended. A hint that said so first shows that webhooks reach us;
-   * otherwise, while registered, it is one more job that webhooks did not tell us about.
+   * otherwise, while registered and unless it was the watch's first look ({@code lookedEarly}),
+   * it is one more job that webhooks did not tell us about.
    */
-  void polledTerminal(String jobId) {
+  void polledTerminal(String jobId, boolean lookedEarly) {
     if (hints.remove(jobId).isPresent()) {
       pollWinsSinceWebhook.set(0);
-    } else if (registration.registered()) {
+    } else if (registration.registered() && !lookedEarly) {
+      // A first look that finds a job over proves nothing about webhooks: the job may have
+      // ended before we registered (a restarted service awaiting old jobs would otherwise
+      // conclude after three that webhooks never come, and poll densely for everything).
       pollWinsSinceWebhook.incrementAndGet();
     }
   }

@@ -897,4 +897,39 @@ class WatcherTest {
     assertTrue(x.result.isDone());
     assertFalse(w.webhooksArriving(), "a contradicted hint is no evidence that webhooks arrive");
   }
+
+  @Test
+  void aFirstLookThatFindsAJobOverIsNoEvidenceAboutWebhooks() {
+    registration.registered = true;
+    List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    PollSchedule s = new PollSchedule() {
+      @Override
+      public Duration nextDelay(io.vtstatus.PollContext ctx) {
+        return Duration.ofMinutes(10);
+      }
+
+      @Override
+      public void jobFinished(Duration d) {
+        told.add(d + " by nothing said");
+      }
+
+      @Override
+      public void jobFinished(Duration d, DetectedBy by) {
+        told.add(d + " by " + by);
+      }
+    };
+    Watcher w = watcher(s, 8);
+    // A restarted service awaits jobs that ended while it was down: no webhook was ever coming.
+    for (int i = 0; i < WebhookSignals.SILENT_AFTER_POLL_WINS + 1; i++) {
+      w.start("old" + i, URI.create("http://server/status?job=old" + i), Duration.ofHours(1),
+          Watcher.FirstPoll.SOON);
+    }
+    time.advance(Duration.ofSeconds(1));
+    for (int i = 0; i < WebhookSignals.SILENT_AFTER_POLL_WINS + 1; i++) {
+      polls("old" + i).get(0).status("old" + i, "completed");
+    }
+    assertTrue(w.webhooksArriving(), "jobs over before we looked say nothing about webhooks");
+    assertEquals(WebhookSignals.SILENT_AFTER_POLL_WINS + 1, told.size());
+    assertTrue(told.stream().allMatch(t -> t.endsWith("by nothing said")), told.toString());
+  }
 }
