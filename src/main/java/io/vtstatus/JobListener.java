@@ -6,10 +6,15 @@ import java.time.Duration;
  * Callbacks for what a {@link StatusClient} does, for progress output and metrics. Every method
  * has an empty default; override what you need.
  *
- * <p>Called synchronously on the client's own threads (its scheduler, request and webhook
- * threads), in the order things happen for one job: return quickly and never block, or every
- * watch of the client waits with you. Hand slow work to an executor of your own. An exception
- * thrown here is logged and otherwise ignored.
+ * <p>Called synchronously, in the order things happen for one job, mostly on the client's own
+ * threads (its scheduler, request and webhook threads), but on yours in three cases: {@code
+ * watch()} or {@code await()} of a job whose verified webhook came first ({@link #completed}
+ * before it returns), cancelling a watch's future or {@code await()} interrupted or timed out
+ * ({@link #failed}), and {@code close()} ({@link #failed} for each pending watch). Return
+ * quickly and never block, or every watch of the client waits with you; hand slow work to an
+ * executor of your own. Whatever a callback throws, an {@link Error} such as a failed assertion
+ * included, is logged (once, on the {@code io.vtstatus} logger) and otherwise ignored: the watch
+ * still ends with the truth, and its request permit and timers are released.
  */
 public interface JobListener {
 

@@ -16,7 +16,14 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>The client clamps whatever is returned to the time left before the watch's deadline, and
- * polls once more at the deadline itself, so a schedule never makes a watch give up early.
+ * times a last poll to start shortly before it (at most a second, or a quarter of the timeout,
+ * earlier) so that its answer is due by the deadline: a schedule never makes a watch give up
+ * early. A watch's first poll comes within a second whatever this schedule says, unless the job
+ * was created by the client's own {@code submit()}: a job watched later may have ended already.
+ *
+ * <p>Its methods run on the client's threads (the scheduler's, a request thread's or the webhook
+ * listener's), or on the caller's inside {@code watch()} and {@code await()}. What they throw is
+ * logged: a failing {@link #nextDelay} polls again in a second.
  */
 @FunctionalInterface
 public interface PollSchedule {
@@ -25,9 +32,11 @@ public interface PollSchedule {
   Duration nextDelay(PollContext context);
 
   /**
-   * Told once for each job this client saw end, with the time from {@code watch()} to detection
-   * (or the server's own duration when it reported one). Learning schedules use it; the default
-   * does nothing.
+   * Told once for each job this client saw end (however many watches it had), with the time from
+   * {@code watch()} to detection (or the server's own duration when it reported one), from the
+   * watch that started first. Not told for a job that ended before its watch began (a verified
+   * webhook that came first, or an {@code updated_at} before the watch): how long it ran is
+   * unknown. Learning schedules use it; the default does nothing.
    */
   default void jobFinished(Duration observedDuration) {}
 

@@ -27,11 +27,19 @@ import java.util.concurrent.ScheduledExecutorService;
  * }
  * }</pre>
  *
- * <p>One client watches any number of jobs on a handful of threads: one scheduler, two HTTP
- * I/O threads (requests are asynchronous: a stalled server holds no thread), and the webhook
- * listener's. All of them are daemon threads, so a program that forgets {@link #close()} still
- * exits. It is thread-safe. {@link #close()} stops everything, fails pending watches with
- * {@link CancellationException}, and leaves no thread behind.
+ * <p>One client watches any number of jobs on a bounded set of threads: one scheduler (unless
+ * you give it {@linkplain Builder#executor yours}), request threads (at most {@linkplain
+ * Builder#maxConcurrentRequests maxConcurrentRequests} + 2; each request is a blocking exchange,
+ * so a stalled server holds one until the request timeout, never longer), two HTTP I/O threads
+ * and the webhook listener's. All of them are daemon threads, so a program that forgets {@link
+ * #close()} still exits. It is thread-safe. {@link #close()} stops everything, fails pending
+ * watches with {@link CancellationException} and pending requests at once, and ends the threads
+ * it started; on Java 17 the JDK {@code HttpClient}'s own selector thread (a daemon) ends a
+ * little later, once the client is unreachable (Java 21 and later stop it at once).
+ *
+ * <p>A job this client did not {@linkplain #submit() create} may have ended before its watch
+ * began, and then no webhook will come: its first poll goes out within a second of {@code
+ * watch()}, whatever the schedule says. A job it created waits for the schedule's first poll.
  *
  * <p>The deadline is a promise: a watch ends by its timeout (plus scheduling slack) with the
  * answer or with {@link JobTimeoutException}, whatever the server does: every request, body
@@ -128,7 +136,8 @@ public final class StatusClient implements AutoCloseable {
 
   /**
    * Creates a job on servers that support it ({@code POST /jobs}) and returns its id. Retried
-   * safely: the request carries an {@code Idempotency-Key}.
+   * safely: the request carries an {@code Idempotency-Key}. A watch of a job created here (within
+   * the last 10 minutes) waits for the schedule's first poll: it is known to be running.
    *
    * @throws IOException if the server refuses or cannot be reached
    */
@@ -168,8 +177,11 @@ public final class StatusClient implements AutoCloseable {
    * Stops the client: the webhook listener first, letting the acknowledgements it is sending
    * finish (up to a second), so a sender whose delivery ended your wait still gets its 2xx;
    * then registration, then every pending watch, which fails with {@link
-   * CancellationException} (its request in flight is aborted); then the client's threads.
-   * Idempotent. If interrupted while waiting, returns early with the interrupt flag set.
+   * CancellationException} (its request in flight is aborted); then the client's threads (a
+   * request still waiting for one fails at once, a blocked {@link #submit()} included). It
+   * waits for the listener's and its own scheduler's threads to end (up to 5 s each), never
+   * for a {@linkplain Builder#executor scheduler of yours}. Idempotent. If interrupted while
+   * waiting, returns early with the interrupt flag set.
    */
   @Override
   public void close() {
@@ -297,8 +309,13 @@ public final class StatusClient implements AutoCloseable {
     }
 
     /**
-     * The scheduler for poll timers. The client never shuts it down; default: one named daemon
-     * thread of the client's own, stopped by {@link #close()}.
+     * The scheduler for poll and deadline timers. The client never shuts it down, and takes a
+     * watch's timers out of it when the watch ends (from a {@link
+     * java.util.concurrent.ThreadPoolExecutor}, such as a {@code ScheduledThreadPoolExecutor};
+     * any other keeps a few bytes per cancelled timer until its time, never the watch). The
+     * client's timer tasks and, for timers, its {@link JobListener} and {@link PollSchedule}
+     * calls run on its threads: keep it free of long tasks. Default: one named daemon thread of
+     * the client's own, stopped by {@link #close()}.
      */
     public Builder executor(ScheduledExecutorService executor) {
       this.executor = Objects.requireNonNull(executor, "executor");

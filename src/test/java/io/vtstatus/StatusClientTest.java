@@ -381,7 +381,10 @@ class StatusClientTest {
     int n = 2000;
     Map<String, CompletableFuture<JobResult>> fs = new HashMap<>();
     for (int i = 0; i < n; i++) {
-      String id = sim.submit();
+      // Created by this client: its watch waits for the schedule's first poll. A job created
+      // elsewhere gets a first look within a second (it may have ended before its watch), and
+      // those looks would race the webhooks this test is about.
+      String id = c.submit();
       fs.put(id, c.watch(id, Duration.ofSeconds(40)));
     }
     CompletableFuture.allOf(fs.values().toArray(new CompletableFuture<?>[0])).get(50, TimeUnit.SECONDS);

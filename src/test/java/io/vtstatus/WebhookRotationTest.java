@@ -67,7 +67,9 @@ class WebhookRotationTest {
       assertEquals("ok", rec.awaitRegistration(WAIT));
       List<CompletableFuture<JobResult>> watches = new ArrayList<>();
       for (int i = 0; i < jobs; i++) {
-        String job = sim.submit(Duration.ofMillis(10L * i), JobStatus.COMPLETED);
+        // Created by the client, so no first look races the deliveries (a job created elsewhere
+        // is polled within a second: it may have ended before its watch).
+        String job = client.submit(Duration.ofMillis(10L * i), JobStatus.COMPLETED);
         watches.add(client.watch(job));
       }
       for (int i = 0; i < jobs / 2; i++) {

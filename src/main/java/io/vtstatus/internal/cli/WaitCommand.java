@@ -13,6 +13,7 @@ import io.vtstatus.ProtocolException;
 import io.vtstatus.WebhookOptions;
 import io.vtstatus.internal.client.Probe;
 import io.vtstatus.internal.json.Json;
+import io.vtstatus.internal.schedule.LearningSchedule;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -244,7 +245,7 @@ final class WaitCommand {
    * look at once, then follow the schedule, telling it everything the client tells us (so it
    * learns). A job named with {@code --job} had its first look before the client started.
    */
-  private static final class LookFirst implements PollSchedule {
+  private static final class LookFirst implements LearningSchedule {
     private final PollSchedule chosen;
 
     LookFirst(PollSchedule chosen) {
@@ -269,6 +270,15 @@ final class WaitCommand {
     @Override
     public void watchEnded(PollContext lastContext) {
       chosen.watchEnded(lastContext);
+    }
+
+    @Override
+    public void watchEndedUnknown(PollContext lastContext) {
+      if (chosen instanceof LearningSchedule) {
+        ((LearningSchedule) chosen).watchEndedUnknown(lastContext);
+      } else {
+        chosen.watchEnded(lastContext);
+      }
     }
   }
 

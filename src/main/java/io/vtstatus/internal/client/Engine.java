@@ -3,6 +3,7 @@ package io.vtstatus.internal.client;
 import io.vtstatus.JobResult;
 import io.vtstatus.JobStatus;
 import io.vtstatus.internal.Protocol;
+import io.vtstatus.internal.util.ExpiringMap;
 import io.vtstatus.internal.util.Scheduler;
 import io.vtstatus.internal.util.Threads;
 import java.io.IOException;
@@ -39,6 +40,13 @@ public final class Engine {
   private final Registrar registrar;
   private final Watcher watcher;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /**
+   * Jobs this client created lately: running when watched, so their first poll can wait for the
+   * schedule. Any other job may have ended before its watch began (a service restarted and
+   * awaits what it submitted before): its first poll is due within a second.
+   */
+  private final ExpiringMap<String, Boolean> createdHere =
+      new ExpiringMap<>(WebhookSignals.MAX_EARLY_EVENTS, WebhookSignals.EARLY_EVENT_TTL_NANOS, System::nanoTime);
 
   private Engine(ClientConfig cfg) {
     this.cfg = cfg;
@@ -140,8 +148,11 @@ public final class Engine {
         };
         try {
           engine.cfg.callbackExecutor().execute(forward);
-        } catch (RejectedExecutionException x) {
-          // The user's executor is shut down; completing here beats never completing.
+        } catch (Throwable x) {
+          // The user's executor is shut down (or broken); completing here beats never completing.
+          if (!(x instanceof RejectedExecutionException)) {
+            LOG.log(System.Logger.Level.WARNING, "callback executor threw", x);
+          }
           forward.run();
         }
       });
@@ -168,12 +179,15 @@ public final class Engine {
     if (!Protocol.isJobId(jobId)) {
       throw new IllegalArgumentException("Invalid job id (need " + Protocol.JOB_ID_RULE + "): " + jobId);
     }
-    return new Handle(this, watcher.start(jobId, api.statusUri(jobId), timeout, false));
+    Watcher.FirstPoll first = createdHere.get(jobId).isPresent()
+        ? Watcher.FirstPoll.SCHEDULED : Watcher.FirstPoll.SOON;
+    return new Handle(this, watcher.start(jobId, api.statusUri(jobId), timeout, first));
   }
 
   /** Watches the server's default job, polled as {@code GET /status}, with a first poll now. */
   public Handle watchDefault(Duration timeout) {
-    return new Handle(this, watcher.start(Protocol.DEFAULT_JOB, api.defaultStatusUri(), timeout, true));
+    return new Handle(this, watcher.start(Protocol.DEFAULT_JOB, api.defaultStatusUri(), timeout,
+        Watcher.FirstPoll.NOW));
   }
 
   public String submit(Optional<Duration> duration, Optional<JobStatus> outcome)
@@ -181,7 +195,9 @@ public final class Engine {
     if (closed.get()) {
       throw new IllegalStateException("client is closed");
     }
-    return api.submit(duration, outcome, cfg.requestTimeout());
+    String id = api.submit(duration, outcome, cfg.requestTimeout());
+    createdHere.put(id, Boolean.TRUE);
+    return id;
   }
 
   /**

@@ -16,8 +16,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -50,6 +52,8 @@ final class HttpTransport implements Transport {
   private final Scheduler scheduler;
   private final int maxBody;
   private final ThreadPoolExecutor pool;
+  /** Exchanges not yet over: {@link #close()} fails them, so no caller waits for good. */
+  private final Set<Exchange> open = ConcurrentHashMap.newKeySet();
   private volatile HttpClient http;
 
   HttpTransport(Duration connectTimeout, Scheduler scheduler, int maxBody, int maxThreads) {
@@ -77,6 +81,13 @@ final class HttpTransport implements Transport {
     Exchange x = new Exchange(call, cap(call.timeout()));
     HttpClient c = http;
     if (c == null) {
+      x.result.completeExceptionally(new RejectedExecutionException("client closed"));
+      return x.result;
+    }
+    open.add(x);
+    x.result.whenComplete((r, e) -> open.remove(x));
+    if (http == null) {
+      // Closed meanwhile: close() may have missed this exchange.
       x.result.completeExceptionally(new RejectedExecutionException("client closed"));
       return x.result;
     }
@@ -186,6 +197,13 @@ final class HttpTransport implements Transport {
     HttpClient c = http;
     http = null;
     pool.shutdownNow();
+    // An exchange queued behind busy threads never runs now, and its timer's scheduler may be
+    // gone too: its caller (a blocking submit) would wait for good. Fail every one still open.
+    for (Exchange x : open) {
+      if (x.result.completeExceptionally(new RejectedExecutionException("client closed"))) {
+        x.abort();
+      }
+    }
     if (c != null) {
       // On 17 the selector ends once the client is unreachable: the field above was its last
       // reference.

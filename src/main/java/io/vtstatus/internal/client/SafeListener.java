@@ -6,7 +6,11 @@ import io.vtstatus.JobStatus;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 
-/** Keeps the client running when a user's listener throws: logged, otherwise ignored. */
+/**
+ * Keeps the client running when a user's listener throws: logged once, otherwise ignored. An
+ * {@link Error} counts too: a JUnit assertion inside a listener throws {@link AssertionError},
+ * and letting it escape would skip the steps that end a watch or release a request permit.
+ */
 final class SafeListener implements JobListener {
   private final JobListener d;
 
@@ -17,7 +21,7 @@ final class SafeListener implements JobListener {
   private static void run(Runnable r) {
     try {
       r.run();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       Engine.LOG.log(Level.WARNING, "JobListener threw", e);
     }
   }

@@ -3,6 +3,7 @@ package io.vtstatus.internal.client;
 import io.vtstatus.DetectedBy;
 import io.vtstatus.PollContext;
 import io.vtstatus.PollSchedule;
+import io.vtstatus.internal.schedule.LearningSchedule;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -10,7 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Keeps the client polling when a user's {@link PollSchedule} throws or answers nonsense: logged,
- * and a safe delay instead of the one it could not give.
+ * and a safe delay instead of the one it could not give. An {@link Error} counts too (an
+ * assertion in a test's schedule): escaping, it would leave a watch without its next poll.
  */
 final class SafeSchedule {
   private final PollSchedule s;
@@ -29,7 +31,7 @@ final class SafeSchedule {
     Duration d;
     try {
       d = s.nextDelay(ctx);
-    } catch (RuntimeException ex) {
+    } catch (Throwable ex) {
       Engine.LOG.log(Level.WARNING, "poll schedule threw; polling again in 1 s", ex);
       return TimeUnit.SECONDS.toNanos(1);
     }
@@ -44,12 +46,36 @@ final class SafeSchedule {
     return Engine.saturatedNanos(d);
   }
 
-  /** Tells the schedule a job ended; what it throws is logged. */
+  /**
+   * Tells the schedule a job ended, and which signal found it ({@code null}: none worth learning
+   * from, so the schedule hears {@link PollSchedule#jobFinished(Duration)}); what it throws is
+   * logged.
+   */
   void jobFinished(Duration observed, DetectedBy by) {
     try {
-      s.jobFinished(observed, by);
-    } catch (RuntimeException ex) {
+      if (by == null) {
+        s.jobFinished(observed);
+      } else {
+        s.jobFinished(observed, by);
+      }
+    } catch (Throwable ex) {
       Engine.LOG.log(Level.WARNING, "poll schedule's jobFinished threw", ex);
+    }
+  }
+
+  /**
+   * Tells the schedule a watch ended on a 404 or an unusable answer: a learning schedule of ours
+   * learns nothing from it; any other hears {@link PollSchedule#watchEnded}, as documented.
+   */
+  void watchEndedUnknown(PollContext last) {
+    try {
+      if (s instanceof LearningSchedule) {
+        ((LearningSchedule) s).watchEndedUnknown(last);
+      } else {
+        s.watchEnded(last);
+      }
+    } catch (Throwable ex) {
+      Engine.LOG.log(Level.WARNING, "poll schedule's watchEnded threw", ex);
     }
   }
 
@@ -57,7 +83,7 @@ final class SafeSchedule {
   void watchEnded(PollContext last) {
     try {
       s.watchEnded(last);
-    } catch (RuntimeException ex) {
+    } catch (Throwable ex) {
       Engine.LOG.log(Level.WARNING, "poll schedule's watchEnded threw", ex);
     }
   }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.LongConsumer;
 
 /**
  * One caller waiting for one job: its state machine and its timers. A watch is pending until it
@@ -34,9 +35,17 @@ final class Watch {
   /** What {@code await} blocks on: independent of any executor. */
   final CountDownLatch done = new CountDownLatch(1);
 
+  /**
+   * Its first poll was brought forward to the first look (the job may have ended before the
+   * watch): set before the first poll is armed, read when it is answered.
+   */
+  volatile boolean earlyLook;
+
   private boolean ended;
   private Scheduler.Cancellable pollTimer;
   private long pollDueNanos;
+  /** How many poll timers were armed: the number a firing timer must match. */
+  private long armings;
   private Scheduler.Cancellable deadlineTimer;
   private CompletableFuture<?> inFlight;
   private boolean waitingForPermit;
@@ -91,9 +100,10 @@ final class Watch {
   /**
    * Arms the poll timer for {@code dueNanos}, unless an earlier poll is already armed (a
    * confirmation is never pushed back by a later scheduled poll), a poll is in flight (then the
-   * poll is remembered and armed when the answer comes), or the watch has ended.
+   * poll is remembered and armed when the answer comes), or the watch has ended. The timer
+   * hands {@code fire} the number of this arming: see {@link #fired(long)}.
    */
-  synchronized void arm(long dueNanos, Scheduler scheduler, Runnable fire) {
+  synchronized void arm(long dueNanos, Scheduler scheduler, LongConsumer fire) {
     if (ended) {
       return;
     }
@@ -108,12 +118,21 @@ final class Watch {
       }
       pollTimer.cancel();
     }
+    long n = ++armings;
     pollDueNanos = dueNanos;
-    pollTimer = scheduler.schedule(fire, dueNanos - scheduler.nanoTime());
+    pollTimer = scheduler.schedule(() -> fire.accept(n), dueNanos - scheduler.nanoTime());
   }
 
-  /** The poll timer fired: true if the watch should queue for a permit. */
-  synchronized boolean fired() {
+  /**
+   * Poll timer number {@code arming} fired: true if the watch should queue for a permit. A timer
+   * replaced while it was already running (cancelling it came too late) is stale: it neither
+   * polls nor forgets the timer that replaced it, which would otherwise run a second poll chain
+   * that {@link #end()} could not cancel.
+   */
+  synchronized boolean fired(long arming) {
+    if (arming != armings) {
+      return false;
+    }
     pollTimer = null;
     if (ended || inFlight != null || waitingForPermit) {
       return false;
@@ -216,17 +235,19 @@ final class Watch {
   /**
    * The job's duration as seen from {@code watch()}. A poll detects the end up to one interval
    * late; learning from detection times would teach the schedule its own lateness. The server's
-   * {@code updated_at} says when the job really ended, so we use it when it is plausible.
+   * {@code updated_at} says when the job really ended, so we use it when it is plausible. Empty
+   * when the job ended before the watch began: how long it ran is unknown, and teaching zero
+   * would make every job look as if it could end at once.
    */
-  Duration observedDuration(Duration waited, Optional<Instant> updatedAt) {
+  Optional<Duration> observedDuration(Duration waited, Optional<Instant> updatedAt) {
     if (updatedAt.isEmpty()) {
-      return waited;
+      return Optional.of(waited);
     }
     Duration d = Duration.between(startWall, updatedAt.get());
     if (d.isNegative()) {
-      return Duration.ZERO;
+      return Optional.empty();
     }
-    return d.compareTo(waited) > 0 ? waited : d;
+    return Optional.of(d.compareTo(waited) > 0 ? waited : d);
   }
 
   /** Test hook: whether a poll timer is armed, and for when. */

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -51,6 +50,21 @@ final class Watcher implements WebhookSink {
   static final long MIN_REQUEST_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   /** The last poll starts at most this long before the deadline. */
   static final long MAX_FINAL_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /**
+   * A job this client did not just create may have ended before its watch began: no webhook
+   * will come for it, so its first poll is due within this, whatever the schedule learned.
+   */
+  static final long FIRST_LOOK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** When a watch's first poll goes out. */
+  enum FirstPoll {
+    /** At once: the original protocol's one job, whose state nothing else tells us. */
+    NOW,
+    /** When the schedule says: a job this client created moments ago is running. */
+    SCHEDULED,
+    /** When the schedule says, but within {@link #FIRST_LOOK_NANOS}: the job may be over. */
+    SOON
+  }
 
   private final Scheduler scheduler;
   private final StatusApi api;
@@ -79,11 +93,8 @@ final class Watcher implements WebhookSink {
 
   // ---------------------------------------------------------------- starting and ending
 
-  /**
-   * Starts watching {@code jobId} at {@code statusUri}; {@code pollNow} sends the first poll at
-   * once instead of when the schedule says.
-   */
-  Watch start(String jobId, URI statusUri, Duration timeout, boolean pollNow) {
+  /** Starts watching {@code jobId} at {@code statusUri}, its first poll due as {@code first} says. */
+  Watch start(String jobId, URI statusUri, Duration timeout, FirstPoll first) {
     if (closed) {
       throw new IllegalStateException("client is closed");
     }
@@ -114,14 +125,19 @@ final class Watcher implements WebhookSink {
     // looking here: an event racing this watch is seen by one side or the other.
     Optional<StatusAnswer> ev = signals.verifiedEvent(jobId);
     if (ev.isPresent()) {
-      changed(w, ev.get().status());
-      complete(w, ev.get().status(), DetectedBy.WEBHOOK, ev.get().updatedAt());
+      // The job ended before this watch began: how long it ran is not ours to learn.
+      ended(List.of(w), ev.get(), DetectedBy.WEBHOOK, Lesson.NONE);
       return w;
     }
     if (signals.hinted(jobId)) {
       confirm(jobId);
     }
-    arm(w, pollNow ? now : now + nextDelayNanos(w, now));
+    long delay = first == FirstPoll.NOW ? 0 : nextDelayNanos(w, now);
+    if (first == FirstPoll.SOON && delay > FIRST_LOOK_NANOS) {
+      w.earlyLook = true;
+      delay = FIRST_LOOK_NANOS;
+    }
+    arm(w, now + delay);
     return w;
   }
 
@@ -152,31 +168,85 @@ final class Watcher implements WebhookSink {
     return signals.arriving();
   }
 
-  private void complete(Watch w, JobStatus status, DetectedBy by, Optional<Instant> updatedAt) {
-    if (!w.end()) {
+  /** What the schedule learns from one job's end. */
+  private enum Lesson {
+    /** Nothing: the job ended before its watch began. */
+    NONE,
+    /**
+     * Its duration, not which signal found it: a poll the schedule did not ask for (the first
+     * look) says nothing about how often webhooks are lost or late.
+     */
+    DURATION,
+    /** Its duration and which signal found it. */
+    ALL
+  }
+
+  /**
+   * {@code event} ended {@code ws}' job: each watch not ended yet ends with it, and the schedule
+   * learns the {@code lesson} once (the duration from the watch that saw most of it). The user's
+   * callbacks run last, and whatever they throw, each watch's result and latch complete.
+   */
+  private void ended(List<Watch> ws, StatusAnswer event, DetectedBy by, Lesson lesson) {
+    List<Watch> ending = new ArrayList<>(ws.size());
+    for (Watch w : ws) {
+      if (w.end()) {
+        ending.add(w);
+      }
+    }
+    if (ending.isEmpty()) {
       return;
     }
-    detach(w);
-    Duration waited = w.waited(scheduler.nanoTime());
+    long now = scheduler.nanoTime();
+    try {
+      Optional<Duration> longest = Optional.empty();
+      for (Watch w : ending) {
+        changed(w, event.status());
+        detach(w);
+        Optional<Duration> d = w.observedDuration(w.waited(now), event.updatedAt());
+        if (d.isPresent() && (longest.isEmpty() || d.get().compareTo(longest.get()) > 0)) {
+          longest = d;
+        }
+      }
+      if (lesson != Lesson.NONE && longest.isPresent()) {
+        schedule.jobFinished(longest.get(), lesson == Lesson.ALL ? by : null);
+      }
+    } finally {
+      for (Watch w : ending) {
+        finish(w, event, by, now);
+      }
+    }
+  }
+
+  private void finish(Watch w, StatusAnswer event, DetectedBy by, long now) {
     int polls;
     synchronized (w) {
       polls = w.polls;
     }
-    JobResult r = new JobResult(w.jobId, status, by, polls, waited, updatedAt);
-    listener.completed(r);
-    schedule.jobFinished(w.observedDuration(waited, updatedAt), by);
-    w.result.complete(r);
-    w.done.countDown();
+    JobResult r = new JobResult(w.jobId, event.status(), by, polls, w.waited(now), event.updatedAt());
+    try {
+      listener.completed(r);
+    } finally {
+      w.result.complete(r);
+      w.done.countDown();
+    }
   }
 
   private void fail(Watch w, Throwable failure) {
+    fail(w, failure, false);
+  }
+
+  /** Ends {@code w} with {@code failure}; {@code unknown}: a 404 or an unusable answer. */
+  private void fail(Watch w, Throwable failure, boolean unknown) {
     if (!w.end()) {
       return;
     }
-    detach(w);
-    listener.failed(w.jobId, failure, w.waited(scheduler.nanoTime()));
-    w.result.completeExceptionally(failure);
-    w.done.countDown();
+    try {
+      detach(w, unknown);
+      listener.failed(w.jobId, failure, w.waited(scheduler.nanoTime()));
+    } finally {
+      w.result.completeExceptionally(failure);
+      w.done.countDown();
+    }
   }
 
   private void timeout(Watch w) {
@@ -191,13 +261,22 @@ final class Watcher implements WebhookSink {
   }
 
   private void detach(Watch w) {
+    detach(w, false);
+  }
+
+  private void detach(Watch w, boolean unknown) {
     watches.computeIfPresent(w.jobId, (k, s) -> {
       s.remove(w);
       return s.isEmpty() ? null : s;
     });
     // Every watch ends here once: the schedule stops counting its job as running (and keeps a
-    // watch that gave up as a job known to run at least this long).
-    schedule.watchEnded(w.context(scheduler.nanoTime(), signals.arriving()));
+    // watch that gave up as a job known to run at least this long, unless the job may not exist).
+    io.vtstatus.PollContext last = w.context(scheduler.nanoTime(), signals.arriving());
+    if (unknown) {
+      schedule.watchEndedUnknown(last);
+    } else {
+      schedule.watchEnded(last);
+    }
   }
 
   private void changed(Watch w, JobStatus now) {
@@ -230,14 +309,14 @@ final class Watcher implements WebhookSink {
       dueNanos = w.finalPollNanos;
     }
     try {
-      w.arm(dueNanos, scheduler, () -> fire(w));
+      w.arm(dueNanos, scheduler, arming -> fire(w, arming));
     } catch (RejectedExecutionException e) {
       fail(w, new CancellationException("client closed"));
     }
   }
 
-  private void fire(Watch w) {
-    if (!w.fired()) {
+  private void fire(Watch w, long arming) {
+    if (!w.fired(arming)) {
       return;
     }
     gate.submit(new RequestGate.Ticket() {
@@ -263,9 +342,18 @@ final class Watcher implements WebhookSink {
     synchronized (w) {
       attempt = w.polls;
     }
-    listener.pollSent(w.jobId, attempt);
-    long timeout = Math.min(requestTimeoutNanos, w.remaining(now));
-    CompletableFuture<StatusApi.Polled> f = api.poll(w.jobId, w.statusUri, Duration.ofNanos(timeout));
+    CompletableFuture<StatusApi.Polled> f;
+    try {
+      listener.pollSent(w.jobId, attempt);
+      long timeout = Math.min(requestTimeoutNanos, w.remaining(now));
+      f = api.poll(w.jobId, w.statusUri, Duration.ofNanos(timeout));
+    } catch (Throwable e) {
+      // Nothing went out: the permit is free again, and a bug must not leave the watch hanging.
+      release.run();
+      w.landed();
+      fail(w, e);
+      return;
+    }
     if (!w.inFlight(f)) {
       f.cancel(true);
     }
@@ -289,9 +377,9 @@ final class Watcher implements WebhookSink {
       if (e instanceof JobNotFoundException) {
         // A server that lost a job may have restarted and lost our registration with it.
         registration.refreshSoon();
-        fail(w, e);
+        fail(w, e, true);
       } else if (e instanceof ProtocolException) {
-        fail(w, e);
+        fail(w, e, true);
       } else if (e instanceof IOException) {
         long d = transientFailure(w, attempt, (IOException) e);
         arm(w, Math.min(now + d, recheck));
@@ -312,9 +400,10 @@ final class Watcher implements WebhookSink {
     }
     changed(w, a.status());
     if (a.status().isTerminal()) {
-      polledTerminal(w.jobId, a);
+      polledTerminal(w.jobId, a, attempt == 1 && w.earlyLook ? Lesson.DURATION : Lesson.ALL);
       return;
     }
+    signals.polledPending(w.jobId, w.lastSentNanos());
     synchronized (w) {
       w.retryAfter = p.retryAfter();
       w.eta = a.eta();
@@ -324,12 +413,9 @@ final class Watcher implements WebhookSink {
   }
 
   /** A poll found {@code jobId} ended: every watch of it ends, and webhook health learns. */
-  private void polledTerminal(String jobId, StatusAnswer a) {
-    signals.polledTerminal(jobId);
-    for (Watch other : watchesOf(jobId)) {
-      changed(other, a.status());
-      complete(other, a.status(), DetectedBy.POLL, a.updatedAt());
-    }
+  private void polledTerminal(String jobId, StatusAnswer a, Lesson lesson) {
+    signals.polledTerminal(jobId, lesson != Lesson.ALL);
+    ended(watchesOf(jobId), a, DetectedBy.POLL, lesson);
   }
 
   private List<Watch> watchesOf(String jobId) {
@@ -368,15 +454,12 @@ final class Watcher implements WebhookSink {
   public void accept(String jobId, StatusAnswer event, boolean verified) {
     listener.webhookReceived(jobId, event.status(), verified);
     if (!verified) {
-      signals.hint(jobId, event);
+      signals.hint(jobId);
       confirm(jobId);
       return;
     }
     signals.verified(jobId, event);
-    for (Watch w : watchesOf(jobId)) {
-      changed(w, event.status());
-      complete(w, event.status(), DetectedBy.WEBHOOK, event.updatedAt());
-    }
+    ended(watchesOf(jobId), event, DetectedBy.WEBHOOK, Lesson.ALL);
   }
 
   /**

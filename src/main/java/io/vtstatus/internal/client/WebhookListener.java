@@ -38,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>It acknowledges before it acts: the 204 (or 202) is written before the event reaches the
  * client, so a caller that closes the client the moment its job ends cannot cut the sender's
- * acknowledgement off; and {@link #stop} lets exchanges in progress finish (bounded) first.
+ * acknowledgement off; and {@link #stop} lets exchanges in progress finish (bounded) first. A
+ * verified delivery is acted on even when its acknowledgement cannot be written: its id is
+ * remembered as seen, so the sender's retry would be ignored.
  *
  * <p>Handler threads grow on demand up to {@link #MAX_HANDLERS} and end when idle: the JDK server
  * reads request bodies on them, so each sender that stalls mid-body holds one until the server's
@@ -172,7 +174,8 @@ final class WebhookListener {
     }
   }
 
-  private void handle(HttpExchange ex) {
+  /** One request; package-private so a test can hand it an exchange whose answer fails. */
+  void handle(HttpExchange ex) {
     boolean refuse;
     synchronized (lock) {
       refuse = closing;
@@ -201,8 +204,11 @@ final class WebhookListener {
           HttpServers.sendJson(ex, r.code, Json.obj().put("error", r.getMessage()).toString());
           return;
         }
-        HttpServers.sendEmpty(ex, a.code);
+        // Set before the answer goes out: the id is already marked seen, so a delivery whose
+        // acknowledgement is lost (the sender reset) must still be acted on, or its retry with
+        // the same id would be ignored and the event lost.
         act = a.act;
+        HttpServers.sendEmpty(ex, a.code);
       } catch (IOException | RuntimeException e) {
         // The sender went away or sent something the JDK server choked on; nothing to answer.
         Engine.LOG.log(Level.DEBUG, "webhook request failed", e);

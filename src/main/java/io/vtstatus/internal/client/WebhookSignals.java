@@ -24,7 +24,8 @@ final class WebhookSignals {
   private final Scheduler scheduler;
   private final Registration registration;
   private final ExpiringMap<String, StatusAnswer> verified;
-  private final ExpiringMap<String, StatusAnswer> hints;
+  /** Per job: when its latest unsigned hint arrived. */
+  private final ExpiringMap<String, Long> hints;
   /** Per job: when its last confirming poll was due. */
   private final ExpiringMap<String, Long> confirmations;
   private final AtomicInteger pollWinsSinceWebhook = new AtomicInteger();
@@ -53,8 +54,8 @@ final class WebhookSignals {
   }
 
   /** An unsigned event: kept as a claim to confirm, proof of nothing yet. */
-  void hint(String jobId, StatusAnswer event) {
-    hints.put(jobId, event);
+  void hint(String jobId) {
+    hints.put(jobId, scheduler.nanoTime());
   }
 
   Optional<StatusAnswer> verifiedEvent(String jobId) {
@@ -83,13 +84,33 @@ final class WebhookSignals {
   }
 
   /**
-   * A poll found {@code jobId} ended. A hint that said so first shows that webhooks reach us;
-   * otherwise, while registered, it is one more job that webhooks did not tell us about.
+   * A poll sent at {@code sentNanos} found {@code jobId} running: a hint that came before it and
+   * said the job ended is contradicted, and dropped (one that came later still waits for its
+   * confirming poll).
+   * Kept, it would stand as proof that webhooks arrive once the job does end, so a forger's
+   * hints could keep webhooks looking healthy (and polling sparse) while real ones are lost.
    */
-  void polledTerminal(String jobId) {
+  void polledPending(String jobId, long sentNanos) {
+    synchronized (hints) {
+      Optional<Long> at = hints.get(jobId);
+      if (at.isPresent() && at.get() - sentNanos <= 0) {
+        hints.remove(jobId);
+      }
+    }
+  }
+
+  /**
+   * A poll found {@code jobId} ended. A hint that said so first shows that webhooks reach us;
+   * otherwise, while registered and unless it was the watch's first look ({@code lookedEarly}),
+   * it is one more job that webhooks did not tell us about.
+   */
+  void polledTerminal(String jobId, boolean lookedEarly) {
     if (hints.remove(jobId).isPresent()) {
       pollWinsSinceWebhook.set(0);
-    } else if (registration.registered()) {
+    } else if (registration.registered() && !lookedEarly) {
+      // A first look that finds a job over proves nothing about webhooks: the job may have
+      // ended before we registered (a restarted service awaiting old jobs would otherwise
+      // conclude after three that webhooks never come, and poll densely for everything).
       pollWinsSinceWebhook.incrementAndGet();
     }
   }

@@ -20,7 +20,8 @@ import java.util.function.LongSupplier;
  *   <li>while webhooks arrive, a sparse safety net: the optimal plan for one poll worth
  *       {@code c / q}, where {@code q} is the share of recent jobs a poll found ended first
  *       (webhooks lost or late; at least {@value #MIN_MISS_SHARE}, {@value #PRIOR_MISS_SHARE}
- *       before evidence); before anything is learned, one poll at 5 s, then every 30 s;
+ *       before evidence); before anything is learned, one poll at 5 s (none if the job was
+ *       polled already: the client's first look), then every 30 s;
  *   <li>before {@value #WARMUP} jobs have finished, a prior: geometric backoff 250 ms × 1.5^n
  *       from a jittered first poll;
  *   <li>otherwise the plan: poll times minimising {@code c·polls + detection delay} under the
@@ -44,7 +45,7 @@ import java.util.function.LongSupplier;
  * {@value #REPLAN_EVERY} jobs, which costs a few milliseconds on one caller's thread while the
  * others keep the previous plan.
  */
-final class AdaptiveSchedule implements PollSchedule {
+final class AdaptiveSchedule implements LearningSchedule {
   /**
    * Jobs seen finish before the learned plan replaces the prior. Ten suffice: offline, a plan
    * learned from 10 jobs cost 1.06–1.22× the floor on the five scenarios of docs/POLLING.md,
@@ -178,9 +179,10 @@ final class AdaptiveSchedule implements PollSchedule {
         return next(p.netTimes, p.netCost, e, stretch, scaled(SAFETY_NET_MAX_WAIT));
       }
       // Nothing learned yet: one poll at 5 s (jittered per job, so watches started together do
-      // not poll together), then a slow, steady net.
+      // not poll together), then a slow, steady net. A job polled already (the client looks at a
+      // job it did not create within a second) has had its one early poll.
       double netAt = scaled(SAFETY_NET_FIRST) * (1 + 0.1 * jitter(ctx.jobId()));
-      if (e < netAt - minSeconds) {
+      if (ctx.attempt() == 0 && e < netAt - minSeconds) {
         return ofSeconds(Math.max(minSeconds, netAt - e));
       }
       return clamp(scaled(SAFETY_NET_INTERVAL));
@@ -307,6 +309,13 @@ final class AdaptiveSchedule implements PollSchedule {
       double age = seconds(last.elapsed());
       histogram.addCensored(age, endsDuring(age));
       saveSoon();
+    }
+  }
+
+  @Override
+  public void watchEndedUnknown(PollContext last) {
+    if (last != null) {
+      running.ended(last.jobId());
     }
   }
 

@@ -3,6 +3,7 @@ package io.vtstatus.internal.util;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +31,26 @@ public interface Scheduler {
     void cancel();
   }
 
+  /**
+   * A task that forgets what it runs once cancelled: an executor we cannot purge then keeps a
+   * few bytes per cancelled timer until its time, not the watch the task refers to.
+   */
+  final class ForgetsOnCancel implements Runnable {
+    volatile Runnable task;
+
+    ForgetsOnCancel(Runnable task) {
+      this.task = task;
+    }
+
+    @Override
+    public void run() {
+      Runnable t = task;
+      if (t != null) {
+        t.run();
+      }
+    }
+  }
+
   /** The real scheduler: {@code System.nanoTime()} and {@code executor}'s timers. */
   static Scheduler of(ScheduledExecutorService executor) {
     return new Scheduler() {
@@ -40,8 +61,17 @@ public interface Scheduler {
 
       @Override
       public Cancellable schedule(Runnable task, long delayNanos) {
-        ScheduledFuture<?> f = executor.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
-        return () -> f.cancel(false);
+        ForgetsOnCancel once = new ForgetsOnCancel(task);
+        ScheduledFuture<?> f = executor.schedule(once, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        return () -> {
+          once.task = null;
+          f.cancel(false);
+          // A cancelled task stays queued until its time unless the executor removes it, and
+          // only the client's own executor is set to: take it out of a user's pool ourselves.
+          if (executor instanceof ThreadPoolExecutor && f instanceof Runnable) {
+            ((ThreadPoolExecutor) executor).remove((Runnable) f);
+          }
+        };
       }
     };
   }

@@ -58,12 +58,16 @@ class WatcherTest {
   }
 
   private Watcher watcher(PollSchedule schedule, int permits) {
+    return watcher(schedule, permits, rec);
+  }
+
+  private Watcher watcher(PollSchedule schedule, int permits, io.vtstatus.JobListener listener) {
     return new Watcher(time, new StatusApi(URI.create("http://server"), net, WALL), schedule,
-        new SafeListener(rec), registration, WALL, Duration.ofSeconds(10), permits);
+        new SafeListener(listener), registration, WALL, Duration.ofSeconds(10), permits);
   }
 
   private Watch watch(Watcher w, String job, Duration timeout) {
-    return w.start(job, URI.create("http://server/status?job=" + job), timeout, false);
+    return w.start(job, URI.create("http://server/status?job=" + job), timeout, Watcher.FirstPoll.SCHEDULED);
   }
 
   private static StatusAnswer event(String job, JobStatus s) {
@@ -192,6 +196,7 @@ class WatcherTest {
     time.runDue();
     polls("x").get(0).status("x", "pending");
     assertFalse(w.webhooksArriving(), "a hint the poll contradicted proves nothing");
+    w.accept("x", event("x", JobStatus.COMPLETED), false);
     time.advance(Duration.ofSeconds(1));
     polls("x").get(1).status("x", "completed");
     assertTrue(x.result.isDone());
@@ -223,10 +228,12 @@ class WatcherTest {
   @Test
   void aDeadlineFiresEvenWhileEveryPermitIsHeldAndItsQueuedPollIsDropped() {
     Watcher w = watcher(ctx -> Duration.ZERO, 1);
-    Watch stuck = w.start("stuck", URI.create("http://server/status?job=stuck"), Duration.ofMinutes(10), true);
+    Watch stuck = w.start("stuck", URI.create("http://server/status?job=stuck"), Duration.ofMinutes(10),
+        Watcher.FirstPoll.NOW);
     time.runDue();
     assertEquals(1, polls("stuck").size(), "holds the only permit and never answers");
-    Watch b = w.start("b", URI.create("http://server/status?job=b"), Duration.ofSeconds(2), true);
+    Watch b = w.start("b", URI.create("http://server/status?job=b"), Duration.ofSeconds(2),
+        Watcher.FirstPoll.NOW);
     time.runDue();
     assertEquals(1, w.gate().waiting(), "b waits for the permit");
     time.advance(Duration.ofSeconds(2));
@@ -243,11 +250,15 @@ class WatcherTest {
   @Test
   void queuedPollsOfCancelledWatchesAreNeverSent() {
     Watcher w = watcher(ctx -> Duration.ofSeconds(30), 1);
-    w.start("first", URI.create("http://server/status?job=first"), Duration.ofMinutes(10), true);
+    w.start("first", URI.create("http://server/status?job=first"), Duration.ofMinutes(10),
+        Watcher.FirstPoll.NOW);
     time.runDue();
-    Watch b = w.start("b", URI.create("http://server/status?job=b"), Duration.ofMinutes(10), true);
-    Watch c = w.start("c", URI.create("http://server/status?job=c"), Duration.ofMinutes(10), true);
-    w.start("d", URI.create("http://server/status?job=d"), Duration.ofMinutes(10), true);
+    Watch b = w.start("b", URI.create("http://server/status?job=b"), Duration.ofMinutes(10),
+        Watcher.FirstPoll.NOW);
+    Watch c = w.start("c", URI.create("http://server/status?job=c"), Duration.ofMinutes(10),
+        Watcher.FirstPoll.NOW);
+    w.start("d", URI.create("http://server/status?job=d"), Duration.ofMinutes(10),
+        Watcher.FirstPoll.NOW);
     time.runDue();
     assertEquals(3, w.gate().waiting());
     w.cancel(b);
@@ -396,11 +407,6 @@ class WatcherTest {
     }
   }
 
-  private Watcher watcher(PollSchedule schedule, int permits, io.vtstatus.JobListener l) {
-    return new Watcher(time, new StatusApi(URI.create("http://server"), net, WALL), schedule,
-        new SafeListener(l), registration, WALL, Duration.ofSeconds(10), permits);
-  }
-
   @Test
   void theListenerHearsEachStepOnceAndInOrder() {
     Events ev = new Events();
@@ -479,12 +485,13 @@ class WatcherTest {
     polls("a").get(0).answer(200, "{\"result\":\"completed\",\"updated_at\":\"2026-01-01T00:00:03Z\"}");
     // No updated_at: the detection time is all we know.
     polls("b").get(0).answer(200, "{\"result\":\"completed\"}");
-    // An updated_at before the watch started: the job was already over.
+    // An updated_at before the watch started: the job was already over, how long it ran is
+    // unknown, and it teaches nothing (a zero would say jobs can end at once).
     polls("c").get(0).answer(200, "{\"result\":\"error\",\"updated_at\":\"2025-12-31T23:59:00Z\"}");
     // One in the future (clock skew): no later than we saw it.
     polls("d").get(0).answer(200, "{\"result\":\"completed\",\"updated_at\":\"2026-01-01T00:01:00Z\"}");
-    assertEquals(List.of(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ZERO,
-        Duration.ofSeconds(5)), learned);
+    assertEquals(List.of(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5)),
+        learned);
   }
 
   @Test
@@ -591,9 +598,11 @@ class WatcherTest {
   @Test
   void noRequestStartsWithLessThanAMillisecondLeft() {
     Watcher w = watcher(ctx -> Duration.ZERO, 1);
-    w.start("first", URI.create("http://server/status?job=first"), Duration.ofMinutes(10), true);
+    w.start("first", URI.create("http://server/status?job=first"), Duration.ofMinutes(10),
+        Watcher.FirstPoll.NOW);
     time.runDue();
-    Watch b = w.start("b", URI.create("http://server/status?job=b"), Duration.ofSeconds(2), true);
+    Watch b = w.start("b", URI.create("http://server/status?job=b"), Duration.ofSeconds(2),
+        Watcher.FirstPoll.NOW);
     time.runDue();
     time.advance(Duration.ofNanos(TimeUnit.SECONDS.toNanos(2) - TimeUnit.MICROSECONDS.toNanos(500)));
     polls("first").get(0).status("first", "pending");
@@ -609,7 +618,8 @@ class WatcherTest {
   void theGateLetsExactlyItsPermitsThrough() {
     Watcher w = watcher(ctx -> Duration.ofMinutes(5), 2);
     for (int i = 0; i < 5; i++) {
-      w.start("g" + i, URI.create("http://server/status?job=g" + i), Duration.ofMinutes(10), true);
+      w.start("g" + i, URI.create("http://server/status?job=g" + i), Duration.ofMinutes(10),
+        Watcher.FirstPoll.NOW);
     }
     time.runDue();
     assertEquals(2, net.open().size());
@@ -641,5 +651,285 @@ class WatcherTest {
     time.advance(Duration.ofSeconds(1));
     JobTimeoutException tb = (JobTimeoutException) b.result.handle((r, e) -> e).join();
     assertEquals(null, tb.getCause(), "no failure, no cause");
+  }
+
+  // ---------------------------------------------------------------- issue 19: misuse and races
+
+  /** A listener that fails every callback the way a JUnit assertion inside it would. */
+  static final class Asserting implements io.vtstatus.JobListener {
+    @Override
+    public void pollSent(String jobId, int attempt) {
+      throw new AssertionError("pollSent");
+    }
+
+    @Override
+    public void pollAnswered(String jobId, int attempt, JobStatus status) {
+      throw new AssertionError("pollAnswered");
+    }
+
+    @Override
+    public void statusChanged(String jobId, JobStatus from, JobStatus to) {
+      throw new AssertionError("statusChanged");
+    }
+
+    @Override
+    public void completed(JobResult result) {
+      throw new AssertionError("completed");
+    }
+
+    @Override
+    public void failed(String jobId, Throwable failure, Duration waited) {
+      throw new AssertionError("failed");
+    }
+  }
+
+  @Test
+  void aListenerThatThrowsAnErrorNeitherHangsAWatchNorLeaksItsPermit() {
+    // One permit: a permit lost to one throwing pollSent would stop every other watch.
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 1, new Asserting());
+    List<Watch> ws = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      ws.add(watch(w, "j" + i, Duration.ofMinutes(1)));
+    }
+    for (int round = 0; round < 20 && net.sent.size() < 8; round++) {
+      time.advance(Duration.ofSeconds(1));
+      for (FakeTransport.Sent s : net.open()) {
+        String job = s.call.uri().getQuery().substring("job=".length());
+        s.status(job, "completed");
+      }
+    }
+    for (Watch a : ws) {
+      assertEquals(JobStatus.COMPLETED, a.result.getNow(null).status(), a.jobId + " ended with the truth");
+      assertEquals(0, a.done.getCount(), "await is released");
+    }
+    assertEquals(8, net.sent.size(), "one poll each");
+    assertEquals(0, w.gate().inUse());
+    assertEquals(0, time.pending(), "no timer left behind");
+  }
+
+  @Test
+  void aFailureCallbackThatThrowsAnErrorStillEndsTheWatchWithItsFailure() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 1, new Asserting());
+    Watch a = watch(w, "a", Duration.ofSeconds(5));
+    Watch b = watch(w, "b", Duration.ofSeconds(5));
+    w.cancel(b);
+    time.advance(Duration.ofSeconds(1));
+    polls("a").get(0).answer(404, "{}");
+    assertInstanceOf(JobNotFoundException.class, a.result.handle((r, e) -> e).join());
+    assertInstanceOf(CancellationException.class, b.result.handle((r, e) -> e).join());
+    assertEquals(0, a.done.getCount() + b.done.getCount());
+  }
+
+  @Test
+  void aScheduleThatThrowsAnErrorStillPollsAndEnds() {
+    PollSchedule broken = new PollSchedule() {
+      @Override
+      public Duration nextDelay(io.vtstatus.PollContext ctx) {
+        throw new AssertionError("nextDelay");
+      }
+
+      @Override
+      public void jobFinished(Duration d, DetectedBy by) {
+        throw new AssertionError("jobFinished");
+      }
+
+      @Override
+      public void watchEnded(io.vtstatus.PollContext last) {
+        throw new AssertionError("watchEnded");
+      }
+    };
+    Watcher w = watcher(broken, 1);
+    Watch a = watch(w, "a", Duration.ofMinutes(1));
+    time.advance(Duration.ofSeconds(1));
+    polls("a").get(0).status("a", "completed");
+    assertEquals(JobStatus.COMPLETED, a.result.join().status());
+    assertEquals(0, a.done.getCount());
+  }
+
+  @Test
+  void aJobThatMayHaveEndedBeforeItsWatchIsLookedAtWithinASecondWhateverTheScheduleSays() {
+    // A schedule that learned long jobs (or a sparse webhook safety net) waits 10 minutes.
+    Watcher w = watcher(ctx -> Duration.ofMinutes(10), 8);
+    Watch old = w.start("old", URI.create("http://server/status?job=old"), Duration.ofHours(1),
+        Watcher.FirstPoll.SOON);
+    long due = old.armedFor().orElseThrow() - time.nanoTime();
+    assertTrue(due <= Watcher.FIRST_LOOK_NANOS, "first poll due in " + due / 1e6 + " ms");
+    time.advance(Duration.ofSeconds(1));
+    assertEquals(1, polls("old").size());
+    polls("old").get(0).answer(200,
+        "{\"result\":\"completed\",\"updated_at\":\"2025-12-31T00:00:00Z\"}");
+    assertEquals(DetectedBy.POLL, old.result.join().detectedBy());
+    // A job this client created a moment ago is running: its first poll waits for the schedule.
+    Watch fresh = watch(w, "fresh", Duration.ofHours(1));
+    assertEquals(TimeUnit.MINUTES.toNanos(10), fresh.armedFor().orElseThrow() - time.nanoTime());
+    // A schedule that polls sooner than a second keeps its own first poll.
+    Watcher quick = watcher(ctx -> ms(200), 8);
+    Watch q = quick.start("q", URI.create("http://server/status?job=q"), Duration.ofHours(1),
+        Watcher.FirstPoll.SOON);
+    assertEquals(TimeUnit.MILLISECONDS.toNanos(200), q.armedFor().orElseThrow() - time.nanoTime());
+  }
+
+  /** A scheduler whose timers, once handed out, are already running: cancelling comes too late. */
+  static final class AlreadyRunning implements io.vtstatus.internal.util.Scheduler {
+    final List<Runnable> tasks = new java.util.ArrayList<>();
+
+    @Override
+    public long nanoTime() {
+      return 0;
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, long delayNanos) {
+      tasks.add(task);
+      return () -> { };
+    }
+  }
+
+  @Test
+  void aPollTimerReplacedWhileItFiresStartsNoSecondPollChain() {
+    // The schedule's timer has fired and is about to run, when a webhook's confirmation slot
+    // re-arms the watch for sooner: the first timer's cancel comes too late.
+    AlreadyRunning s = new AlreadyRunning();
+    Watch a = new Watch("a", URI.create("http://server/status?job=a"), 0, WALL.instant(),
+        TimeUnit.HOURS.toNanos(1), Watcher.MAX_FINAL_BUDGET_NANOS);
+    List<Boolean> queued = new java.util.ArrayList<>();
+    a.arm(100, s, n -> queued.add(a.fired(n)));
+    a.arm(50, s, n -> queued.add(a.fired(n)));
+    s.tasks.get(0).run();
+    assertEquals(List.of(false), queued, "the replaced timer does not poll");
+    assertEquals(Optional.of(50L), a.armedFor(), "nor does it forget the timer that replaced it");
+    s.tasks.get(1).run();
+    assertEquals(List.of(false, true), queued, "the one armed timer polls, once");
+    assertTrue(a.end());
+  }
+
+  /** Records what the client teaches its schedule. */
+  static final class Learning implements io.vtstatus.internal.schedule.LearningSchedule {
+    final List<Duration> finished = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public Duration nextDelay(io.vtstatus.PollContext ctx) {
+      return Duration.ofSeconds(1);
+    }
+
+    @Override
+    public void jobFinished(Duration d, DetectedBy by) {
+      finished.add(d);
+    }
+
+    @Override
+    public void watchEnded(io.vtstatus.PollContext last) {
+      ended.add(last.jobId() + " " + last.lastStatus());
+    }
+
+    @Override
+    public void watchEndedUnknown(io.vtstatus.PollContext last) {
+      ended.add(last.jobId() + " unknown");
+    }
+  }
+
+  @Test
+  void theScheduleLearnsEachJobOnceHoweverManyWatchesItHas() {
+    Learning s = new Learning();
+    Watcher w = watcher(s, 8);
+    watch(w, "hooked", Duration.ofMinutes(1));
+    watch(w, "hooked", Duration.ofMinutes(1));
+    watch(w, "polled", Duration.ofMinutes(1));
+    watch(w, "polled", Duration.ofMinutes(1));
+    time.advance(ms(500));
+    w.accept("hooked", event("hooked", JobStatus.COMPLETED), true);
+    assertEquals(List.of(ms(500)), s.finished, "one job, one lesson");
+    time.advance(ms(500));
+    polls("polled").get(0).status("polled", "completed");
+    assertEquals(List.of(ms(500), Duration.ofSeconds(1)), s.finished);
+    assertEquals(4, s.ended.size(), "each watch still ends once");
+  }
+
+  @Test
+  void aWatchAnsweredFromTheEarlyEventBufferTeachesNoDuration() {
+    Learning s = new Learning();
+    Watcher w = watcher(s, 8);
+    w.accept("early", event("early", JobStatus.COMPLETED), true);
+    Watch a = watch(w, "early", Duration.ofMinutes(1));
+    assertEquals(DetectedBy.WEBHOOK, a.result.join().detectedBy());
+    assertEquals(List.of(), s.finished, "it ran for an unknown time before the watch, not zero");
+    assertEquals(List.of("early COMPLETED"), s.ended);
+  }
+
+  @Test
+  void aJobTheServerDoesNotKnowOrAnswersUnusablyTeachesNoDuration() {
+    Learning s = new Learning();
+    Watcher w = watcher(s, 8);
+    watch(w, "missing", Duration.ofMinutes(1));
+    watch(w, "garbled", Duration.ofMinutes(1));
+    watch(w, "slow", Duration.ofSeconds(5));
+    time.advance(Duration.ofSeconds(1));
+    polls("missing").get(0).answer(404, "{}");
+    polls("garbled").get(0).answer(200, "not json");
+    polls("slow").get(0).status("slow", "pending");
+    time.advance(Duration.ofSeconds(5));
+    assertEquals(List.of("missing unknown", "garbled unknown", "slow PENDING"), s.ended,
+        "only the watch that gave up on a running job says it ran at least this long");
+    assertEquals(List.of(), s.finished);
+  }
+
+  @Test
+  void aHintThatAPollContradictedCannotLaterPassForAWorkingWebhook() {
+    registration.registered = true;
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
+    for (int i = 0; i < WebhookSignals.SILENT_AFTER_POLL_WINS; i++) {
+      watch(w, "p" + i, Duration.ofMinutes(1));
+    }
+    time.advance(Duration.ofSeconds(1));
+    for (int i = 0; i < WebhookSignals.SILENT_AFTER_POLL_WINS; i++) {
+      polls("p" + i).get(0).status("p" + i, "completed");
+    }
+    assertFalse(w.webhooksArriving());
+    // A forger says "completed" early; the confirming poll finds the job running.
+    Watch x = watch(w, "x", Duration.ofMinutes(1));
+    w.accept("x", event("x", JobStatus.COMPLETED), false);
+    time.runDue();
+    polls("x").get(0).status("x", "pending");
+    // The job really ends later, found by the schedule's poll: no webhook told us.
+    time.advance(Duration.ofSeconds(1));
+    polls("x").get(1).status("x", "completed");
+    assertTrue(x.result.isDone());
+    assertFalse(w.webhooksArriving(), "a contradicted hint is no evidence that webhooks arrive");
+  }
+
+  @Test
+  void aFirstLookThatFindsAJobOverIsNoEvidenceAboutWebhooks() {
+    registration.registered = true;
+    List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    PollSchedule s = new PollSchedule() {
+      @Override
+      public Duration nextDelay(io.vtstatus.PollContext ctx) {
+        return Duration.ofMinutes(10);
+      }
+
+      @Override
+      public void jobFinished(Duration d) {
+        told.add(d + " by nothing said");
+      }
+
+      @Override
+      public void jobFinished(Duration d, DetectedBy by) {
+        told.add(d + " by " + by);
+      }
+    };
+    Watcher w = watcher(s, 8);
+    // A restarted service awaits jobs that ended while it was down: no webhook was ever coming.
+    for (int i = 0; i < WebhookSignals.SILENT_AFTER_POLL_WINS + 1; i++) {
+      w.start("old" + i, URI.create("http://server/status?job=old" + i), Duration.ofHours(1),
+          Watcher.FirstPoll.SOON);
+    }
+    time.advance(Duration.ofSeconds(1));
+    for (int i = 0; i < WebhookSignals.SILENT_AFTER_POLL_WINS + 1; i++) {
+      polls("old" + i).get(0).status("old" + i, "completed");
+    }
+    assertTrue(w.webhooksArriving(), "jobs over before we looked say nothing about webhooks");
+    assertEquals(WebhookSignals.SILENT_AFTER_POLL_WINS + 1, told.size());
+    assertTrue(told.stream().allMatch(t -> t.endsWith("by nothing said")), told.toString());
   }
 }

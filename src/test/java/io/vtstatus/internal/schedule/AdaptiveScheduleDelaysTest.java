@@ -48,6 +48,12 @@ class AdaptiveScheduleDelaysTest {
   }
 
   @Test
+  void theNetBeforeLearningSkipsItsEarlyPollForAJobTheClientAlreadyLookedAt() {
+    // The client's first look (a job it did not create, polled within a second) was that poll.
+    assertEquals(60, seconds(s.nextDelay(ctx("looked", 1, 1, true))), MS / 1000);
+  }
+
+  @Test
   void aNewJobSkipsToTheAgeTwentyRunningJobsAllReached() {
     for (int i = 0; i < AdaptiveSchedule.FRONTIER_EVIDENCE + 5; i++) {
       s.nextDelay(ctx("r" + i, 5, 10 + i, false)); // seen running at 10 s, 11 s, ... 34 s
