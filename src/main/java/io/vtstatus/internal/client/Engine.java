@@ -7,6 +7,7 @@ import io.vtstatus.internal.util.Scheduler;
 import io.vtstatus.internal.util.Threads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -56,9 +57,14 @@ public final class Engine {
     }
     Scheduler scheduler = Scheduler.of(executor);
     // Room for every poll the gate lets through, plus registration and a submit beside them.
-    this.transport = new HttpTransport(cfg.requestTimeout(), scheduler, StatusAnswer.MAX_BODY,
+    this.transport = new HttpTransport(cfg.requestTimeout(), scheduler, cfg.maxBodySize(),
         cfg.maxConcurrentRequests() + 2);
-    this.api = new StatusApi(cfg.server(), transport, cfg.clock());
+    this.api = new StatusApi(cfg.server(), transport, cfg.clock(), cfg.protocol(),
+        cfg.credentials(), cfg.maxBodySize(), (job, word) -> {
+          LOG.log(Level.WARNING, "job {0}: status word \"{1}\" is not declared by protocol {2};"
+              + " read as pending", job, StatusAnswer.excerpt(word), cfg.protocol().name());
+          listener.unknownStatus(job, word);
+        });
     // The listener exists before the watcher it feeds, so it reaches the watcher through a
     // holder; events cannot arrive before registration, which starts last.
     Watcher[] target = new Watcher[1];
@@ -165,14 +171,13 @@ public final class Engine {
   }
 
   public Handle watch(String jobId, Duration timeout) {
-    if (!Protocol.isJobId(jobId)) {
-      throw new IllegalArgumentException("Invalid job id (need " + Protocol.JOB_ID_RULE + "): " + jobId);
-    }
-    return new Handle(this, watcher.start(jobId, api.statusUri(jobId), timeout, false));
+    URI statusUri = api.statusUri(jobId);
+    return new Handle(this, watcher.start(jobId, statusUri, timeout, false));
   }
 
   /** Watches the server's default job, polled as {@code GET /status}, with a first poll now. */
   public Handle watchDefault(Duration timeout) {
+    requireBuiltin("has no default job");
     return new Handle(this, watcher.start(Protocol.DEFAULT_JOB, api.defaultStatusUri(), timeout, true));
   }
 
@@ -181,7 +186,15 @@ public final class Engine {
     if (closed.get()) {
       throw new IllegalStateException("client is closed");
     }
+    requireBuiltin("cannot create jobs");
     return api.submit(duration, outcome, cfg.requestTimeout());
+  }
+
+  private void requireBuiltin(String what) {
+    if (!cfg.protocol().builtin()) {
+      throw new IllegalStateException("Protocol " + cfg.protocol().name() + " " + what
+          + " (only the vtstatus protocol does)");
+    }
   }
 
   /**

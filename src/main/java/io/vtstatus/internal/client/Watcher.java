@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -115,7 +114,7 @@ final class Watcher implements WebhookSink {
     Optional<StatusAnswer> ev = signals.verifiedEvent(jobId);
     if (ev.isPresent()) {
       changed(w, ev.get().status());
-      complete(w, ev.get().status(), DetectedBy.WEBHOOK, ev.get().updatedAt());
+      complete(w, ev.get(), DetectedBy.WEBHOOK);
       return w;
     }
     if (signals.hinted(jobId)) {
@@ -152,7 +151,7 @@ final class Watcher implements WebhookSink {
     return signals.arriving();
   }
 
-  private void complete(Watch w, JobStatus status, DetectedBy by, Optional<Instant> updatedAt) {
+  private void complete(Watch w, StatusAnswer a, DetectedBy by) {
     if (!w.end()) {
       return;
     }
@@ -162,9 +161,9 @@ final class Watcher implements WebhookSink {
     synchronized (w) {
       polls = w.polls;
     }
-    JobResult r = new JobResult(w.jobId, status, by, polls, waited, updatedAt);
+    JobResult r = a.result(w.jobId, by, polls, waited);
     listener.completed(r);
-    schedule.jobFinished(w.observedDuration(waited, updatedAt), by);
+    schedule.jobFinished(w.observedDuration(waited, a.updatedAt()), by);
     w.result.complete(r);
     w.done.countDown();
   }
@@ -328,7 +327,7 @@ final class Watcher implements WebhookSink {
     signals.polledTerminal(jobId);
     for (Watch other : watchesOf(jobId)) {
       changed(other, a.status());
-      complete(other, a.status(), DetectedBy.POLL, a.updatedAt());
+      complete(other, a, DetectedBy.POLL);
     }
   }
 
@@ -375,7 +374,7 @@ final class Watcher implements WebhookSink {
     signals.verified(jobId, event);
     for (Watch w : watchesOf(jobId)) {
       changed(w, event.status());
-      complete(w, event.status(), DetectedBy.WEBHOOK, event.updatedAt());
+      complete(w, event, DetectedBy.WEBHOOK);
     }
   }
 
