@@ -159,9 +159,27 @@ public final class JobProtocol {
     return spec.template().toString();
   }
 
-  /** The declared vocabulary, each word with the status it means; empty for {@link #vtstatus()}. */
+  /**
+   * The declared vocabulary in declaration order, each word with the status it means; empty for
+   * {@link #vtstatus()}.
+   */
   public Map<String, JobStatus> words() {
     return spec.words();
+  }
+
+  /** The JSON Pointer to the status word, as declared; empty for {@link #vtstatus()}. */
+  public Optional<String> statusPointer() {
+    return spec.statusPointer().map(Object::toString);
+  }
+
+  /** The JSON Pointer to the job's output, if declared. */
+  public Optional<String> outputPointer() {
+    return spec.output().map(Object::toString);
+  }
+
+  /** The JSON Pointer to a failed job's error message, if declared. */
+  public Optional<String> errorPointer() {
+    return spec.error().map(Object::toString);
   }
 
   /** The compiled form the engine uses. */

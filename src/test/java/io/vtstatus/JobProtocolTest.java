@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -139,6 +140,8 @@ class JobProtocolTest {
   void profilesDeclareTheirSourcesVocabularies() {
     assertEquals(vocabulary(new String[] {"starting", "processing"}, new String[] {"succeeded"},
         new String[] {"failed", "canceled", "aborted"}), JobProtocol.replicate().words());
+    assertEquals(List.of("starting", "processing", "succeeded", "failed", "canceled", "aborted"),
+        List.copyOf(JobProtocol.replicate().words().keySet()), "in declaration order");
     assertEquals("/v1/predictions/{id}", JobProtocol.replicate().statusUrl());
     assertEquals(vocabulary(new String[] {"validating", "in_progress", "finalizing", "cancelling"},
         new String[] {"completed"}, new String[] {"failed", "expired", "cancelled"}),

@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -52,7 +53,8 @@ public final class ProtocolSpec {
     this.name = name;
     this.template = template;
     this.status = status;
-    this.words = Map.copyOf(new LinkedHashMap<>(words));
+    // In declaration order: the simulator serves pending words in turn.
+    this.words = Collections.unmodifiableMap(new LinkedHashMap<>(words));
     this.output = output;
     this.error = error;
     this.eta = eta;
