@@ -27,6 +27,8 @@ check ManyJobs '^200 jobs: [0-9]+ completed, [0-9]+ error; [0-9.]+ polls per job
   java -cp "$jar:$out/classes" ManyJobs
 check OwnReceiver '^job job_[0-9a-f]{16}: completed, verified by v1 and by v1a$' \
   java -cp "$jar:$out/classes" OwnReceiver
+check Replicate '^prediction [a-z2-7]{26} COMPLETED after [0-9]+ polls: https://simulator\.vtstatus\.invalid/outputs/[a-z2-7]{26}$' \
+  env -u REPLICATE_API_TOKEN java -cp "$jar:$out/classes" Replicate
 check CustomSchedule '^job job_[0-9a-f]{16}: COMPLETED after [0-9]+ polls$' \
   java -cp "$jar:$out/classes" CustomSchedule
 

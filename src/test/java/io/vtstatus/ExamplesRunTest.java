@@ -112,6 +112,14 @@ class ExamplesRunTest {
   }
 
   @Test
+  void replicateWaitsOnTheStandInAndPrintsTheOutput() throws Exception {
+    // With REPLICATE_API_TOKEN set the example would ask the real API: it needs an id argument
+    // too, which this run does not give.
+    line(java("-cp", classPath(), "Replicate"),
+        "prediction [a-z2-7]{26} COMPLETED after \\d+ polls: https://simulator\\.vtstatus\\.invalid/outputs/[a-z2-7]{26}");
+  }
+
+  @Test
   void ownReceiverVerifiesBothSchemes() throws Exception {
     line(java("-cp", classPath(), "OwnReceiver"),
         "job job_[0-9a-f]{16}: completed, verified by v1 and by v1a");

@@ -156,4 +156,16 @@ class WaitProtocolTest {
       assertFalse(e.getMessage().contains("has space"), e.getMessage());
     }
   }
+
+  @Test
+  void demoWaitsOnAStandIn() {
+    CliRun r = CliRun.of("demo", "--jobs", "4", "--delay", "50ms..200ms", "--error-rate", "0.5",
+        "--protocol", "assemblyai", "--seed", "7");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("standing in for assemblyai (GET /v2/transcript/{id})"), r.out());
+    assertTrue(r.out().contains("total: 4 jobs"), r.out());
+    assertTrue(r.out().contains("output  https://simulator.vtstatus.invalid/outputs/")
+        || r.out().contains("error   simulated failure (error)"), r.out());
+    assertEquals(2, CliRun.of("demo", "--protocol", "nope").code());
+  }
 }
