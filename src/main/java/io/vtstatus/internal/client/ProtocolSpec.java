@@ -108,10 +108,12 @@ public final class ProtocolSpec {
    * @throws IllegalArgumentException saying why not
    */
   public void checkId(String id) {
-    if (builtin() && !Protocol.isJobId(id)) {
+    if (!builtin()) {
+      UrlTemplate.checkId(id);
+    } else if (!Protocol.isJobId(id)) {
       throw new IllegalArgumentException("Invalid job id (need " + Protocol.JOB_ID_RULE + "): " + id);
     }
-    UrlTemplate.checkId(id);
+    // vtstatus ids keep their rule unchanged: "." and ".." are safe as a query value.
   }
 
   /** {@code id}'s status URI, relative templates resolved against {@code server}. */
