@@ -119,7 +119,7 @@ public final class ProtocolSpec {
   /** {@code id}'s status URI, relative templates resolved against {@code server}. */
   public URI statusUri(URI server, String id) {
     checkId(id);
-    return template.expand(server.toString(), id);
+    return template.expandChecked(server.toString(), id);
   }
 
   /**

@@ -121,6 +121,11 @@ public final class UrlTemplate {
   /** The status URI of {@code id} (checked first), relative templates resolved against {@code base}. */
   public URI expand(String base, String id) {
     checkId(id);
+    return expandChecked(base, id);
+  }
+
+  /** As {@link #expand}, for an id its protocol has checked by a rule of its own. */
+  URI expandChecked(String base, String id) {
     return URI.create(substitute(base, encode(id)));
   }
 
