@@ -45,6 +45,23 @@ class JobProtocolTest {
   }
 
   @Test
+  void accessorsGiveWhatWasDeclared() {
+    JobProtocol p = minimal().output("/out").error("/e~1rr").progress("/pct").strictWords().build();
+    assertEquals(java.util.Optional.of("/status"), p.statusPointer());
+    assertEquals(java.util.Optional.of("/out"), p.outputPointer());
+    assertEquals(java.util.Optional.of("/e~1rr"), p.errorPointer());
+    assertTrue(p.spec().strictWords());
+    assertEquals("json", p.spec().name());
+    assertEquals(java.util.Optional.empty(), minimal().build().outputPointer());
+    assertEquals(java.util.Optional.empty(), JobProtocol.vtstatus().statusPointer());
+    assertEquals(java.util.Optional.empty(), JobProtocol.vtstatus().errorPointer());
+    assertTrue(JobProtocol.vtstatus().spec().builtin());
+    assertEquals(false, minimal().build().spec().strictWords());
+    assertEquals("x".repeat(64), minimal().name("x".repeat(64)).build().name());
+    assertEquals("a", minimal().name("a").build().name());
+  }
+
+  @Test
   void theBuilderCopiesOnBuild() {
     JobProtocol.Builder b = minimal();
     JobProtocol first = b.build();

@@ -32,23 +32,44 @@ public final class StandIn {
   private final List<String> failed;
   private final Optional<JsonPointer> output;
   private final Optional<JsonPointer> error;
-  private final JsonPointer id;
-  private final IdShape idShape;
-  private final String authHeader;
-  private final String authScheme;
+  private final Api api;
 
-  /** How a vendor's ids look; every shape also matches vtstatus's id rule. */
-  enum IdShape {
-    /** 26 lowercase base-32 characters (Replicate). */
-    BASE32,
-    /** {@code batch_} and 32 hex digits (OpenAI). */
-    BATCH,
-    /** 32 hex digits (HeyGen). */
-    HEX,
-    /** A UUID (AssemblyAI). */
-    UUID,
-    /** vtstatus's own {@code job_} and 16 hex digits. */
-    JOB
+  /**
+   * What a stand-in needs beyond the protocol's data: where the id goes, how ids look (every
+   * shape also matches vtstatus's id rule) and which header carries the key.
+   */
+  private enum Api {
+    /** 26 lowercase base-32 characters. */
+    REPLICATE("replicate", "/id", "Authorization", "Bearer "),
+    /** {@code batch_} and 32 hex digits. */
+    OPENAI_BATCH("openai-batch", "/id", "Authorization", "Bearer "),
+    /** 32 hex digits. */
+    HEYGEN("heygen-translate", "/data/id", "X-Api-Key", ""),
+    /** A UUID. */
+    ASSEMBLYAI("assemblyai", "/id", "Authorization", ""),
+    /** Any other declared protocol: vtstatus's own {@code job_} and 16 hex digits. */
+    OTHER("", "/id", "Authorization", "Bearer ");
+
+    final String profile;
+    final JsonPointer id;
+    final String header;
+    final String scheme;
+
+    Api(String profile, String id, String header, String scheme) {
+      this.profile = profile;
+      this.id = JsonPointer.compile(id);
+      this.header = header;
+      this.scheme = scheme;
+    }
+
+    static Api of(String name) {
+      for (Api a : values()) {
+        if (a.profile.equals(name)) {
+          return a;
+        }
+      }
+      return OTHER;
+    }
   }
 
   private StandIn(String name, String template, String status, Map<String, JobStatus> words,
@@ -72,37 +93,7 @@ public final class StandIn {
     this.failed = List.copyOf(f);
     this.output = output.map(JsonPointer::compile);
     this.error = error.map(JsonPointer::compile);
-    switch (name) {
-      case "replicate":
-        this.id = JsonPointer.compile("/id");
-        this.idShape = IdShape.BASE32;
-        this.authHeader = "Authorization";
-        this.authScheme = "Bearer ";
-        break;
-      case "openai-batch":
-        this.id = JsonPointer.compile("/id");
-        this.idShape = IdShape.BATCH;
-        this.authHeader = "Authorization";
-        this.authScheme = "Bearer ";
-        break;
-      case "heygen-translate":
-        this.id = JsonPointer.compile("/data/id");
-        this.idShape = IdShape.HEX;
-        this.authHeader = "X-Api-Key";
-        this.authScheme = "";
-        break;
-      case "assemblyai":
-        this.id = JsonPointer.compile("/id");
-        this.idShape = IdShape.UUID;
-        this.authHeader = "Authorization";
-        this.authScheme = "";
-        break;
-      default:
-        this.id = JsonPointer.compile("/id");
-        this.idShape = IdShape.JOB;
-        this.authHeader = "Authorization";
-        this.authScheme = "Bearer ";
-    }
+    this.api = Api.of(name);
   }
 
   /**
@@ -123,16 +114,16 @@ public final class StandIn {
 
   /** The header that carries the key, and its value for {@code key}. */
   public String authHeader() {
-    return authHeader;
+    return api.header;
   }
 
   String authValue(String key) {
-    return authScheme + key;
+    return api.scheme + key;
   }
 
   /** Whether {@code headers} carry {@code key} as this API wants it. */
   boolean authorized(Headers headers, String key) {
-    String got = headers.getFirst(authHeader);
+    String got = headers.getFirst(api.header);
     if (got == null) {
       return false;
     }
@@ -165,8 +156,8 @@ public final class StandIn {
 
   /** A new id in this API's shape. */
   String newId(Rand rand) {
-    switch (idShape) {
-      case BASE32: {
+    switch (api) {
+      case REPLICATE: {
         String a = rand.id("") + rand.id("");
         StringBuilder b = new StringBuilder(26);
         String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
@@ -176,11 +167,11 @@ public final class StandIn {
         }
         return b.toString();
       }
-      case BATCH:
+      case OPENAI_BATCH:
         return "batch_" + rand.id("") + rand.id("");
-      case HEX:
+      case HEYGEN:
         return rand.id("") + rand.id("");
-      case UUID: {
+      case ASSEMBLYAI: {
         String h = rand.id("") + rand.id("");
         return (h.substring(0, 8) + "-" + h.substring(8, 12) + "-4" + h.substring(13, 16) + "-a"
             + h.substring(17, 20) + "-" + h.substring(20, 32)).toLowerCase(Locale.ROOT);
@@ -196,7 +187,7 @@ public final class StandIn {
    */
   String body(String jobId, JobStatus s, double done) {
     Map<String, Object> doc = new LinkedHashMap<>();
-    put(doc, id, jobId, true);
+    put(doc, api.id, jobId, true);
     String word;
     if (s == JobStatus.PENDING) {
       word = pending.get(Math.min(pending.size() - 1, (int) (Math.max(0, done) * pending.size())));

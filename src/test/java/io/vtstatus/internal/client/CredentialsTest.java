@@ -69,6 +69,12 @@ class CredentialsTest {
     assertEquals("echo [redacted]", c.redact("echo Bearer " + SECRET));
     assertEquals("token=[redacted]!", c.redact("token=" + SECRET + "!"), "the token alone");
     assertEquals("Bearer is a word", c.redact("Bearer is a word"), "short parts stay");
+    Credentials eight = Credentials.NONE.with("A", () -> "Bearer abcdefgh", false);
+    eight.values();
+    assertEquals("[redacted] abcdefg", eight.redact("abcdefgh abcdefg"), "eight characters are a part");
+    Credentials seven = Credentials.NONE.with("A", () -> "Bearer abcdefg", false);
+    seven.values();
+    assertEquals("abcdefg", seven.redact("abcdefg"));
   }
 
   @Test

@@ -67,6 +67,21 @@ class ProtocolSpecTest {
   }
 
   @Test
+  void accessorsAndIdsOfADeclaredProtocol() {
+    ProtocolSpec p = spec(true, ChronoUnit.MILLIS);
+    assertEquals("t", p.name());
+    assertEquals("/j/{id}", p.template().toString());
+    assertEquals(java.util.List.of("run", "walk", "ok", "bad"), java.util.List.copyOf(p.words().keySet()));
+    assertEquals(Optional.of(JsonPointer.compile("/d/s")), p.statusPointer());
+    assertEquals(Optional.of(JsonPointer.compile("/d/out")), p.output());
+    assertEquals(Optional.of(JsonPointer.compile("/d/err")), p.error());
+    assertTrue(p.strictWords());
+    assertFalse(spec(false, ChronoUnit.MILLIS).strictWords());
+    assertThrows(IllegalArgumentException.class, () -> p.statusUri(URI.create("http://h"), "."));
+    assertThrows(IllegalArgumentException.class, () -> ProtocolSpec.VTSTATUS.statusUri(URI.create("http://h"), "a b"));
+  }
+
+  @Test
   void wordsMatchExactly() throws Exception {
     StatusAnswer a = read(spec(false, ChronoUnit.MILLIS), "{\"d\":{\"s\":\"OK\"}}");
     assertEquals(JobStatus.PENDING, a.status());

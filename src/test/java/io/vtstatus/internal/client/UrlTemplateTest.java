@@ -61,7 +61,7 @@ class UrlTemplateTest {
 
   @Test
   void refusesControlCharactersUnpairedSurrogatesAndOverlongIds() {
-    for (String id : new String[] {"a\u0000", "\u001fb", "a\u007f", "\u0085", "\u009f", "\ud800", "a\udc00",
+    for (String id : new String[] {"a\u0000", "\u001fb", "a\u007f", "\u0080", "\u0085", "\u009f", "\ud800", "a\udc00",
         "\ude00\ud83d", null}) {
       assertThrows(IllegalArgumentException.class, () -> UrlTemplate.checkId(id), String.valueOf(id));
     }
@@ -92,6 +92,13 @@ class UrlTemplateTest {
         () -> UrlTemplate.compile(template));
     assertTrue(e.getMessage().contains(why) && e.getMessage().contains("\"" + template + "\""),
         e.getMessage());
+  }
+
+  @Test
+  void theEdgesOfTheUnreservedSetAreEncoded() {
+    assertEquals("%40AZ%5B%60az%7B%2F09%3A-._~%7F", UrlTemplate.encode("@AZ[`az{/09:-._~\u007f"));
+    UrlTemplate.compile("/!/{id}");
+    assertThrows(IllegalArgumentException.class, () -> UrlTemplate.compile("/\u007f/{id}"));
   }
 
   @Test

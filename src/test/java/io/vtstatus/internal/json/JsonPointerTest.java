@@ -56,10 +56,31 @@ class JsonPointerTest {
     assertNull(JsonPointer.compile("/a/b/x").find(doc));
     assertNull(JsonPointer.compile("/a/b/-1").find(doc));
     assertNull(JsonPointer.compile("/a/b/99999999999").find(doc), "beyond an int");
+    assertNull(JsonPointer.compile("/a/b/1000000000").find(doc), "ten digits are not read as an index");
     assertNull(JsonPointer.compile("/s/0").find(doc), "no stepping into a string");
     assertNull(JsonPointer.compile("/a/b/1/c/d").find(doc), "no stepping into null");
     assertSame(Json.NULL, JsonPointer.compile("/a/b/1/c").find(doc));
     assertEquals(new BigDecimal("1"), JsonPointer.compile("/a/b/0").find(doc));
+  }
+
+  @Test
+  void longIndexesAndEscapesInTheMiddleOfTokensWork() throws Exception {
+    java.util.List<Object> big = new java.util.ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      big.add(i);
+    }
+    assertEquals(999, JsonPointer.compile("/999").find(big));
+    assertEquals(123, JsonPointer.compile("/123").find(big));
+    assertEquals(10, JsonPointer.compile("/10").find(big));
+    assertEquals(0, JsonPointer.compile("/0").find(big));
+    assertNull(JsonPointer.compile("/1000").find(big));
+    assertNull(JsonPointer.compile("/ 1").find(big));
+    assertNull(JsonPointer.compile("/1a").find(big));
+    assertNull(JsonPointer.compile("/:").find(big), "':' follows '9' in ASCII");
+    assertNull(JsonPointer.compile("//").find(big), "'/' precedes '0' in ASCII");
+    assertEquals(List.of("ab~cd/ef"), JsonPointer.compile("/ab~0cd~1ef").tokens());
+    assertEquals(List.of("x", "ab~c"), JsonPointer.compile("/x/ab~0c").tokens());
+    assertNotEquals(JsonPointer.compile("/a").hashCode(), JsonPointer.compile("/b").hashCode());
   }
 
   @Test
