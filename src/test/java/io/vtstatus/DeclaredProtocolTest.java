@@ -339,6 +339,20 @@ class DeclaredProtocolTest {
   }
 
   @Test
+  void aSupplierThatThrowsFailsTheWatchAtOnce() {
+    RawHttpServer server = closer.add(new RawHttpServer(new Script()));
+    StatusClient c = closer.add(client(server.url(), JobProtocol.replicate(), new Heard())
+        .header("Authorization", () -> {
+          throw new IllegalStateException("vault sealed: " + SECRET);
+        }).build());
+    Throwable t = failure(c.watch("p"));
+    assertInstanceOf(ProtocolException.class, t);
+    assertTrue(t.getMessage().contains("IllegalStateException"), t.getMessage());
+    assertFalse(t.getMessage().contains(SECRET), t.getMessage());
+    assertEquals(0, c.activeWatches());
+  }
+
+  @Test
   void headerSettersRefuseBadNamesAndValuesWithoutQuotingValues() {
     StatusClient.Builder b = StatusClient.builder(URI.create("http://127.0.0.1:1"));
     for (String name : List.of("", "Bad Name", "X:y", "Host", "content-length", "Accept")) {

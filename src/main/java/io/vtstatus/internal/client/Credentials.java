@@ -130,12 +130,21 @@ public final class Credentials {
   /**
    * The headers for one request, rotating values asked for now.
    *
-   * @throws IllegalArgumentException when a supplier gives null or a value with a line break
+   * @throws IllegalArgumentException when a supplier throws, or gives null or a value with a
+   *     line break (the message names the header, never a value)
    */
   Map<String, String> values() {
     Map<String, String> m = new LinkedHashMap<>();
     for (Header h : headers) {
-      String v = checkValue(h.name, h.value.get());
+      String given;
+      try {
+        given = h.value.get();
+      } catch (RuntimeException e) {
+        // Not its message: it may quote what the supplier was reading.
+        throw new IllegalArgumentException("Header " + h.name + "'s value supplier threw "
+            + e.getClass().getName());
+      }
+      String v = checkValue(h.name, given);
       remember(v);
       m.put(h.name, v);
     }

@@ -188,6 +188,12 @@ final class StatusApi {
       // A supplier gave a value no request can carry; the message names the header only.
       return CompletableFuture.failedFuture(new ProtocolException(
           "cannot send " + protocol.name() + " status request: " + e.getMessage()));
+    } catch (RuntimeException e) {
+      // A user's supplier threw: the watch fails now rather than leaving its request permit
+      // held. Its message is not quoted: it may hold what the supplier was reading.
+      return CompletableFuture.failedFuture(new ProtocolException("cannot send "
+          + protocol.name() + " status request: a header's value supplier threw "
+          + e.getClass().getName()));
     }
     CompletableFuture<Transport.Reply> sent = transport.send(call);
     return cancelsUpstream(sent, sent.thenApply(reply -> {

@@ -118,6 +118,11 @@ class CredentialsTest {
         () -> Credentials.NONE.with("A", () -> null, false));
     assertTrue(none.getMessage().contains("no value"), none.getMessage());
     Credentials.NONE.with("A", () -> "tab\tand latin-1 \u00e9\u00ff", false);
+    Credentials throwing = Credentials.NONE.with("A", () -> {
+      throw new IllegalArgumentException(SECRET);
+    }, true);
+    IllegalArgumentException t = assertThrows(IllegalArgumentException.class, throwing::values);
+    assertEquals("Header A's value supplier threw java.lang.IllegalArgumentException", t.getMessage());
     Credentials bad = Credentials.NONE.with("A", () -> "line\nbreak", true);
     assertThrows(IllegalArgumentException.class, bad::values, "a rotating value is checked per request");
   }
