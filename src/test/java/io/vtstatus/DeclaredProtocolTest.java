@@ -445,6 +445,27 @@ class DeclaredProtocolTest {
   }
 
   @Test
+  void aResultAWebhookEndedHasTheWebhooksBodyAsItsDocument() throws Exception {
+    io.vtstatus.simulator.SimulatorServer sim = closer.add(
+        io.vtstatus.simulator.SimulatorServer.builder().build().start());
+    java.util.concurrent.CountDownLatch registered = new java.util.concurrent.CountDownLatch(1);
+    StatusClient c = closer.add(StatusClient.builder(sim.url()).timeout(WAIT)
+        .pollSchedule(ctx -> Duration.ofMinutes(5)).listener(new JobListener() {
+          @Override
+          public void webhookRegistered(String url, Exception failure) {
+            if (failure == null) {
+              registered.countDown();
+            }
+          }
+        }).build());
+    assertTrue(registered.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+    String id = sim.submit(Duration.ofMillis(50), JobStatus.COMPLETED);
+    JobResult r = c.await(id);
+    assertEquals(DetectedBy.WEBHOOK, r.detectedBy());
+    assertTrue(r.document().orElseThrow().contains("\"job\":\"" + id + "\""), r.document().toString());
+  }
+
+  @Test
   void theVtstatusProtocolGainsTheDocumentAndKeepsEverythingElse() throws Exception {
     RawHttpServer server = closer.add(new RawHttpServer(r -> RawHttpServer.json(200,
         "{\"job\":\"j\",\"result\":\"completed\",\"status\":\"completed\"}")));
