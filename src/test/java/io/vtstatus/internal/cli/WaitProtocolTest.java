@@ -168,4 +168,44 @@ class WaitProtocolTest {
         || r.out().contains("error   simulated failure (error)"), r.out());
     assertEquals(2, CliRun.of("demo", "--protocol", "nope").code());
   }
+
+  @Test
+  void protocolFilesAreReadIntoTheBuilderAndNamedAfterTheFile() throws Exception {
+    String body = "{\"status_url\":\"/j/{id}\",\"status\":\"/s\",\"pending\":[\"p\"],"
+        + "\"completed\":[\"c\"],\"failed\":[\"f\"],\"output\":\"/o\",\"error\":\"/e\"}";
+    Map<String, String> names = Map.of("my.protocol.json", "my.protocol", ".hidden", ".hidden",
+        "a b.json", "a_b", "x".repeat(70) + ".json", "x".repeat(64), "plain", "plain");
+    for (Map.Entry<String, String> n : names.entrySet()) {
+      Path f = dir.resolve(n.getKey());
+      Files.writeString(f, body);
+      CliProtocols.Declared d = CliProtocols.resolve(f.toString(), ENV::get);
+      assertEquals(n.getValue(), d.protocol().name());
+      assertEquals(java.util.Optional.of("/o"), d.protocol().outputPointer());
+      assertEquals(java.util.Optional.of("/e"), d.protocol().errorPointer());
+      assertEquals(Map.of(), d.headers());
+    }
+    Path bare = dir.resolve("bare.json");
+    Files.writeString(bare, body.replace(",\"output\":\"/o\",\"error\":\"/e\"", ""));
+    assertEquals(java.util.Optional.empty(), CliProtocols.resolve(bare.toString(), ENV::get).protocol().outputPointer());
+    assertEquals(JobProtocol.vtstatus(), CliProtocols.named("vtstatus"));
+    assertEquals(null, CliProtocols.named("nope"));
+  }
+
+  @Test
+  void headerFilesNameTheirLineAndFilesHaveABound() throws Exception {
+    Path f = dir.resolve("h.txt");
+    Files.writeString(f, "A: 1\n\n:nameless\n");
+    Args.UsageException e = org.junit.jupiter.api.Assertions.assertThrows(Args.UsageException.class,
+        () -> CliProtocols.headers(java.util.List.of("@" + f), ENV::get));
+    assertTrue(e.getMessage().contains("line 3"), e.getMessage());
+    Path exact = dir.resolve("exact.txt");
+    Files.writeString(exact, "X-Pad: " + "a".repeat(64 * 1024 - 7));
+    assertEquals(64 * 1024 - 7, CliProtocols.headers(java.util.List.of("@" + exact), ENV::get).get("X-Pad").length());
+    Files.writeString(exact, "X-Pad: " + "a".repeat(64 * 1024 - 6));
+    Args.UsageException big = org.junit.jupiter.api.Assertions.assertThrows(Args.UsageException.class,
+        () -> CliProtocols.headers(java.util.List.of("@" + exact), ENV::get));
+    assertTrue(big.getMessage().contains("larger than 65536 bytes"), big.getMessage());
+    assertEquals(Map.of("A", "Bearer " + KEY), CliProtocols.headers(
+        java.util.List.of("A: env:REPLICATE_API_TOKEN"), ENV::get));
+  }
 }
