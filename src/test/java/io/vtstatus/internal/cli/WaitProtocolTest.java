@@ -208,4 +208,16 @@ class WaitProtocolTest {
     assertEquals(Map.of("A", "Bearer " + KEY), CliProtocols.headers(
         java.util.List.of("A: env:REPLICATE_API_TOKEN"), ENV::get));
   }
+
+  @Test
+  void theLearningFileHoldsNoHeaderValue() throws Exception {
+    Path model = dir.resolve("model.json");
+    String id = sim.submit(Duration.ofMillis(300), JobStatus.COMPLETED);
+    CliRun r = run("wait", "--server", sim.url().toString(), "--protocol", "replicate", "--job", id,
+        "--header", "Authorization: env:REPLICATE_API_TOKEN", "--model", model.toString(), "--quiet");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(Files.exists(model), "the adaptive schedule saved what it learned");
+    String saved = Files.readString(model);
+    assertFalse(saved.contains(KEY) || saved.contains("Authorization"), saved);
+  }
 }
