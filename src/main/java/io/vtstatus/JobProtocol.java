@@ -259,23 +259,28 @@ public final class JobProtocol {
     private Builder words(JobStatus status, String... given) {
       Objects.requireNonNull(given, "words");
       if (given.length == 0) {
-        throw new IllegalArgumentException("No words given for " + status.wireName());
+        throw new IllegalArgumentException("No words given for " + set(status));
       }
       Map<String, JobStatus> added = new LinkedHashMap<>();
       for (String w : given) {
         if (w == null || w.isEmpty()) {
-          throw new IllegalArgumentException("Invalid status word for " + status.wireName()
+          throw new IllegalArgumentException("Invalid status word for " + set(status)
               + ": " + (w == null ? "null" : "\"\""));
         }
         JobStatus before = words.containsKey(w) ? words.get(w) : added.get(w);
         if (before != null && before != status) {
           throw new IllegalArgumentException("Status word \"" + w + "\" is declared both "
-              + before.wireName() + " and " + status.wireName());
+              + set(before) + " and " + set(status));
         }
         added.put(w, status);
       }
       words.putAll(added);
       return this;
+    }
+
+    /** The name of the builder's word set for {@code s}: pending, completed or failed. */
+    private static String set(JobStatus s) {
+      return s == JobStatus.ERROR ? "failed" : s.wireName();
     }
 
     /** The pointer to the job's output (its value becomes {@link JobResult#output()}). */
@@ -337,7 +342,7 @@ public final class JobProtocol {
       for (JobStatus s : JobStatus.values()) {
         if (!words.containsValue(s)) {
           throw new IllegalStateException("Protocol " + name + " declares no "
-              + (s == JobStatus.ERROR ? "failed" : s.wireName()) + " words");
+              + set(s) + " words");
         }
       }
       return new JobProtocol(new ProtocolSpec(name, template, status, words, output, error, eta,

@@ -86,7 +86,7 @@ class JobProtocolTest {
 
   @Test
   void aWordInTwoSetsIsRefusedNamingIt() {
-    assertMessage(IllegalArgumentException.class, "\"done\" is declared both completed and error",
+    assertMessage(IllegalArgumentException.class, "\"done\" is declared both completed and failed",
         () -> minimal().failed("done"));
     assertMessage(IllegalArgumentException.class, "\"x\" is declared both pending and completed",
         () -> JobProtocol.json().pending("x").completed("y", "x"));
@@ -107,7 +107,7 @@ class JobProtocolTest {
         () -> JobProtocol.json().pending());
     assertMessage(IllegalArgumentException.class, "Invalid status word for completed: \"\"",
         () -> JobProtocol.json().completed(""));
-    assertMessage(IllegalArgumentException.class, "Invalid status word for error: null",
+    assertMessage(IllegalArgumentException.class, "Invalid status word for failed: null",
         () -> JobProtocol.json().failed("ok", null));
   }
 
