@@ -143,4 +143,35 @@ class StandInTest {
     assertEquals(200, r.statusCode(), r.body());
     return (String) status.find(Json.parse(r.body()));
   }
+
+  @Test
+  void theReplicateStandInThrottlesWithRetryAfterAndADetail() throws Exception {
+    SimulatorServer s = closer.add(SimulatorServer.builder().protocol(JobProtocol.replicate())
+        .apiKey(KEY).throttleRate(1).build().start());
+    String id = s.submit(Duration.ofHours(1), JobStatus.COMPLETED);
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(s.url("/v1/predictions/" + id))
+        .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(429, r.statusCode());
+    assertEquals(Optional.of("1"), r.headers().firstValue("Retry-After"));
+    assertEquals("{\"detail\":\"simulated throttling\"}", r.body());
+    HttpResponse<String> refused = http.send(HttpRequest.newBuilder(s.url("/v1/predictions/" + id))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, refused.statusCode());
+    assertTrue(refused.body().startsWith("{\"detail\":\"missing or wrong Authorization"), refused.body());
+    HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(s.url("/v1/predictions/nope"))
+        .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, unknown.statusCode());
+    assertTrue(unknown.body().startsWith("{\"detail\":"), unknown.body());
+  }
+
+  @Test
+  void aClientRidesOutTheStandInsThrottling() throws Exception {
+    SimulatorServer s = closer.add(SimulatorServer.builder().protocol(JobProtocol.assemblyAi())
+        .throttleRate(0.5).seed(3).build().start());
+    String id = s.submit(Duration.ofMillis(50), JobStatus.COMPLETED);
+    StatusClient c = closer.add(StatusClient.builder(s.url()).protocol(JobProtocol.assemblyAi())
+        .pollSchedule(PollSchedule.fixed(Duration.ofMillis(20))).timeout(WAIT).build());
+    assertEquals(JobStatus.COMPLETED, c.await(id).status());
+  }
 }

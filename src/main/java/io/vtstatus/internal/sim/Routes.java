@@ -47,9 +47,14 @@ final class Routes {
     if (cfg.standIn().isPresent()) {
       Optional<String> id = cfg.standIn().get().jobIdOf(path);
       if (id.isPresent()) {
-        requireMethod(method, "GET");
-        requireKey(headers);
-        return standInStatus(id.get());
+        try {
+          requireMethod(method, "GET");
+          requireKey(headers);
+          return standInStatus(id.get());
+        } catch (BadRequest e) {
+          Response r = cfg.standIn().get().error(e.code, e.getMessage());
+          return e.header == null ? r : r.with(e.header, e.value);
+        }
       }
     }
     switch (path) {
@@ -181,12 +186,18 @@ final class Routes {
   private Response answerStatus(Job job) {
     job.countStatusRequest();
     if (cfg.failRate() > 0 && rand.chance(cfg.failRate())) {
-      return Response.error(503, "simulated failure (--fail-rate)").with("Retry-After", "1");
+      return error(503, "simulated failure (--fail-rate)").with("Retry-After", "1");
     }
     if (cfg.throttleRate() > 0 && rand.chance(cfg.throttleRate())) {
-      return Response.error(429, "simulated throttling").with("Retry-After", "1");
+      return error(429, "simulated throttling").with("Retry-After", "1");
     }
     return statusResponse(200, job);
+  }
+
+  /** An error answer, in the shape of the API the simulator stands in for. */
+  private Response error(int code, String message) {
+    return cfg.standIn().isPresent() ? cfg.standIn().get().error(code, message)
+        : Response.error(code, message);
   }
 
   private Response statusResponse(int code, Job job) {

@@ -40,26 +40,32 @@ public final class StandIn {
    */
   private enum Api {
     /** 26 lowercase base-32 characters. */
-    REPLICATE("replicate", "/id", "Authorization", "Bearer "),
+    REPLICATE("replicate", "/id", "Authorization", "Bearer ", "detail"),
     /** {@code batch_} and 32 hex digits. */
-    OPENAI_BATCH("openai-batch", "/id", "Authorization", "Bearer "),
+    OPENAI_BATCH("openai-batch", "/id", "Authorization", "Bearer ", "error"),
     /** 32 hex digits. */
-    HEYGEN("heygen-translate", "/data/id", "X-Api-Key", ""),
+    HEYGEN("heygen-translate", "/data/id", "X-Api-Key", "", "error"),
     /** A UUID. */
-    ASSEMBLYAI("assemblyai", "/id", "Authorization", ""),
+    ASSEMBLYAI("assemblyai", "/id", "Authorization", "", "error"),
     /** Any other declared protocol: vtstatus's own {@code job_} and 16 hex digits. */
-    OTHER("", "/id", "Authorization", "Bearer ");
+    OTHER("", "/id", "Authorization", "Bearer ", "error");
 
     final String profile;
     final JsonPointer id;
     final String header;
     final String scheme;
+    /**
+     * The member an error answer's message goes in: Replicate's {@code detail} (its 429s carry
+     * one); the others' error shapes are not in our sources, so they keep the simulator's.
+     */
+    final String errorKey;
 
-    Api(String profile, String id, String header, String scheme) {
+    Api(String profile, String id, String header, String scheme, String errorKey) {
       this.profile = profile;
       this.id = JsonPointer.compile(id);
       this.header = header;
       this.scheme = scheme;
+      this.errorKey = errorKey;
     }
 
     static Api of(String name) {
@@ -130,6 +136,11 @@ public final class StandIn {
     // Constant time: the stand-in is a test double, but a key compared early-out is a habit.
     return MessageDigest.isEqual(got.getBytes(StandardCharsets.UTF_8),
         authValue(key).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** An error answer in this API's shape. */
+  Response error(int code, String message) {
+    return Response.json(code, Json.obj().put(api.errorKey, message).toString());
   }
 
   /** The job id a status path names, empty when the path is not this API's status path. */
