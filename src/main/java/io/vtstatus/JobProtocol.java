@@ -67,7 +67,8 @@ public final class JobProtocol {
    * https://api.replicate.com}, with the header {@code Authorization: Bearer <token>}. Status at
    * {@code /status}: {@code starting}, {@code processing}; {@code succeeded}; {@code failed},
    * {@code canceled}, {@code aborted}. Output {@code /output} (a string, an array of URLs or an
-   * object: model-dependent), error {@code /error}. Answers carry {@code logs}, often hundreds
+   * object: model-dependent), error {@code /error}, {@link JobResult#updatedAt()} from {@code
+   * /completed_at}. Answers carry {@code logs}, often hundreds
    * of KB: mind {@link StatusClient.Builder#maxBodySize}.
    *
    * <p>Sources: replicate-javascript {@code index.test.ts}, {@code lib/util.js}; replicate-go
@@ -83,6 +84,7 @@ public final class JobProtocol {
         .failed("failed", "canceled", "aborted")
         .output("/output")
         .error("/error")
+        .updatedAt("/completed_at")
         .build();
   }
 
@@ -207,6 +209,7 @@ public final class JobProtocol {
     private Optional<JsonPointer> eta = Optional.empty();
     private ChronoUnit etaUnit = ChronoUnit.MILLIS;
     private Optional<JsonPointer> progress = Optional.empty();
+    private Optional<JsonPointer> updatedAt = Optional.empty();
     private boolean strictWords;
 
     private Builder() {}
@@ -318,6 +321,16 @@ public final class JobProtocol {
     }
 
     /**
+     * The pointer to when the job last changed, an RFC 3339 string or a number of Unix seconds
+     * ({@link JobResult#updatedAt()}; the adaptive schedule learns durations more exactly with
+     * it). A value of another form is ignored.
+     */
+    public Builder updatedAt(String pointer) {
+      this.updatedAt = Optional.of(JsonPointer.compile(pointer));
+      return this;
+    }
+
+    /**
      * Makes a status word the protocol does not declare a {@link ProtocolException} that ends
      * the watch, instead of waiting on.
      */
@@ -346,7 +359,7 @@ public final class JobProtocol {
         }
       }
       return new JobProtocol(new ProtocolSpec(name, template, status, words, output, error, eta,
-          etaUnit, progress, strictWords));
+          etaUnit, progress, updatedAt, strictWords));
     }
   }
 }

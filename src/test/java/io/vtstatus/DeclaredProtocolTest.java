@@ -140,6 +140,9 @@ class DeclaredProtocolTest {
     for (String id : jobs) {
       JobResult r = c.await(id);
       assertEquals(JobStatus.COMPLETED, r.status(), id);
+      assertEquals(profile == ProtocolFixtures.REPLICATE
+          ? Optional.of(java.time.Instant.parse("2026-12-01T10:01:30.250000Z")) : Optional.empty(),
+          r.updatedAt(), "Replicate's completed_at");
       assertEquals(Optional.of("https://cdn.example.com/" + id + ".mp4"), r.output());
       assertEquals(Optional.empty(), r.error());
       assertEquals(profile.pending().size() + 1, r.polls());

@@ -43,7 +43,8 @@ final class ProtocolFixtures {
         + "\"urls\":{\"get\":\"https://api.replicate.com/v1/predictions/" + id + "\","
         + "\"cancel\":\"https://api.replicate.com/v1/predictions/" + id + "/cancel\"},"
         + "\"created_at\":\"2026-12-01T10:00:00.000000Z\",\"started_at\":\"2026-12-01T10:00:01.000000Z\","
-        + "\"completed_at\":null,\"source\":\"api\",\"status\":\"" + word + "\","
+        + "\"completed_at\":" + (word.equals("succeeded") || !output.equals("null") || !error.equals("null")
+            ? "\"2026-12-01T10:01:30.250000Z\"" : "null") + ",\"source\":\"api\",\"status\":\"" + word + "\","
         + "\"input\":{\"video\":\"https://example.com/in.mp4\"},\"output\":" + output + ","
         + "\"error\":" + error + ",\"logs\":\"" + logs + "\",\"metrics\":{\"predict_time\":1.5}}";
   }

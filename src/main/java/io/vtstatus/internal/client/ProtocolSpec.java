@@ -9,6 +9,9 @@ import io.vtstatus.internal.json.JsonPointer;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -43,13 +46,23 @@ public final class ProtocolSpec {
   private final Optional<JsonPointer> eta;
   private final ChronoUnit etaUnit;
   private final Optional<JsonPointer> progress;
+  private final Optional<JsonPointer> updatedAt;
   private final boolean strictWords;
+
+  /** A declared protocol without an {@code updatedAt} pointer. */
+  public ProtocolSpec(String name, UrlTemplate template, JsonPointer status,
+      Map<String, JobStatus> words, Optional<JsonPointer> output, Optional<JsonPointer> error,
+      Optional<JsonPointer> eta, ChronoUnit etaUnit, Optional<JsonPointer> progress,
+      boolean strictWords) {
+    this(name, template, status, words, output, error, eta, etaUnit, progress, Optional.empty(),
+        strictWords);
+  }
 
   /** A declared protocol; every argument already validated by {@code JobProtocol}'s builder. */
   public ProtocolSpec(String name, UrlTemplate template, JsonPointer status,
       Map<String, JobStatus> words, Optional<JsonPointer> output, Optional<JsonPointer> error,
       Optional<JsonPointer> eta, ChronoUnit etaUnit, Optional<JsonPointer> progress,
-      boolean strictWords) {
+      Optional<JsonPointer> updatedAt, boolean strictWords) {
     this.name = name;
     this.template = template;
     this.status = status;
@@ -60,6 +73,7 @@ public final class ProtocolSpec {
     this.eta = eta;
     this.etaUnit = etaUnit;
     this.progress = progress;
+    this.updatedAt = updatedAt;
     this.strictWords = strictWords;
   }
 
@@ -156,7 +170,7 @@ public final class ProtocolSpec {
       s = JobStatus.PENDING;
       unknown = Optional.of(word);
     }
-    return new StatusAnswer(Optional.empty(), s, Optional.empty(), eta(doc), progress(doc),
+    return new StatusAnswer(Optional.empty(), s, updatedAt(doc), eta(doc), progress(doc),
         output.map(p -> text(p.find(doc))).flatMap(o -> o), error.map(p -> text(p.find(doc))).flatMap(o -> o),
         Optional.of(text), unknown);
   }
@@ -167,6 +181,29 @@ public final class ProtocolSpec {
       return Optional.empty();
     }
     return Optional.of(v instanceof String ? (String) v : Json.write(v));
+  }
+
+  /**
+   * When the job last changed: an RFC 3339 string or a number of Unix seconds; anything else, or
+   * nothing, is no time (a detail lost, not the answer).
+   */
+  private Optional<Instant> updatedAt(Object doc) {
+    if (updatedAt.isEmpty()) {
+      return Optional.empty();
+    }
+    Object v = updatedAt.get().find(doc);
+    try {
+      if (v instanceof String) {
+        return Optional.of(OffsetDateTime.parse((String) v).toInstant());
+      }
+      if (v instanceof BigDecimal && ((BigDecimal) v).signum() > 0) {
+        BigDecimal nanos = ((BigDecimal) v).movePointRight(9);
+        return Optional.of(Instant.ofEpochSecond(0, nanos.longValueExact()));
+      }
+    } catch (DateTimeParseException | ArithmeticException e) {
+      return Optional.empty();
+    }
+    return Optional.empty();
   }
 
   private Optional<Duration> eta(Object doc) {

@@ -152,6 +152,25 @@ class ProtocolSpecTest {
     assertEquals(expected < 0 ? OptionalInt.empty() : OptionalInt.of(expected), got);
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiterString = "=>", value = {
+      "\"2026-12-01T10:00:00.791859Z\" => 2026-12-01T10:00:00.791859Z",
+      "\"2026-12-01T11:00:00+01:00\" => 2026-12-01T10:00:00Z",
+      "1764583200 => 2025-12-01T10:00:00Z",
+      "1764583200.5 => 2025-12-01T10:00:00.500Z",
+      "\"yesterday\" => none", "0 => none", "-5 => none", "null => none", "true => none",
+      "1e30 => none"})
+  void updatedAtIsAnRfc3339TimeOrUnixSeconds(String value, String expected) throws Exception {
+    ProtocolSpec p = new ProtocolSpec("t", UrlTemplate.compile("/j/{id}"), JsonPointer.compile("/s"),
+        Map.of("p", JobStatus.PENDING, "c", JobStatus.COMPLETED, "f", JobStatus.ERROR),
+        Optional.empty(), Optional.empty(), Optional.empty(), ChronoUnit.MILLIS, Optional.empty(),
+        Optional.of(JsonPointer.compile("/at")), false);
+    assertEquals(expected.equals("none") ? Optional.empty() : Optional.of(Instant.parse(expected)),
+        read(p, "{\"s\":\"c\",\"at\":" + value + "}").updatedAt());
+    assertEquals(Optional.empty(), read(spec(false, ChronoUnit.MILLIS),
+        "{\"d\":{\"s\":\"ok\"},\"at\":" + value + "}").updatedAt(), "no pointer, no time");
+  }
+
   @Test
   void withoutEtaOrProgressPointersThereAreNone() throws Exception {
     ProtocolSpec p = new ProtocolSpec("t", UrlTemplate.compile("/j/{id}"), JsonPointer.compile("/s"),
