@@ -130,7 +130,8 @@ class DeadlineTest {
         java.net.InetAddress.getLoopbackAddress())) {
       assertEquals(webhookPort, again.getLocalPort());
     }
-    assertTrue(s.openConnections() == 0, s.openConnections() + " client connections still open");
+    int open = s.awaitNoOpenConnections(Duration.ofSeconds(5));
+    assertEquals(0, open, open + " client connections still open 5 s after close()");
   }
 
   @Test

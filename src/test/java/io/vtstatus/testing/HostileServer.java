@@ -242,6 +242,33 @@ public final class HostileServer implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Waits up to {@code timeout} for the client to close every accepted connection (reading each
+   * until its end, as {@link #openConnections} does: the same parked handlers only), and returns
+   * how many are open then. The client may finish closing a moment after its {@code close()}
+   * returns (Java 21's {@code HttpClient.shutdownNow()} aborts its exchanges asynchronously).
+   */
+  public int awaitNoOpenConnections(Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Socket s : open) {
+      while (!s.isClosed()) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+          break;
+        }
+        s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+        try {
+          if (s.getInputStream().read() < 0) {
+            break;
+          }
+        } catch (IOException endedOrTimedOut) {
+          break;
+        }
+      }
+    }
+    return openConnections();
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();
