@@ -74,8 +74,11 @@ class BenchCommandTest {
           double dropped = number(o, "first_attempt_dropped");
           assertTrue(dropped >= 0.1 * jobs && dropped <= 0.35 * jobs, "the 20 % drop fault: " + o);
           // Never a thread per job: the client's pools are bounded, whatever the number of jobs.
+          // The bound is not the scale goal (32, measured by `make bench`): the webhook listener's
+          // pool grows while handlers wait for a CPU, so a loaded machine peaks higher (33 seen at
+          // load 13 in a 200-job smoke run); a thread per job would be near 200.
           double client = number(o, "peak_client_threads");
-          assertTrue(client >= 1 && client <= 32, "peak client threads: " + o);
+          assertTrue(client >= 1 && client <= 64, "peak client threads: " + o);
           assertTrue(number(o, "threads_started") < jobs, "a thread per job? " + o);
           assertTrue(number(o, "peak_threads") >= client, o.toString());
           // The client and simulator keep little per job: a few KB, not a heap per watch.
