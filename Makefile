@@ -58,7 +58,9 @@ soak:
 # runs the tests in p) or classes (mutates C and its nested classes, runs C*Test). TESTS, if set,
 # replaces the tests of every entry. Reports: target/pit-reports/<entry>/index.html.
 MUTATION_TARGETS := io.vtstatus.internal.json \
-  io.vtstatus.internal.webhook,io.vtstatus.WebhookVerifier
+  io.vtstatus.internal.webhook,io.vtstatus.WebhookVerifier \
+  io.vtstatus.internal.client.UrlTemplate,io.vtstatus.internal.client.Credentials,io.vtstatus.internal.client.ProtocolSpec,io.vtstatus.JobProtocol \
+  io.vtstatus.internal.sim.StandIn
 TARGET ?= $(MUTATION_TARGETS)
 TESTS ?=
 PIT_THREADS ?= 2

@@ -42,6 +42,12 @@ public interface JobListener {
   /** The listener was registered with the server (or registration failed with {@code failure}). */
   default void webhookRegistered(String url, Exception failure) {}
 
+  /**
+   * A status answer for {@code jobId} carried {@code word}, which the client's {@link
+   * JobProtocol} does not declare: the watch keeps waiting. Called once per word and client.
+   */
+  default void unknownStatus(String jobId, String word) {}
+
   /** The watch ended with {@code result}; called exactly once per successful watch. */
   default void completed(JobResult result) {}
 

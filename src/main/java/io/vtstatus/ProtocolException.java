@@ -2,8 +2,12 @@ package io.vtstatus;
 
 import java.io.IOException;
 
-/** The server answered something we cannot use; the message says what came back. */
-public final class ProtocolException extends IOException {
+/**
+ * The server answered something we cannot use; the message says what came back. Asking again
+ * would not help, so it ends a watch at once. {@link CredentialsRefusedException} is the one
+ * kind with more to say.
+ */
+public class ProtocolException extends IOException {
   private static final long serialVersionUID = 1L;
 
   /** An unusable answer; {@code message} quotes what came back. */

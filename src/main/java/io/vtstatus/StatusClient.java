@@ -2,6 +2,8 @@ package io.vtstatus;
 
 import io.vtstatus.internal.Protocol;
 import io.vtstatus.internal.client.ClientConfig;
+import io.vtstatus.internal.client.Credentials;
+import io.vtstatus.internal.client.ProtocolSpec;
 import io.vtstatus.internal.client.Engine;
 import java.io.IOException;
 import java.net.URI;
@@ -15,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 /**
  * Tells you when a remote job is done, as soon as the server knows: it listens for a webhook
@@ -241,6 +244,8 @@ public final class StatusClient implements AutoCloseable {
 
   /** The longest {@link Builder#requestTimeout} accepted. */
   public static final Duration MAX_REQUEST_TIMEOUT = Duration.ofHours(1);
+  /** The largest {@link Builder#maxBodySize} accepted: 64 MiB. */
+  public static final int MAX_BODY_SIZE = 64 << 20;
 
   /**
    * Configures a {@link StatusClient}. Setters validate at once and are named after the
@@ -257,6 +262,10 @@ public final class StatusClient implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private JobListener listener = new JobListener() {};
     private int maxConcurrentRequests = 8;
+    private boolean webhookChosen;
+    private JobProtocol protocol = JobProtocol.vtstatus();
+    private Credentials credentials = Credentials.NONE;
+    private int maxBodySize;
 
     private Builder(URI server) {
       Objects.requireNonNull(server, "server");
@@ -274,6 +283,64 @@ public final class StatusClient implements AutoCloseable {
      */
     public Builder webhook(WebhookOptions options) {
       this.webhook = Objects.requireNonNull(options, "options");
+      this.webhookChosen = true;
+      return this;
+    }
+
+    /**
+     * How to ask for a job's status and read the answer. Default: {@link JobProtocol#vtstatus()}.
+     * A client with another protocol polls only: unless {@link #webhook} is set, it listens for
+     * no webhooks (and {@link #build()} refuses webhooks it asks for); {@link
+     * StatusClient#submit()} and {@link StatusClient#startClientWithWebhook()} throw {@link
+     * IllegalStateException}.
+     */
+    public Builder protocol(JobProtocol protocol) {
+      this.protocol = Objects.requireNonNull(protocol, "protocol");
+      return this;
+    }
+
+    /**
+     * A header sent with every request to the status URL's origin (scheme, host and port), and
+     * nowhere else: for credentials, such as {@code header("Authorization", "Bearer " + token)}.
+     * The value is never logged, quoted in an exception or a listener event, or printed by
+     * {@code toString()}. Setting a name again replaces its value.
+     *
+     * @throws IllegalArgumentException for a name that is not an HTTP token or one the client
+     *     sets itself ({@code Host}, {@code Accept}, {@code Content-Type}...), or a value with a
+     *     line break or control character (the message does not quote the value)
+     */
+    public Builder header(String name, String value) {
+      Objects.requireNonNull(value, "value");
+      this.credentials = credentials.with(name, () -> value, false);
+      return this;
+    }
+
+    /**
+     * As {@link #header(String, String)}, the value asked of {@code value} for every request, for
+     * tokens that rotate. A {@code 401} or {@code 403} answer is retried once with a fresh value
+     * before it ends the watch with {@link CredentialsRefusedException}. A supplier that throws,
+     * or gives null or a value with a line break, fails the watch with a {@link
+     * ProtocolException}. Called on the client's threads: return quickly.
+     */
+    public Builder header(String name, Supplier<String> value) {
+      Objects.requireNonNull(value, "value");
+      this.credentials = credentials.with(name, value, true);
+      return this;
+    }
+
+    /**
+     * The largest status answer read, in bytes; a larger one ends the watch with a {@link
+     * ProtocolException} naming the bound. Default 64 KiB with {@link JobProtocol#vtstatus()}
+     * (its answers are tiny), 1 MiB with another protocol (Replicate's logs make large answers
+     * normal);
+     * at most {@value #MAX_BODY_SIZE}.
+     */
+    public Builder maxBodySize(int bytes) {
+      if (bytes < 1024 || bytes > MAX_BODY_SIZE) {
+        throw new IllegalArgumentException("Invalid maxBodySize (1024.." + MAX_BODY_SIZE + " bytes): "
+            + bytes);
+      }
+      this.maxBodySize = bytes;
       return this;
     }
 
@@ -362,9 +429,20 @@ public final class StatusClient implements AutoCloseable {
      * java.io.UncheckedIOException} if the port is taken) and registers in the background.
      */
     public StatusClient build() {
+      ProtocolSpec spec = protocol.spec();
+      WebhookOptions hooks = webhook;
+      if (!spec.builtin()) {
+        if (!webhookChosen) {
+          hooks = WebhookOptions.disabled();
+        } else if (webhook.enabled()) {
+          throw new IllegalStateException("Protocol " + spec.name() + " does not support webhooks"
+              + " yet: use WebhookOptions.disabled()");
+        }
+      }
+      int body = maxBodySize > 0 ? maxBodySize : spec.defaultMaxBody();
       return new StatusClient(new ClientConfig(
           server,
-          webhook,
+          hooks,
           schedule == null ? PollSchedule.adaptive() : schedule,
           timeout,
           requestTimeout,
@@ -372,7 +450,10 @@ public final class StatusClient implements AutoCloseable {
           callbackExecutor,
           clock,
           listener,
-          maxConcurrentRequests));
+          maxConcurrentRequests,
+          spec,
+          credentials,
+          body));
     }
   }
 }

@@ -1,7 +1,9 @@
 package io.vtstatus.simulator;
 
+import io.vtstatus.JobProtocol;
 import io.vtstatus.JobStatus;
 import io.vtstatus.internal.sim.Config;
+import io.vtstatus.internal.sim.StandIn;
 import io.vtstatus.internal.sim.Simulator;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -277,8 +279,48 @@ public final class SimulatorServer implements AutoCloseable {
     private Optional<Long> seed = Optional.empty();
     private Clock clock = Clock.systemUTC();
     private Optional<PrintStream> log = Optional.empty();
+    private Optional<StandIn> standIn = Optional.empty();
+    private Optional<String> apiKey = Optional.empty();
 
     private Builder() {}
+
+    /**
+     * The API the simulator stands in for: {@link JobProtocol#vtstatus()} (the default) or a
+     * declared protocol, such as {@link JobProtocol#replicate()}. Its status path answers in that
+     * protocol's shape (every status answer does, {@code /status?job=ID} too) with every word of
+     * its vocabulary: pending words in turn as a job runs, one of the failed words per failed
+     * job; the output and error fields are filled in; {@code POST /jobs} answers a job in that
+     * shape and, for the four built-in profiles, with that API's id shape.
+     *
+     * @throws IllegalArgumentException for a declared protocol whose status URL is absolute or
+     *     has a query (the simulator serves paths)
+     */
+    public Builder protocol(JobProtocol protocol) {
+      Objects.requireNonNull(protocol, "protocol");
+      if (protocol.statusPointer().isEmpty()) {
+        this.standIn = Optional.empty();
+        return this;
+      }
+      this.standIn = Optional.of(StandIn.of(protocol.name(), protocol.statusUrl(),
+          protocol.statusPointer().get(), protocol.words(), protocol.outputPointer(),
+          protocol.errorPointer()));
+      return this;
+    }
+
+    /**
+     * Demands {@code key} on status requests and {@code POST /jobs}, in the header the API wants
+     * ({@code Authorization: Bearer KEY} for vtstatus, Replicate, OpenAI and other declared
+     * protocols; {@code X-Api-Key: KEY} for HeyGen; {@code Authorization: KEY} for AssemblyAI);
+     * without it, {@code 401}.
+     */
+    public Builder apiKey(String key) {
+      Objects.requireNonNull(key, "key");
+      if (key.isEmpty() || !key.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+        throw new IllegalArgumentException("Invalid API key: empty, or not printable ASCII");
+      }
+      this.apiKey = Optional.of(key);
+      return this;
+    }
 
     /** The address to bind; default {@code 127.0.0.1}. */
     public Builder host(String host) {
@@ -485,7 +527,8 @@ public final class SimulatorServer implements AutoCloseable {
       long s = seed.orElseGet(() -> ThreadLocalRandom.current().nextLong());
       return new SimulatorServer(new Config(host, port, delay, errorRate, hints, failRate,
           throttleRate, latencyMin, latencyMax, dropWebhooks, duplicateWebhooks, webhookRetries,
-          webhookTimeout, retain, maxJobs, maxWebhooks, signing, rotationOverlap, s, clock, log));
+          webhookTimeout, retain, maxJobs, maxWebhooks, signing, rotationOverlap, s, clock, log,
+          standIn, apiKey));
     }
 
     private static double rate(String name, double v) {

@@ -1,6 +1,7 @@
 package io.vtstatus.internal.bench;
 
 import io.vtstatus.DetectedBy;
+import io.vtstatus.JobProtocol;
 import io.vtstatus.JobResult;
 import io.vtstatus.JobStatus;
 import io.vtstatus.PollSchedule;
@@ -26,10 +27,14 @@ public final class LatencyBench {
 
   /** One path's figures, milliseconds. */
   public record Path(String name, int jobs, int resolved, int detectedAsExpected, double p50Ms,
-      double p99Ms, double meanMs, double goalMs) {}
+      double p99Ms, double meanMs, double goalMs, double roundTripP50Ms, double roundTripMeanMs) {}
 
-  /** Both paths. */
-  public record Result(Path webhook, Path poll, double pollIntervalMs, double seconds) {}
+  /**
+   * The three paths: webhook, poll, and poll again with a declared protocol ({@code
+   * JobProtocol.replicate()} against the simulator standing in for Replicate), on the same
+   * durations as the poll path.
+   */
+  public record Result(Path webhook, Path poll, Path declared, double pollIntervalMs, double seconds) {}
 
   /**
    * Runs {@code jobs} measured jobs per path after {@code warmup} unmeasured ones (the first
@@ -40,9 +45,9 @@ public final class LatencyBench {
     long t0 = System.nanoTime();
     log.accept("latency: " + jobs + " sequential jobs per path, poll interval "
         + interval.toMillis() + " ms");
-    Random rnd = new Random(seed);
     Path hook;
     Path poll;
+    Path declared;
     try (SimulatorServer sim = SimulatorServer.builder().seed(seed).build().start()) {
       Tally t = new Tally();
       try (StatusClient client = StatusClient.builder(sim.url())
@@ -58,11 +63,25 @@ public final class LatencyBench {
           .webhook(WebhookOptions.disabled()).pollSchedule(PollSchedule.fixed(interval))
           .listener(u).timeout(Duration.ofSeconds(30)).build()) {
         // Durations spread over several intervals, so the end falls at a random phase of the polls.
+        Random rnd = new Random(seed);
         poll = path("poll", sim, client, u, jobs, warmup, () -> dt * (1.5 + 3 * rnd.nextDouble()),
             DetectedBy.POLL, dt * 1000 / 2 + 5);
       }
     }
-    return new Result(hook, poll, interval.toNanos() / 1e6, (System.nanoTime() - t0) / 1e9);
+    try (SimulatorServer sim = SimulatorServer.builder().seed(seed).protocol(JobProtocol.replicate())
+        .apiKey("bench-key").build().start()) {
+      Tally v = new Tally();
+      double dt = interval.toNanos() / 1e9;
+      try (StatusClient client = StatusClient.builder(sim.url()).protocol(JobProtocol.replicate())
+          .header("Authorization", "Bearer bench-key").pollSchedule(PollSchedule.fixed(interval))
+          .listener(v).timeout(Duration.ofSeconds(30)).build()) {
+        Random rnd = new Random(seed);
+        // The goal: the built-in poll path's p50, plus 10 %.
+        declared = path("poll-declared", sim, client, v, jobs, warmup,
+            () -> dt * (1.5 + 3 * rnd.nextDouble()), DetectedBy.POLL, poll.p50Ms() * 1.1);
+      }
+    }
+    return new Result(hook, poll, declared, interval.toNanos() / 1e6, (System.nanoTime() - t0) / 1e9);
   }
 
   private static Path path(String name, SimulatorServer sim, StatusClient client, Tally t, int jobs,
@@ -82,13 +101,17 @@ public final class LatencyBench {
         continue;
       }
       if (i < 0) {
+        if (i == -1) {
+          t.clearRoundTrips();
+        }
         continue;
       }
       delays[resolved++] = Math.max(0, (t.detectedAt(id) - submitted - d * 1e9) / 1e6);
       asExpected += r.detectedBy() == expected ? 1 : 0;
     }
     double[] v = java.util.Arrays.copyOf(delays, resolved);
+    double[] rt = t.roundTripsMs();
     return new Path(name, jobs, resolved, asExpected, Stats.percentile(v, 0.5),
-        Stats.percentile(v, 0.99), Stats.mean(v), goalMs);
+        Stats.percentile(v, 0.99), Stats.mean(v), goalMs, Stats.percentile(rt, 0.5), Stats.mean(rt));
   }
 }

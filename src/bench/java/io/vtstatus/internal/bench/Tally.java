@@ -1,5 +1,8 @@
 package io.vtstatus.internal.bench;
 
+import io.vtstatus.JobStatus;
+import java.util.List;
+import java.util.ArrayList;
 import io.vtstatus.JobListener;
 import io.vtstatus.JobResult;
 import java.time.Duration;
@@ -16,6 +19,38 @@ final class Tally implements JobListener {
   private final ConcurrentHashMap<String, Long> detectedAt = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Integer> completions = new ConcurrentHashMap<>();
   private final CountDownLatch registered = new CountDownLatch(1);
+  private final ConcurrentHashMap<String, Long> sentAt = new ConcurrentHashMap<>();
+  private final List<Double> roundTripsMs = new ArrayList<>();
+
+  @Override
+  public void pollSent(String jobId, int attempt) {
+    sentAt.put(jobId + "#" + attempt, System.nanoTime());
+  }
+
+  @Override
+  public void pollAnswered(String jobId, int attempt, JobStatus status) {
+    long now = System.nanoTime();
+    Long sent = sentAt.remove(jobId + "#" + attempt);
+    if (sent != null) {
+      synchronized (roundTripsMs) {
+        roundTripsMs.add((now - sent) / 1e6);
+      }
+    }
+  }
+
+  /** Each answered poll's time from sent to answered (status read), ms, since the last clear. */
+  double[] roundTripsMs() {
+    synchronized (roundTripsMs) {
+      return roundTripsMs.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+  }
+
+  /** Forgets the round trips so far (the warm-up's). */
+  void clearRoundTrips() {
+    synchronized (roundTripsMs) {
+      roundTripsMs.clear();
+    }
+  }
 
   @Override
   public void completed(JobResult result) {

@@ -24,6 +24,7 @@ final class Args {
   }
 
   private final Map<String, String> values = new LinkedHashMap<>();
+  private final Map<String, List<String>> every = new LinkedHashMap<>();
   private final List<String> positional = new ArrayList<>();
 
   private Args() {}
@@ -60,6 +61,7 @@ final class Args {
           value = args[++i];
         }
         a.values.put(name, value);
+        a.every.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
       } else {
         throw new UsageException("unknown flag --" + name);
       }
@@ -77,6 +79,22 @@ final class Args {
 
   String get(String name, String dflt) {
     return values.getOrDefault(name, dflt);
+  }
+
+  /** Every value of a flag that may repeat ({@code --header}), in order. */
+  List<String> all(String name) {
+    return every.getOrDefault(name, List.of());
+  }
+
+  /** {@code s} for a message: control characters as {@code ?}, at most 80 characters. */
+  static String printable(String s) {
+    return printable(s, 80);
+  }
+
+  /** {@code s} for a message: control characters as {@code ?}, at most {@code max} characters. */
+  static String printable(String s, int max) {
+    String t = s.replaceAll("\\p{Cntrl}", "?");
+    return t.length() > max ? t.substring(0, max) + "…" : t;
   }
 
   List<String> positional() {

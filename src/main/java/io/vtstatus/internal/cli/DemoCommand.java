@@ -1,6 +1,7 @@
 package io.vtstatus.internal.cli;
 
 import io.vtstatus.DetectedBy;
+import io.vtstatus.JobProtocol;
 import io.vtstatus.JobResult;
 import io.vtstatus.JobStatus;
 import io.vtstatus.StatusClient;
@@ -28,9 +29,11 @@ import java.util.concurrent.TimeoutException;
 final class DemoCommand {
   static final String HELP = String.join("\n",
       "usage: vtstatus demo [--jobs 6] [--delay 1s..5s] [--error-rate 0.2] [--drop-webhooks 0.3]",
-      "                     [--seed N]",
+      "                     [--seed N] [--protocol NAME]",
       "Starts the simulator and a client on free loopback ports, submits the jobs at once and",
-      "shows each one end, by webhook or by poll, with its detection delay and polls.");
+      "shows each one end, by webhook or by poll, with its detection delay and polls.",
+      "--protocol replicate|openai-batch|heygen-translate|assemblyai: the simulator stands in",
+      "for that API and the client waits on it with that profile (polling only).");
 
   private DemoCommand() {}
 
@@ -40,8 +43,10 @@ final class DemoCommand {
     double errorRate;
     double drop;
     Long seed;
+    JobProtocol protocol;
     try {
-      Args a = Args.parse(argv, Set.of("jobs", "delay", "error-rate", "drop-webhooks", "seed"), Set.of("help"));
+      Args a = Args.parse(argv, Set.of("jobs", "delay", "error-rate", "drop-webhooks", "seed",
+          "protocol"), Set.of("help"));
       if (a.has("help")) {
         out.println(HELP);
         return 0;
@@ -58,11 +63,18 @@ final class DemoCommand {
       errorRate = a.fraction("error-rate", 0.2);
       drop = a.fraction("drop-webhooks", 0.3);
       seed = a.has("seed") ? (long) a.integer("seed", 0, Integer.MIN_VALUE, Integer.MAX_VALUE) : null;
+      protocol = CliProtocols.named(a.get("protocol", "vtstatus"));
+      if (protocol == null) {
+        throw new Args.UsageException("--protocol " + Args.printable(a.get("protocol").get())
+            + ": want one of " + String.join(", ", CliProtocols.NAMES));
+      }
     } catch (Args.UsageException e) {
       err.println("vtstatus demo: " + e.getMessage());
       return 2;
     }
+    boolean builtin = protocol.statusPointer().isEmpty();
     SimulatorServer.Builder sb = SimulatorServer.builder()
+        .protocol(protocol)
         .delay(delay)
         .errorRate(errorRate)
         .dropWebhooks(drop);
@@ -72,16 +84,19 @@ final class DemoCommand {
     long t0 = System.nanoTime();
     try (SimulatorServer sim = sb.build().start();
          StatusClient client = StatusClient.builder(sim.url())
-             .webhook(WebhookOptions.port(0))
+             .protocol(protocol)
+             .webhook(builtin ? WebhookOptions.port(0) : WebhookOptions.disabled())
              .timeout(Duration.ofSeconds(60))
              .listener(new ProgressLines(out, t0))
              .build()) {
-      out.println("simulator at " + sim.url() + "; jobs take " + a(delay) + ", " + pct(errorRate)
+      out.println("simulator at " + sim.url() + (builtin ? "" : " standing in for " + protocol.name()
+          + " (GET " + protocol.statusUrl() + ")") + "; jobs take " + a(delay) + ", " + pct(errorRate)
           + " end in error, " + pct(drop) + " of webhook attempts dropped");
       out.println("client listening for webhooks at " + client.webhookUrl().map(Object::toString).orElse("(none)"));
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < jobs; i++) {
-        ids.add(client.submit());
+        // Other APIs' jobs are created with their own SDKs; the simulator's Java API stands in.
+        ids.add(builtin ? client.submit() : sim.submit());
       }
       out.println("submitted " + jobs + " jobs; waiting for all of them");
       List<CompletableFuture<JobResult>> fs = new ArrayList<>();

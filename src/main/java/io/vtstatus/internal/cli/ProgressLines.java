@@ -49,8 +49,16 @@ final class ProgressLines implements JobListener {
   }
 
   @Override
+  public void unknownStatus(String jobId, String word) {
+    line("poll    " + jobId + ": status \"" + Args.printable(word)
+        + "\" is not in the protocol's vocabulary; still waiting");
+  }
+
+  @Override
   public void completed(JobResult r) {
     line("done    " + r.jobId() + ": " + r.status().wireName() + " via "
         + r.detectedBy().wireName() + " after " + r.polls() + " polls");
+    r.output().ifPresent(o -> line("output  " + Args.printable(o, 4000)));
+    r.error().ifPresent(e -> line("error   " + Args.printable(e, 4000)));
   }
 }

@@ -47,6 +47,11 @@ final class ServerCommand {
           "  --rotation-overlap D     after POST /webhooks/ID/rotate, how long the old keys sign",
           "                           beside the new ones (default 24h)",
           "  --seed N                 make every random choice reproducible",
+          "  --protocol NAME          stand in for another API: replicate, openai-batch,",
+          "                           heygen-translate or assemblyai (its status path, shapes and",
+          "                           words; see docs/PROTOCOLS.md); default vtstatus",
+          "  --api-key KEY            demand KEY in that API's auth header (401 without it);",
+          "                           env:NAME reads it from the environment",
           "  --help                   show this help",
           "",
           "Durations take a unit: 250ms, 5s, 2m. Flags accept --flag VALUE or --flag=VALUE.");
@@ -127,7 +132,16 @@ final class ServerCommand {
    * @throws Args.UsageException with a one-line message for a bad flag or value
    */
   static Optional<SimulatorServer.Builder> parse(String[] args) throws Args.UsageException {
-    Args a = Args.parse(args, VALUED.keySet(), Set.of("hints", "help"));
+    return parse(args, System::getenv);
+  }
+
+  /** As {@link #parse(String[])}, {@code env} giving {@code --api-key env:NAME}'s variable. */
+  static Optional<SimulatorServer.Builder> parse(String[] args, java.util.function.Function<String, String> env)
+      throws Args.UsageException {
+    Set<String> valued = new java.util.HashSet<>(VALUED.keySet());
+    valued.add("protocol");
+    valued.add("api-key");
+    Args a = Args.parse(args, valued, Set.of("hints", "help"));
     if (a.has("help") || a.positional().contains("-h")) {
       return Optional.empty();
     }
@@ -143,6 +157,31 @@ final class ServerCommand {
         } catch (IllegalArgumentException e) {
           throw new Args.UsageException("--" + flag.getKey() + " " + v.get() + ": " + e.getMessage());
         }
+      }
+    }
+    Optional<String> protocol = a.get("protocol");
+    if (protocol.isPresent()) {
+      io.vtstatus.JobProtocol p = CliProtocols.named(protocol.get());
+      if (p == null) {
+        throw new Args.UsageException("--protocol " + Args.printable(protocol.get()) + ": want one of "
+            + String.join(", ", CliProtocols.NAMES));
+      }
+      b.protocol(p);
+    }
+    Optional<String> key = a.get("api-key");
+    if (key.isPresent()) {
+      String k = key.get();
+      if (k.startsWith("env:")) {
+        k = env.apply(k.substring(4));
+        if (k == null) {
+          throw new Args.UsageException("--api-key " + Args.printable(key.get()) + ": not set");
+        }
+      }
+      try {
+        b.apiKey(k);
+      } catch (IllegalArgumentException e) {
+        // The message names no value: the key is a secret.
+        throw new Args.UsageException("--api-key: " + e.getMessage());
       }
     }
     return Optional.of(b);

@@ -12,6 +12,7 @@ import io.vtstatus.StatusClient;
 import io.vtstatus.ProtocolException;
 import io.vtstatus.WebhookOptions;
 import io.vtstatus.internal.client.Probe;
+import io.vtstatus.internal.client.UrlTemplate;
 import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.schedule.LearningSchedule;
 import java.io.IOException;
@@ -23,9 +24,12 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.function.Function;
 
 /** {@code vtstatus wait}: waits for one job and says how it ended, in words and exit codes. */
 final class WaitCommand {
@@ -40,7 +44,12 @@ final class WaitCommand {
       "                     [--webhook-port N | --no-webhook] [--timeout 60s]",
       "                     [--schedule adaptive|fixed:1s|exponential:500ms,2,30s|stepped]",
       "                     [--model FILE | --no-learn] [--quiet] [--json]",
+      "                     [--protocol NAME|FILE] [--header 'Name: value' | --header @FILE]...",
       "Waits for job ID (or submits a new job with POST /jobs and waits for it).",
+      "--protocol: vtstatus (default), replicate, openai-batch, heygen-translate, assemblyai,",
+      "or a protocol file (docs/PROTOCOLS.md); other protocols than vtstatus need --job and",
+      "poll only. --header adds a header (credentials) to every status request; a value",
+      "env:NAME is read from the environment, so secrets stay off the command line.",
       "The adaptive schedule learns job durations across runs, in one small file per server",
       "under $XDG_STATE_HOME/vtstatus (default ~/.local/state/vtstatus); --model FILE uses",
       "that file instead, --no-learn starts cold and saves nothing.",
@@ -59,15 +68,23 @@ final class WaitCommand {
    * hears the client's events (the benchmark times detection with it).
    */
   static int run(String[] argv, PrintStream out, PrintStream err, JobListener quietListener) {
+    return run(argv, out, err, quietListener, System::getenv);
+  }
+
+  /** As above, {@code env} giving the environment variables {@code env:NAME} values name. */
+  static int run(String[] argv, PrintStream out, PrintStream err, JobListener quietListener,
+      Function<String, String> env) {
     Args a;
+    CliProtocols.Declared protocol;
+    Map<String, String> headers;
     URI server;
     Duration timeout;
     String spec;
     WebhookOptions webhook;
     Optional<Path> modelFile;
     try {
-      a = Args.parse(argv, Set.of("server", "job", "webhook-port", "timeout", "schedule", "model"),
-          Set.of("no-webhook", "quiet", "json", "help", "no-learn"));
+      a = Args.parse(argv, Set.of("server", "job", "webhook-port", "timeout", "schedule", "model",
+          "protocol", "header"), Set.of("no-webhook", "quiet", "json", "help", "no-learn"));
       if (a.has("help")) {
         out.println(HELP);
         return 0;
@@ -91,11 +108,38 @@ final class WaitCommand {
       if (a.has("no-webhook") && a.has("webhook-port")) {
         throw new Args.UsageException("--webhook-port and --no-webhook exclude each other");
       }
-      webhook = a.has("no-webhook") ? WebhookOptions.disabled()
+      protocol = CliProtocols.resolve(a.get("protocol", "vtstatus"), env);
+      headers = new LinkedHashMap<>(protocol.headers());
+      headers.putAll(CliProtocols.headers(a.all("header"), env));
+      boolean builtin = protocol.protocol().statusPointer().isEmpty();
+      if (!builtin && a.has("webhook-port")) {
+        throw new Args.UsageException("--webhook-port: protocol " + protocol.protocol().name()
+            + " does not support webhooks yet");
+      }
+      webhook = a.has("no-webhook") || !builtin ? WebhookOptions.disabled()
           : WebhookOptions.port(a.integer("webhook-port", 0, 0, 65535));
       Optional<String> job = a.get("job");
-      if (job.isPresent() && !io.vtstatus.internal.Protocol.isJobId(job.get())) {
+      if (job.isEmpty() && !builtin) {
+        throw new Args.UsageException("protocol " + protocol.protocol().name()
+            + " cannot create jobs: give --job ID");
+      }
+      if (job.isPresent() && builtin && !io.vtstatus.internal.Protocol.isJobId(job.get())) {
         throw new Args.UsageException("--job must match " + io.vtstatus.internal.Protocol.JOB_ID_RULE);
+      }
+      if (job.isPresent() && !builtin) {
+        try {
+          UrlTemplate.checkId(job.get());
+        } catch (IllegalArgumentException e) {
+          throw new Args.UsageException("--job: " + e.getMessage());
+        }
+      }
+      StatusClient.Builder check = StatusClient.builder(server);
+      for (Map.Entry<String, String> h : headers.entrySet()) {
+        try {
+          check.header(h.getKey(), h.getValue());
+        } catch (IllegalArgumentException e) {
+          throw new Args.UsageException("--header: " + e.getMessage());
+        }
       }
     } catch (Args.UsageException e) {
       err.println("vtstatus wait: " + e.getMessage());
@@ -106,7 +150,10 @@ final class WaitCommand {
     PrintStream progress = quiet ? null : err;
     long start = System.nanoTime();
     Duration requestTimeout = Duration.ofSeconds(Math.max(1, Math.min(10, timeout.toSeconds())));
-    if (a.get("job").isPresent()) {
+    // The first look speaks vtstatus without credentials; other protocols look first through
+    // the client instead (LookFirst).
+    boolean probe = protocol.protocol().statusPointer().isEmpty() && headers.isEmpty();
+    if (a.get("job").isPresent() && probe) {
       // Asked about one job, which may have ended already: one plain request first, and the
       // client (HTTP client, listener, registration) only if the job is still running.
       String id = a.get("job").get();
@@ -147,7 +194,7 @@ final class WaitCommand {
       err.println("vtstatus wait: " + e.getMessage());
       return USAGE;
     }
-    if (a.get("job").isEmpty()) {
+    if (a.get("job").isEmpty() || !probe) {
       schedule = new LookFirst(schedule);
     }
     if (progress != null && modelFile.isPresent()) {
@@ -155,7 +202,9 @@ final class WaitCommand {
     }
     StatusClient client;
     try {
-      client = StatusClient.builder(server)
+      StatusClient.Builder b = StatusClient.builder(server).protocol(protocol.protocol());
+      headers.forEach(b::header);
+      client = b
           .webhook(webhook)
           .pollSchedule(schedule)
           .timeout(timeout)
@@ -177,7 +226,7 @@ final class WaitCommand {
         }
       }
       // The first look asked once already: count it, so that polls means requests made.
-      return report(client.await(id, timeout), a.get("job").isPresent() ? 1 : 0, out, json);
+      return report(client.await(id, timeout), a.get("job").isPresent() && probe ? 1 : 0, out, json);
     } catch (JobTimeoutException e) {
       if (e.getCause() instanceof ConnectException) {
         err.println("vtstatus wait: server unreachable: " + server + " (" + e.getCause().getMessage() + ")");
@@ -290,6 +339,8 @@ final class WaitCommand {
           .put("detected_by", r.detectedBy().wireName())
           .put("polls", r.polls() + earlierPolls)
           .put("waited_ms", r.waited().toMillis())
+          .put("output", r.output().orElse(null))
+          .put("error", r.error().orElse(null))
           .toString());
     } else {
       out.println(r.status().wireName());

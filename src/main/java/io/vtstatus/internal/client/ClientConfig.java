@@ -21,4 +21,7 @@ public record ClientConfig(
     Executor callbackExecutor,
     Clock clock,
     JobListener listener,
-    int maxConcurrentRequests) {}
+    int maxConcurrentRequests,
+    ProtocolSpec protocol,
+    Credentials credentials,
+    int maxBodySize) {}

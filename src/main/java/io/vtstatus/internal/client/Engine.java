@@ -8,6 +8,7 @@ import io.vtstatus.internal.util.Scheduler;
 import io.vtstatus.internal.util.Threads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -64,9 +65,14 @@ public final class Engine {
     }
     Scheduler scheduler = Scheduler.of(executor);
     // Room for every poll the gate lets through, plus registration and a submit beside them.
-    this.transport = new HttpTransport(cfg.requestTimeout(), scheduler, StatusAnswer.MAX_BODY,
+    this.transport = new HttpTransport(cfg.requestTimeout(), scheduler, cfg.maxBodySize(),
         cfg.maxConcurrentRequests() + 2);
-    this.api = new StatusApi(cfg.server(), transport, cfg.clock());
+    this.api = new StatusApi(cfg.server(), transport, cfg.clock(), cfg.protocol(),
+        cfg.credentials(), cfg.maxBodySize(), (job, word) -> {
+          LOG.log(Level.WARNING, "job {0}: status word \"{1}\" is not declared by protocol {2};"
+              + " read as pending", job, StatusAnswer.excerpt(word), cfg.protocol().name());
+          listener.unknownStatus(job, word);
+        });
     // The listener exists before the watcher it feeds, so it reaches the watcher through a
     // holder; events cannot arrive before registration, which starts last.
     Watcher[] target = new Watcher[1];
@@ -176,16 +182,15 @@ public final class Engine {
   }
 
   public Handle watch(String jobId, Duration timeout) {
-    if (!Protocol.isJobId(jobId)) {
-      throw new IllegalArgumentException("Invalid job id (need " + Protocol.JOB_ID_RULE + "): " + jobId);
-    }
+    URI statusUri = api.statusUri(jobId);
     Watcher.FirstPoll first = createdHere.get(jobId).isPresent()
         ? Watcher.FirstPoll.SCHEDULED : Watcher.FirstPoll.SOON;
-    return new Handle(this, watcher.start(jobId, api.statusUri(jobId), timeout, first));
+    return new Handle(this, watcher.start(jobId, statusUri, timeout, first));
   }
 
   /** Watches the server's default job, polled as {@code GET /status}, with a first poll now. */
   public Handle watchDefault(Duration timeout) {
+    requireBuiltin("has no default job");
     return new Handle(this, watcher.start(Protocol.DEFAULT_JOB, api.defaultStatusUri(), timeout,
         Watcher.FirstPoll.NOW));
   }
@@ -195,9 +200,17 @@ public final class Engine {
     if (closed.get()) {
       throw new IllegalStateException("client is closed");
     }
+    requireBuiltin("cannot create jobs");
     String id = api.submit(duration, outcome, cfg.requestTimeout());
     createdHere.put(id, Boolean.TRUE);
     return id;
+  }
+
+  private void requireBuiltin(String what) {
+    if (!cfg.protocol().builtin()) {
+      throw new IllegalStateException("Protocol " + cfg.protocol().name() + " " + what
+          + " (only the vtstatus protocol does)");
+    }
   }
 
   /**

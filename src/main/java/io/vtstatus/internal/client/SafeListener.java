@@ -47,6 +47,11 @@ final class SafeListener implements JobListener {
   }
 
   @Override
+  public void unknownStatus(String jobId, String word) {
+    run(() -> d.unknownStatus(jobId, word));
+  }
+
+  @Override
   public void webhookReceived(String jobId, JobStatus status, boolean verified) {
     run(() -> d.webhookReceived(jobId, status, verified));
   }

@@ -1,5 +1,7 @@
 package io.vtstatus.internal.client;
 
+import io.vtstatus.DetectedBy;
+import io.vtstatus.JobResult;
 import io.vtstatus.JobStatus;
 import io.vtstatus.ProtocolException;
 import io.vtstatus.internal.Protocol;
@@ -11,16 +13,42 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
 
-/** A parsed {@code GET /status} answer (or webhook body): status plus the server's hints. */
+/**
+ * A parsed status answer (or webhook body): status plus the server's hints, and what a declared
+ * protocol reads besides: the job's output and error, the answer's text, and a status word the
+ * protocol does not declare (read as pending).
+ */
 record StatusAnswer(
     Optional<String> jobId,
     JobStatus status,
     Optional<Instant> updatedAt,
     Optional<Duration> eta,
-    OptionalInt progress) {
+    OptionalInt progress,
+    Optional<String> output,
+    Optional<String> error,
+    Optional<String> document,
+    Optional<String> unknownWord) {
 
   static final int MAX_BODY = 64 * 1024;
+
+  /** An answer of the built-in protocol, before its text is attached. */
+  StatusAnswer(Optional<String> jobId, JobStatus status, Optional<Instant> updatedAt,
+      Optional<Duration> eta, OptionalInt progress) {
+    this(jobId, status, updatedAt, eta, progress, Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty());
+  }
+
+  StatusAnswer withDocument(String text) {
+    return new StatusAnswer(jobId, status, updatedAt, eta, progress, output, error,
+        Optional.of(text), unknownWord);
+  }
+
+  /** The result of a watch this answer ended. */
+  JobResult result(String watchedJob, DetectedBy by, int polls, Duration waited) {
+    return new JobResult(watchedJob, status, by, polls, waited, updatedAt, output, error, document);
+  }
 
   /**
    * Parses a body from its bytes, which must be UTF-8: a body that is not would otherwise be
@@ -41,11 +69,17 @@ record StatusAnswer(
 
   /** Parses a body; {@code what} names the source for error messages. */
   static StatusAnswer parse(String body, String what) throws ProtocolException {
+    return parse(body, what, UnaryOperator.identity());
+  }
+
+  /** As {@link #parse(String, String)}, {@code redact} hiding credentials in quoted excerpts. */
+  static StatusAnswer parse(String text, String what, UnaryOperator<String> redact)
+      throws ProtocolException {
     Map<String, Object> o;
     try {
-      o = Json.parseObject(body);
+      o = Json.parseObject(text);
     } catch (JsonException e) {
-      throw new ProtocolException(what + " is not a JSON object (" + e.getMessage() + "): " + excerpt(body));
+      throw new ProtocolException(what + " is not a JSON object (" + e.getMessage() + "): " + excerpt(text == null ? null : redact.apply(text)));
     }
     try {
       Optional<String> word = Json.string(o, Protocol.RESULT);
@@ -53,11 +87,11 @@ record StatusAnswer(
         word = Json.string(o, Protocol.STATUS);
       }
       if (word.isEmpty()) {
-        throw new ProtocolException(what + " has neither \"result\" nor \"status\": " + excerpt(body));
+        throw new ProtocolException(what + " has neither \"result\" nor \"status\": " + excerpt(text == null ? null : redact.apply(text)));
       }
       String w = word.get();
       JobStatus status = JobStatus.fromWire(w).orElseThrow(
-          () -> new ProtocolException(what + " has an unknown status \"" + excerpt(w) + "\""));
+          () -> new ProtocolException(what + " has an unknown status \"" + excerpt(redact.apply(w)) + "\""));
       Optional<Instant> updated = Optional.empty();
       Optional<String> ts = Json.string(o, Protocol.UPDATED_AT);
       if (ts.isPresent()) {
@@ -83,7 +117,7 @@ record StatusAnswer(
       Optional<String> job = Json.string(o, Protocol.JOB);
       return new StatusAnswer(job, status, updated, eta, progress);
     } catch (JsonException e) {
-      throw new ProtocolException(what + ": " + e.getMessage() + ": " + excerpt(body));
+      throw new ProtocolException(what + ": " + e.getMessage() + ": " + excerpt(text == null ? null : redact.apply(text)));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.vtstatus.internal.client;
 
+import io.vtstatus.CredentialsRefusedException;
 import io.vtstatus.JobNotFoundException;
 import io.vtstatus.JobStatus;
 import io.vtstatus.ProtocolException;
@@ -19,14 +20,19 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 
 /**
  * The status API as the client sees it: the three requests it makes ({@code GET /status},
@@ -38,22 +44,70 @@ final class StatusApi {
   static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
   static final int SUBMIT_ATTEMPTS = 4;
 
+  /** Status words not declared that are reported, per client; more are only read as pending. */
+  static final int MAX_REPORTED_WORDS = 64;
+
+  private final URI server;
   private final String base;
   private final Transport transport;
   private final Clock clock;
+  private final ProtocolSpec protocol;
+  private final Credentials credentials;
+  /** Where credentials may go: the status template's origin. */
+  private final String origin;
+  private final int maxBody;
+  private final BiConsumer<String, String> unknownWord;
+  private final Set<String> reportedWords = ConcurrentHashMap.newKeySet();
 
   StatusApi(URI server, Transport transport, Clock clock) {
+    this(server, transport, clock, ProtocolSpec.VTSTATUS, Credentials.NONE, StatusAnswer.MAX_BODY,
+        (job, word) -> { });
+  }
+
+  /**
+   * {@code unknownWord} hears each status word {@code protocol} does not declare, once per word
+   * (the first {@value #MAX_REPORTED_WORDS} words).
+   */
+  StatusApi(URI server, Transport transport, Clock clock, ProtocolSpec protocol,
+      Credentials credentials, int maxBody, BiConsumer<String, String> unknownWord) {
     String s = server.toString();
     while (s.endsWith("/")) {
       s = s.substring(0, s.length() - 1);
     }
+    this.server = server;
     this.base = s;
     this.transport = transport;
     this.clock = clock;
+    this.protocol = protocol;
+    this.credentials = credentials;
+    this.origin = protocol.template().origin(s);
+    this.maxBody = maxBody;
+    this.unknownWord = unknownWord;
   }
 
+  /**
+   * {@code jobId}'s status URI.
+   *
+   * @throws IllegalArgumentException for an id the protocol refuses
+   */
   URI statusUri(String jobId) {
-    return URI.create(base + "/status?job=" + jobId);
+    return protocol.statusUri(server, jobId);
+  }
+
+  ProtocolSpec protocol() {
+    return protocol;
+  }
+
+  /**
+   * The credentials for a request to {@code uri}: only to the status template's origin, so
+   * neither an absolute template elsewhere nor anything a server says sends them astray (and
+   * the transport follows no redirect).
+   */
+  private Map<String, String> credentialsFor(URI uri) {
+    if (credentials.isEmpty() || !origin.equals(UrlTemplate.origin(uri))) {
+      return Map.of();
+    }
+    return credentials.values();
   }
 
   /** The original protocol's one job: {@code GET /status} without an id. */
@@ -86,7 +140,61 @@ final class StatusApi {
    * worth retrying ({@link Retryable} carries {@code Retry-After}).
    */
   CompletableFuture<Polled> poll(String jobId, URI statusUri, Duration timeout) {
-    Transport.Call call = Transport.Call.get(statusUri, timeout);
+    CompletableFuture<Polled> first = pollOnce(jobId, statusUri, timeout);
+    if (!credentials.rotating()) {
+      return first;
+    }
+    // A supplier's value may have rotated between reading it and the server checking it: one
+    // more request with a fresh value before a refusal ends the watch.
+    CompletableFuture<Polled> result = new CompletableFuture<>();
+    AtomicReference<CompletableFuture<Polled>> inFlight = new AtomicReference<>(first);
+    first.whenComplete((p, e) -> {
+      if (cause(e) instanceof CredentialsRefusedException && !result.isDone()) {
+        CompletableFuture<Polled> second = pollOnce(jobId, statusUri, timeout);
+        inFlight.set(second);
+        second.whenComplete((p2, e2) -> settle(result, p2, e2));
+        if (result.isCancelled()) {
+          second.cancel(true);
+        }
+      } else {
+        settle(result, p, e);
+      }
+    });
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        inFlight.get().cancel(true);
+      }
+    });
+    return result;
+  }
+
+  private static Throwable cause(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+
+  private static <T> void settle(CompletableFuture<T> f, T value, Throwable e) {
+    if (e != null) {
+      f.completeExceptionally(cause(e));
+    } else {
+      f.complete(value);
+    }
+  }
+
+  private CompletableFuture<Polled> pollOnce(String jobId, URI statusUri, Duration timeout) {
+    Transport.Call call;
+    try {
+      call = Transport.Call.get(statusUri, timeout, credentialsFor(statusUri));
+    } catch (IllegalArgumentException e) {
+      // A supplier gave a value no request can carry; the message names the header only.
+      return CompletableFuture.failedFuture(new ProtocolException(
+          "cannot send " + protocol.name() + " status request: " + e.getMessage()));
+    } catch (RuntimeException e) {
+      // A user's supplier threw: the watch fails now rather than leaving its request permit
+      // held. Its message is not quoted: it may hold what the supplier was reading.
+      return CompletableFuture.failedFuture(new ProtocolException("cannot send "
+          + protocol.name() + " status request: a header's value supplier threw "
+          + e.getClass().getName()));
+    }
     CompletableFuture<Transport.Reply> sent = transport.send(call);
     return cancelsUpstream(sent, sent.thenApply(reply -> {
       try {
@@ -115,11 +223,23 @@ final class StatusApi {
     int code = reply.status();
     Optional<Duration> retryAfter = retryAfter(reply.header("Retry-After"), clock);
     if (code == 200) {
-      return new Polled(StatusAnswer.parse(reply.body(), call.describe() + " answer"), retryAfter);
+      String what = call.describe() + " answer";
+      StatusAnswer a = protocol.read(StatusAnswer.utf8(reply.body(), what), what, maxBody,
+          credentials::redact);
+      if (a.unknownWord().isPresent()) {
+        reportUnknown(jobId, a.unknownWord().get());
+      }
+      return new Polled(a, retryAfter);
     }
-    String said = call.describe() + " answered " + code + ": " + excerpt(reply.body());
+    String excerpt = quote(reply.body());
+    String said = call.describe() + " answered " + code + ": " + excerpt;
     if (code == 404) {
       throw new JobNotFoundException(jobId, said);
+    }
+    if (code == 401 || code == 403) {
+      throw new CredentialsRefusedException(said + (credentials.isEmpty()
+          ? " (the client sends no credentials: see StatusClient.Builder.header)"
+          : " (credentials refused; not retried)"), code, excerpt);
     }
     if (code == 408 || code == 429 || code >= 500) {
       throw new Retryable(said, retryAfter);
@@ -136,13 +256,13 @@ final class StatusApi {
   CompletableFuture<List<String>> register(URI url, String secret, Duration timeout) {
     byte[] body = Json.obj().put("url", url.toString()).put("secret", secret).toString()
         .getBytes(StandardCharsets.UTF_8);
-    Transport.Call call = Transport.Call.postJson(URI.create(base + "/register-webhook"), body,
-        Map.of(), timeout);
+    URI target = URI.create(base + "/register-webhook");
+    Transport.Call call = Transport.Call.postJson(target, body, credentialsFor(target), timeout);
     CompletableFuture<Transport.Reply> sent = transport.send(call);
     return cancelsUpstream(sent, sent.thenApply(reply -> {
       if (reply.status() / 100 != 2) {
         throw new CompletionException(new ProtocolException(
-            call.describe() + " answered " + reply.status() + ": " + excerpt(reply.body())));
+            call.describe() + " answered " + reply.status() + ": " + quote(reply.body())));
       }
       List<String> keys = new ArrayList<>(2);
       try {
@@ -175,9 +295,11 @@ final class StatusApi {
     Json.ObjectBuilder b = Json.obj();
     duration.ifPresent(d -> b.put("duration_ms", d.toMillis()));
     outcome.ifPresent(o -> b.put("outcome", o.wireName()));
-    Transport.Call call = Transport.Call.postJson(URI.create(base + "/jobs"),
-        b.toString().getBytes(StandardCharsets.UTF_8),
-        Map.of("Idempotency-Key", UUID.randomUUID().toString()), timeout);
+    URI target = URI.create(base + "/jobs");
+    Map<String, String> headers = new HashMap<>(credentialsFor(target));
+    headers.put("Idempotency-Key", UUID.randomUUID().toString());
+    Transport.Call call = Transport.Call.postJson(target,
+        b.toString().getBytes(StandardCharsets.UTF_8), headers, timeout);
     IOException last = null;
     for (int attempt = 0; attempt < SUBMIT_ATTEMPTS; attempt++) {
       if (attempt > 0) {
@@ -202,7 +324,7 @@ final class StatusApi {
         throw new IOException(call.describe() + " failed: " + c, c);
       }
       int code = reply.status();
-      String said = call.describe() + " answered " + code + ": " + excerpt(reply.body());
+      String said = call.describe() + " answered " + code + ": " + quote(reply.body());
       if (code == 408 || code == 429 || code >= 500) {
         last = new IOException(said);
         continue;
@@ -216,10 +338,10 @@ final class StatusApi {
         id = Json.string(Json.parseObject(StatusAnswer.utf8(reply.body(), "POST /jobs answer")), Protocol.JOB);
       } catch (JsonException e) {
         throw new ProtocolException("POST /jobs answer is not usable (" + e.getMessage() + "): "
-            + excerpt(reply.body()));
+            + quote(reply.body()));
       }
       if (id.isEmpty() || !Protocol.isJobId(id.get())) {
-        throw new ProtocolException("POST /jobs answer has no valid \"job\": " + excerpt(reply.body()));
+        throw new ProtocolException("POST /jobs answer has no valid \"job\": " + quote(reply.body()));
       }
       return id.get();
     }
@@ -247,6 +369,20 @@ final class StatusApi {
       }
     }
     return Optional.of(d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d);
+  }
+
+  private void reportUnknown(String jobId, String word) {
+    if (reportedWords.size() < MAX_REPORTED_WORDS && reportedWords.add(word)) {
+      unknownWord.accept(jobId, word);
+    }
+  }
+
+  /** {@link #excerpt(byte[])} with the credentials redacted. */
+  private String quote(byte[] body) {
+    if (body.length == 0 || credentials.isEmpty()) {
+      return excerpt(body);
+    }
+    return StatusAnswer.excerpt(credentials.redact(new String(body, StandardCharsets.UTF_8)));
   }
 
   /** At most 200 characters of a body, control characters blanked, for error messages. */

@@ -40,7 +40,17 @@ interface Transport {
 
     /** {@code GET uri}, asking for JSON. */
     static Call get(URI uri, Duration timeout) {
-      return new Call("GET", uri, Map.of("Accept", "application/json"), Optional.empty(), timeout);
+      return get(uri, timeout, Map.of());
+    }
+
+    /** {@code GET uri}, asking for JSON, with {@code extra} headers (credentials). */
+    static Call get(URI uri, Duration timeout, Map<String, String> extra) {
+      if (extra.isEmpty()) {
+        return new Call("GET", uri, Map.of("Accept", "application/json"), Optional.empty(), timeout);
+      }
+      Map<String, String> h = new java.util.HashMap<>(extra);
+      h.put("Accept", "application/json");
+      return new Call("GET", uri, h, Optional.empty(), timeout);
     }
 
     /** {@code POST uri} with a JSON body and any extra headers. */
@@ -54,6 +64,12 @@ interface Transport {
     /** What error messages call it: {@code GET http://…/status?job=x}. */
     String describe() {
       return method + " " + uri;
+    }
+
+    /** The request and its header names: header values may be credentials. */
+    @Override
+    public String toString() {
+      return describe() + " " + new java.util.TreeSet<>(headers.keySet());
     }
   }
 

@@ -222,7 +222,7 @@ final class Watcher implements WebhookSink {
     synchronized (w) {
       polls = w.polls;
     }
-    JobResult r = new JobResult(w.jobId, event.status(), by, polls, w.waited(now), event.updatedAt());
+    JobResult r = event.result(w.jobId, by, polls, w.waited(now));
     try {
       listener.completed(r);
     } finally {

@@ -303,7 +303,8 @@ final class WebhookListener {
     }
     StatusAnswer a;
     try {
-      a = StatusAnswer.parse(body, "webhook body");
+      // The body becomes the document of a result this event ends.
+      a = StatusAnswer.parse(body, "webhook body").withDocument(body);
     } catch (ProtocolException e) {
       throw new Rejection(400, e.getMessage());
     }

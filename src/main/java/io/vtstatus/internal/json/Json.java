@@ -56,11 +56,19 @@ public final class Json {
 
   /** Parses one JSON value that fills the whole text (surrounding whitespace allowed). */
   public static Object parse(String text) throws JsonException {
+    return parse(text, MAX_LENGTH);
+  }
+
+  /**
+   * As {@link #parse(String)}, with a length bound of the caller's: a client whose user raised
+   * its body bound reads answers longer than {@link #MAX_LENGTH}.
+   */
+  public static Object parse(String text, int maxLength) throws JsonException {
     if (text == null) {
       throw new JsonException("no body");
     }
-    if (text.length() > MAX_LENGTH) {
-      throw new JsonException("JSON text longer than " + MAX_LENGTH + " characters");
+    if (text.length() > maxLength) {
+      throw new JsonException("JSON text longer than " + maxLength + " characters");
     }
     return JsonReader.read(text);
   }

@@ -30,10 +30,31 @@ public record Config(
     Duration rotationOverlap,
     long seed,
     Clock clock,
-    Optional<PrintStream> log) {
+    Optional<PrintStream> log,
+    Optional<StandIn> standIn,
+    Optional<String> apiKey) {
 
   /** Copies the retry list so the config stays immutable. */
   public Config {
     webhookRetries = List.copyOf(webhookRetries);
+  }
+
+  /** The simulator of the vtstatus protocol only, with no key. */
+  public Config(String host, int port, JobDurations delay, double errorRate, boolean hints,
+      double failRate, double throttleRate, Duration latencyMin, Duration latencyMax,
+      double dropWebhooks, double duplicateWebhooks, List<Duration> webhookRetries,
+      Duration webhookTimeout, Duration retain, int maxJobs, int maxWebhooks,
+      SimulatorServer.Signing signing, Duration rotationOverlap, long seed, Clock clock,
+      Optional<PrintStream> log) {
+    this(host, port, delay, errorRate, hints, failRate, throttleRate, latencyMin, latencyMax,
+        dropWebhooks, duplicateWebhooks, webhookRetries, webhookTimeout, retain, maxJobs,
+        maxWebhooks, signing, rotationOverlap, seed, clock, log, Optional.empty(), Optional.empty());
+  }
+
+  /** {@code toString} of a record would print the key. */
+  @Override
+  public String toString() {
+    return "Config[" + host + ":" + port + ", standIn=" + standIn.map(StandIn::name).orElse("none")
+        + ", apiKey=" + (apiKey.isPresent() ? "[redacted]" : "none") + "]";
   }
 }

@@ -65,7 +65,8 @@ final class Jobs {
   Job create(Duration duration, JobStatus outcome) throws JobStore.FullException {
     Job job;
     do {
-      job = new Job(rand.id("job_"), outcome, System.nanoTime(), duration.toNanos(),
+      String id = cfg.standIn().isPresent() ? cfg.standIn().get().newId(rand) : rand.id("job_");
+      job = new Job(id, outcome, System.nanoTime(), duration.toNanos(),
           cfg.clock().instant());
     } while (!store.add(job));
     started(job, duration);

@@ -44,12 +44,22 @@ final class Routes {
   /** The answer to one request, its body already decoded as strict UTF-8. */
   Response route(String method, String path, String query, Headers headers, String body)
       throws BadRequest {
+    if (cfg.standIn().isPresent()) {
+      Optional<String> id = cfg.standIn().get().jobIdOf(path);
+      if (id.isPresent()) {
+        requireMethod(method, "GET");
+        requireKey(headers);
+        return standInStatus(id.get());
+      }
+    }
     switch (path) {
       case "/status":
         requireMethod(method, "GET");
+        requireKey(headers);
         return getStatus(query);
       case "/jobs":
         requireMethod(method, "POST");
+        requireKey(headers);
         return createJob(body, headers.getFirst("Idempotency-Key"));
       case "/register-webhook":
         requireMethod(method, "POST");
@@ -75,6 +85,34 @@ final class Routes {
     if (!method.equals(allowed)) {
       throw new BadRequest(405, "method " + method + " not allowed; use " + allowed, "Allow", allowed);
     }
+  }
+
+  /**
+   * With {@code --api-key}, the header the API wants ({@code Authorization: Bearer KEY} for
+   * vtstatus and Replicate, {@code X-Api-Key: KEY} for HeyGen...), or 401. The answer never
+   * quotes what was sent.
+   */
+  private void requireKey(Headers headers) throws BadRequest {
+    if (cfg.apiKey().isEmpty()) {
+      return;
+    }
+    String key = cfg.apiKey().get();
+    boolean ok = cfg.standIn().isPresent() ? cfg.standIn().get().authorized(headers, key)
+        : java.security.MessageDigest.isEqual(
+            String.valueOf(headers.getFirst("Authorization")).getBytes(StandardCharsets.UTF_8),
+            ("Bearer " + key).getBytes(StandardCharsets.UTF_8));
+    if (!ok) {
+      throw new BadRequest(401, "missing or wrong "
+          + cfg.standIn().map(StandIn::authHeader).orElse("Authorization") + " header");
+    }
+  }
+
+  /** {@code GET} of a stand-in's status path: as {@code /status?job=ID}, in the API's shape. */
+  private Response standInStatus(String id) throws BadRequest {
+    if (!Protocol.isJobId(id)) {
+      throw new BadRequest(404, "unknown job");
+    }
+    return answerStatus(jobs.get(id).orElseThrow(() -> new BadRequest(404, "unknown job: " + id)));
   }
 
   private static String jobId(String id) throws BadRequest {
@@ -137,6 +175,10 @@ final class Routes {
           "unknown job: " + id + " (ended jobs are kept for " + flag(cfg.retain())
               + ", at most " + cfg.maxJobs() + " jobs in all)"));
     }
+    return answerStatus(job);
+  }
+
+  private Response answerStatus(Job job) {
     job.countStatusRequest();
     if (cfg.failRate() > 0 && rand.chance(cfg.failRate())) {
       return Response.error(503, "simulated failure (--fail-rate)").with("Retry-After", "1");
@@ -151,6 +193,11 @@ final class Routes {
     long now = System.nanoTime();
     Job.State s = jobs.current(job);
     boolean hinted = cfg.hints() && !s.status().isTerminal();
+    if (cfg.standIn().isPresent()) {
+      long total = job.dueNanos - job.startNanos;
+      double done = total <= 0 ? 1 : (double) (now - job.startNanos) / total;
+      return Response.json(code, cfg.standIn().get().body(job.id, s.status(), done));
+    }
     if (!hinted) {
       // Without hints the body depends on the state alone, so it is built once per state rather
       // than formatted (timestamp, JSON, UTF-8) on every poll.
@@ -212,7 +259,8 @@ final class Routes {
     } catch (JobStore.FullException e) {
       throw BadRequest.full(e);
     }
-    return statusResponse(201, job).with("Location", "/status?job=" + job.id);
+    return statusResponse(201, job).with("Location", cfg.standIn()
+        .map(si -> si.statusPath(job.id)).orElse("/status?job=" + job.id));
   }
 
   private static Map<String, Object> parseObject(String body) throws BadRequest {

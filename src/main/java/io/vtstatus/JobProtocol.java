@@ -1,0 +1,347 @@
+package io.vtstatus;
+
+import io.vtstatus.internal.client.ProtocolSpec;
+import io.vtstatus.internal.client.UrlTemplate;
+import io.vtstatus.internal.json.JsonPointer;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to ask a job API for one job's status and how to read its answer, given with {@link
+ * StatusClient.Builder#protocol(JobProtocol)}. {@link #vtstatus()}, the default, is our own
+ * {@code GET /status?job=ID}; {@link #json()} declares any HTTP+JSON API in a few lines, and the
+ * built-in profiles ({@link #replicate()}, {@link #openAiBatch()}, {@link
+ * #heygenVideoTranslate()}, {@link #assemblyAi()}) are declared with that same builder:
+ *
+ * <pre>{@code
+ * JobProtocol predictions = JobProtocol.json()
+ *     .statusUrl("/v1/predictions/{id}")
+ *     .status("/status")
+ *     .pending("starting", "processing")
+ *     .completed("succeeded")
+ *     .failed("failed", "canceled", "aborted")
+ *     .output("/output")
+ *     .error("/error")
+ *     .build();
+ * }</pre>
+ *
+ * <p>A declared protocol polls only: it cannot create jobs ({@link StatusClient#submit()}) or
+ * register webhooks, so a client built with one polls unless webhooks are asked for (which
+ * {@link StatusClient.Builder#build()} refuses for now). A status word the protocol does not
+ * declare keeps the watch waiting, as an AWS SDK waiter does with an answer no acceptor
+ * matches, and is reported once per word and client through {@link JobListener#unknownStatus}
+ * and the {@code io.vtstatus} {@link System.Logger}; {@link Builder#strictWords()} makes it a
+ * {@link ProtocolException} instead.
+ *
+ * <p>Immutable and thread-safe; one protocol may serve any number of clients. See {@code
+ * docs/PROTOCOLS.md} for each profile's sources and open questions.
+ */
+public final class JobProtocol {
+  private static final JobProtocol VTSTATUS = new JobProtocol(ProtocolSpec.VTSTATUS);
+
+  private final ProtocolSpec spec;
+
+  private JobProtocol(ProtocolSpec spec) {
+    this.spec = spec;
+  }
+
+  /**
+   * The vtstatus protocol ({@code docs/PROTOCOL.md}): {@code GET /status?job=ID} answering
+   * {@code {"result"|"status": "pending"|"completed"|"error"}}. The only protocol that creates
+   * jobs and registers webhooks; the default.
+   */
+  public static JobProtocol vtstatus() {
+    return VTSTATUS;
+  }
+
+  /** A builder declaring an HTTP+JSON status API. */
+  public static Builder json() {
+    return new Builder();
+  }
+
+  /**
+   * Replicate's predictions: {@code GET /v1/predictions/{id}} at {@code
+   * https://api.replicate.com}, with the header {@code Authorization: Bearer <token>}. Status at
+   * {@code /status}: {@code starting}, {@code processing}; {@code succeeded}; {@code failed},
+   * {@code canceled}, {@code aborted}. Output {@code /output} (a string, an array of URLs or an
+   * object: model-dependent), error {@code /error}. Answers carry {@code logs}, often hundreds
+   * of KB: mind {@link StatusClient.Builder#maxBodySize}.
+   *
+   * <p>Sources: replicate-javascript {@code index.test.ts}, {@code lib/util.js}; replicate-go
+   * {@code wait.go}; replicate-python {@code prediction.py}; replicate.com docs (predictions
+   * lifecycle).
+   */
+  public static JobProtocol replicate() {
+    return json().name("replicate")
+        .statusUrl("/v1/predictions/{id}")
+        .status("/status")
+        .pending("starting", "processing")
+        .completed("succeeded")
+        .failed("failed", "canceled", "aborted")
+        .output("/output")
+        .error("/error")
+        .build();
+  }
+
+  /**
+   * OpenAI's batches: {@code GET /v1/batches/{id}} at {@code https://api.openai.com}, with the
+   * header {@code Authorization: Bearer <key>}. Status at {@code /status}: {@code validating},
+   * {@code in_progress}, {@code finalizing}, {@code cancelling}; {@code completed}; {@code
+   * failed}, {@code expired}, {@code cancelled}. Output {@code /output_file_id} (a file to fetch
+   * separately), error {@code /errors/data/0/message}. A completed batch may still hold failed
+   * requests ({@code request_counts.failed}, in {@link JobResult#document()}).
+   *
+   * <p>Sources: openai-python {@code types/batch.py}, {@code types/batch_error.py}.
+   */
+  public static JobProtocol openAiBatch() {
+    return json().name("openai-batch")
+        .statusUrl("/v1/batches/{id}")
+        .status("/status")
+        .pending("validating", "in_progress", "finalizing", "cancelling")
+        .completed("completed")
+        .failed("failed", "expired", "cancelled")
+        .output("/output_file_id")
+        .error("/errors/data/0/message")
+        .build();
+  }
+
+  /**
+   * HeyGen's video translation, API v3 (the current one: v1 and v2 were supported until 31
+   * October 2026): {@code GET /v3/video-translations/{id}} at {@code https://api.heygen.com},
+   * with the header {@code X-Api-Key: <key>}. Status at {@code /data/status}: {@code pending},
+   * {@code running}; {@code completed}; {@code failed}. Output {@code /data/video_url}, error
+   * {@code /data/failure_message}.
+   *
+   * <p>Source: heygen-cli {@code gen/video-translate.go} (response schema).
+   */
+  public static JobProtocol heygenVideoTranslate() {
+    return json().name("heygen-translate")
+        .statusUrl("/v3/video-translations/{id}")
+        .status("/data/status")
+        .pending("pending", "running")
+        .completed("completed")
+        .failed("failed")
+        .output("/data/video_url")
+        .error("/data/failure_message")
+        .build();
+  }
+
+  /**
+   * AssemblyAI's transcripts: {@code GET /v2/transcript/{id}} at {@code
+   * https://api.assemblyai.com}, with the header {@code authorization: <key>} (no {@code
+   * Bearer}). Status at {@code /status}: {@code queued}, {@code processing}; {@code completed};
+   * {@code error}. Output {@code /text}, error {@code /error}.
+   *
+   * <p>Sources: assemblyai-python-sdk {@code types.py}, {@code tests/unit/factories.py}.
+   */
+  public static JobProtocol assemblyAi() {
+    return json().name("assemblyai")
+        .statusUrl("/v2/transcript/{id}")
+        .status("/status")
+        .pending("queued", "processing")
+        .completed("completed")
+        .failed("error")
+        .output("/text")
+        .error("/error")
+        .build();
+  }
+
+  /** The protocol's name: {@code vtstatus}, a profile's, or the one given to {@link Builder#name}. */
+  public String name() {
+    return spec.name();
+  }
+
+  /** The status URL template, as declared. */
+  public String statusUrl() {
+    return spec.template().toString();
+  }
+
+  /**
+   * The declared vocabulary in declaration order, each word with the status it means; empty for
+   * {@link #vtstatus()}.
+   */
+  public Map<String, JobStatus> words() {
+    return spec.words();
+  }
+
+  /** The JSON Pointer to the status word, as declared; empty for {@link #vtstatus()}. */
+  public Optional<String> statusPointer() {
+    return spec.statusPointer().map(Object::toString);
+  }
+
+  /** The JSON Pointer to the job's output, if declared. */
+  public Optional<String> outputPointer() {
+    return spec.output().map(Object::toString);
+  }
+
+  /** The JSON Pointer to a failed job's error message, if declared. */
+  public Optional<String> errorPointer() {
+    return spec.error().map(Object::toString);
+  }
+
+  /** The compiled form the engine uses. */
+  ProtocolSpec spec() {
+    return spec;
+  }
+
+  /** The name, template and status pointer. */
+  @Override
+  public String toString() {
+    return spec.toString();
+  }
+
+  /**
+   * Declares an HTTP+JSON status API. Setters validate at once, quoting what they refuse;
+   * {@link #build()} checks the whole and copies, so a builder can be reused.
+   */
+  public static final class Builder {
+    private String name = "json";
+    private UrlTemplate template;
+    private JsonPointer status;
+    private final Map<String, JobStatus> words = new LinkedHashMap<>();
+    private Optional<JsonPointer> output = Optional.empty();
+    private Optional<JsonPointer> error = Optional.empty();
+    private Optional<JsonPointer> eta = Optional.empty();
+    private ChronoUnit etaUnit = ChronoUnit.MILLIS;
+    private Optional<JsonPointer> progress = Optional.empty();
+    private boolean strictWords;
+
+    private Builder() {}
+
+    /** A name for messages and the CLI (default {@code json}): 1–64 of {@code [A-Za-z0-9._-]}. */
+    public Builder name(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isEmpty() || name.length() > 64 || !name.matches("[A-Za-z0-9._-]+")) {
+        throw new IllegalArgumentException("Invalid protocol name: \"" + name + "\"");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /**
+     * Where one job's status is: relative to the client's server URI ({@code
+     * /v1/predictions/{id}}) or absolute ({@code https://api.example.com/jobs/{id}}). {@code
+     * {id}} is percent-encoded for where it stands, so an id stays one path segment or one
+     * query value; ids {@code .}, {@code ..}, empty or with control characters are refused
+     * before any request.
+     *
+     * @throws IllegalArgumentException quoting a malformed template
+     */
+    public Builder statusUrl(String template) {
+      this.template = UrlTemplate.compile(template);
+      return this;
+    }
+
+    /** The RFC 6901 JSON Pointer to the status word, such as {@code /status} or {@code /data/status}. */
+    public Builder status(String pointer) {
+      this.status = JsonPointer.compile(pointer);
+      return this;
+    }
+
+    /** Words meaning the job is still running. */
+    public Builder pending(String... words) {
+      return words(JobStatus.PENDING, words);
+    }
+
+    /** Words meaning the job completed successfully. */
+    public Builder completed(String... words) {
+      return words(JobStatus.COMPLETED, words);
+    }
+
+    /** Words meaning the job ended badly (failed, cancelled, expired...). */
+    public Builder failed(String... words) {
+      return words(JobStatus.ERROR, words);
+    }
+
+    private Builder words(JobStatus status, String... given) {
+      Objects.requireNonNull(given, "words");
+      if (given.length == 0) {
+        throw new IllegalArgumentException("No words given for " + status.wireName());
+      }
+      Map<String, JobStatus> added = new LinkedHashMap<>();
+      for (String w : given) {
+        if (w == null || w.isEmpty()) {
+          throw new IllegalArgumentException("Invalid status word for " + status.wireName()
+              + ": " + (w == null ? "null" : "\"\""));
+        }
+        JobStatus before = words.containsKey(w) ? words.get(w) : added.get(w);
+        if (before != null && before != status) {
+          throw new IllegalArgumentException("Status word \"" + w + "\" is declared both "
+              + before.wireName() + " and " + status.wireName());
+        }
+        added.put(w, status);
+      }
+      words.putAll(added);
+      return this;
+    }
+
+    /** The pointer to the job's output (its value becomes {@link JobResult#output()}). */
+    public Builder output(String pointer) {
+      this.output = Optional.of(JsonPointer.compile(pointer));
+      return this;
+    }
+
+    /** The pointer to a failed job's error message ({@link JobResult#error()}). */
+    public Builder error(String pointer) {
+      this.error = Optional.of(JsonPointer.compile(pointer));
+      return this;
+    }
+
+    /**
+     * The pointer to the API's estimate of the time left, a number of {@code unit}s
+     * ({@link ChronoUnit#MILLIS} or {@link ChronoUnit#SECONDS}); schedules see it as {@link
+     * PollContext#eta()}.
+     */
+    public Builder eta(String pointer, ChronoUnit unit) {
+      JsonPointer p = JsonPointer.compile(pointer);
+      Objects.requireNonNull(unit, "unit");
+      if (unit != ChronoUnit.MILLIS && unit != ChronoUnit.SECONDS) {
+        throw new IllegalArgumentException("Invalid eta unit (MILLIS or SECONDS): " + unit);
+      }
+      this.eta = Optional.of(p);
+      this.etaUnit = unit;
+      return this;
+    }
+
+    /** The pointer to the API's percent done, a number 0–100 ({@link PollContext#progress()}). */
+    public Builder progress(String pointer) {
+      this.progress = Optional.of(JsonPointer.compile(pointer));
+      return this;
+    }
+
+    /**
+     * Makes a status word the protocol does not declare a {@link ProtocolException} that ends
+     * the watch, instead of waiting on.
+     */
+    public Builder strictWords() {
+      this.strictWords = true;
+      return this;
+    }
+
+    /**
+     * The protocol declared.
+     *
+     * @throws IllegalStateException naming what is missing: the status URL, the status pointer,
+     *     or a word for each of pending, completed and failed
+     */
+    public JobProtocol build() {
+      if (template == null) {
+        throw new IllegalStateException("Protocol " + name + " has no statusUrl");
+      }
+      if (status == null) {
+        throw new IllegalStateException("Protocol " + name + " has no status pointer");
+      }
+      for (JobStatus s : JobStatus.values()) {
+        if (!words.containsValue(s)) {
+          throw new IllegalStateException("Protocol " + name + " declares no "
+              + (s == JobStatus.ERROR ? "failed" : s.wireName()) + " words");
+        }
+      }
+      return new JobProtocol(new ProtocolSpec(name, template, status, words, output, error, eta,
+          etaUnit, progress, strictWords));
+    }
+  }
+}
