@@ -1,6 +1,8 @@
 package io.vtstatus;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Callbacks for what a {@link StatusClient} does, for progress output and metrics. Every method
@@ -35,6 +37,18 @@ public interface JobListener {
    * which the client confirms with a poll before trusting it.
    */
   default void webhookReceived(String jobId, JobStatus status, boolean verified) {}
+
+  /**
+   * A delivery ending {@code jobId}, which no watch of this client waits for, was accepted
+   * (verified, or as a hint). The client keeps it for 10 minutes, for a watch of that job
+   * starting late. With several replicas behind one webhook URL, this is the delivery another
+   * replica may be waiting for: relay {@code headers} and {@code body}, as received, to the
+   * replicas (over your own bus), each of which hands them to its {@link
+   * StatusClient#acceptWebhook}; that verifies them again, and a replica that does not watch the
+   * job reports it here in turn, so relay only deliveries that came from the sender. {@code
+   * headers} and {@code body} are copies, yours to keep.
+   */
+  default void webhookForUnwatchedJob(String jobId, Map<String, List<String>> headers, byte[] body) {}
 
   /** A request to the webhook listener was rejected; {@code reason} says why. */
   default void webhookRejected(int httpStatus, String reason) {}

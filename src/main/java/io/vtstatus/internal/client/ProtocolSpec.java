@@ -44,12 +44,21 @@ public final class ProtocolSpec {
   private final ChronoUnit etaUnit;
   private final Optional<JsonPointer> progress;
   private final boolean strictWords;
+  private final Optional<WebhookShape> webhook;
 
   /** A declared protocol; every argument already validated by {@code JobProtocol}'s builder. */
   public ProtocolSpec(String name, UrlTemplate template, JsonPointer status,
       Map<String, JobStatus> words, Optional<JsonPointer> output, Optional<JsonPointer> error,
       Optional<JsonPointer> eta, ChronoUnit etaUnit, Optional<JsonPointer> progress,
       boolean strictWords) {
+    this(name, template, status, words, output, error, eta, etaUnit, progress, strictWords,
+        Optional.empty());
+  }
+
+  private ProtocolSpec(String name, UrlTemplate template, JsonPointer status,
+      Map<String, JobStatus> words, Optional<JsonPointer> output, Optional<JsonPointer> error,
+      Optional<JsonPointer> eta, ChronoUnit etaUnit, Optional<JsonPointer> progress,
+      boolean strictWords, Optional<WebhookShape> webhook) {
     this.name = name;
     this.template = template;
     this.status = status;
@@ -61,6 +70,44 @@ public final class ProtocolSpec {
     this.etaUnit = etaUnit;
     this.progress = progress;
     this.strictWords = strictWords;
+    this.webhook = webhook;
+  }
+
+  /** This declared protocol with webhook bodies read as {@code shape} says. */
+  public ProtocolSpec withWebhook(WebhookShape shape) {
+    return new ProtocolSpec(name, template, status, words, output, error, eta, etaUnit, progress,
+        strictWords, Optional.of(shape));
+  }
+
+  /** How webhook bodies are read: empty for vtstatus (its own shape) and a protocol declaring none. */
+  public Optional<WebhookShape> webhook() {
+    return webhook;
+  }
+
+  /** True when this client can read webhook bodies: vtstatus, or a declared webhook shape. */
+  public boolean readsWebhooks() {
+    return builtin() || webhook.isPresent();
+  }
+
+  /**
+   * Reads one webhook body: the job it names and what it says.
+   *
+   * @throws ProtocolException for a body that is malformed or names no valid job
+   */
+  WebhookShape.Event readWebhook(String text, int maxChars) throws ProtocolException {
+    if (builtin()) {
+      // The body becomes the document of a result this event ends.
+      StatusAnswer a = StatusAnswer.parse(text, "webhook body").withDocument(text);
+      String job = a.jobId().orElse(Protocol.DEFAULT_JOB);
+      if (!Protocol.isJobId(job)) {
+        throw new ProtocolException("invalid job id in webhook body");
+      }
+      return new WebhookShape.Event(job, a);
+    }
+    if (webhook.isEmpty()) {
+      throw new ProtocolException("protocol " + name + " declares no webhook body");
+    }
+    return webhook.get().read(text, maxChars, words);
   }
 
   public String name() {

@@ -451,15 +451,22 @@ final class Watcher implements WebhookSink {
   // ---------------------------------------------------------------- webhooks
 
   @Override
-  public void accept(String jobId, StatusAnswer event, boolean verified) {
+  public void accept(String jobId, StatusAnswer event, boolean verified, Delivery raw) {
     listener.webhookReceived(jobId, event.status(), verified);
     if (!verified) {
       signals.hint(jobId);
-      confirm(jobId);
-      return;
+    } else {
+      signals.verified(jobId, event);
     }
-    signals.verified(jobId, event);
-    ended(watchesOf(jobId), event, DetectedBy.WEBHOOK, Lesson.ALL);
+    // Kept first, looked for second: a watch starting meanwhile sees the event or is seen here.
+    List<Watch> ws = watchesOf(jobId);
+    if (ws.isEmpty()) {
+      listener.webhookForUnwatchedJob(jobId, raw.headers(), raw.body());
+    } else if (!verified) {
+      confirm(jobId);
+    } else {
+      ended(ws, event, DetectedBy.WEBHOOK, Lesson.ALL);
+    }
   }
 
   /**
