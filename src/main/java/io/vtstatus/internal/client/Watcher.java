@@ -126,7 +126,7 @@ final class Watcher implements WebhookSink {
     Optional<StatusAnswer> ev = signals.verifiedEvent(jobId);
     if (ev.isPresent()) {
       // The job ended before this watch began: how long it ran is not ours to learn.
-      ended(List.of(w), ev.get(), DetectedBy.WEBHOOK, Lesson.NONE);
+      endedByWebhook(List.of(w), ev.get(), Lesson.NONE);
       return w;
     }
     if (signals.hinted(jobId)) {
@@ -187,6 +187,15 @@ final class Watcher implements WebhookSink {
    * callbacks run last, and whatever they throw, each watch's result and latch complete.
    */
   private void ended(List<Watch> ws, StatusAnswer event, DetectedBy by, Lesson lesson) {
+    ended(ws, event, by, lesson, scheduler.nanoTime(), 0);
+  }
+
+  /**
+   * As {@link #ended(List, StatusAnswer, DetectedBy, Lesson)}, the job detected at {@code
+   * detectedNanos}, and {@code extraPolls} requests made since counted in each result.
+   */
+  private void ended(List<Watch> ws, StatusAnswer event, DetectedBy by, Lesson lesson,
+      long detectedNanos, int extraPolls) {
     List<Watch> ending = new ArrayList<>(ws.size());
     for (Watch w : ws) {
       if (w.end()) {
@@ -196,7 +205,7 @@ final class Watcher implements WebhookSink {
     if (ending.isEmpty()) {
       return;
     }
-    long now = scheduler.nanoTime();
+    long now = detectedNanos;
     try {
       Optional<Duration> longest = Optional.empty();
       for (Watch w : ending) {
@@ -212,15 +221,15 @@ final class Watcher implements WebhookSink {
       }
     } finally {
       for (Watch w : ending) {
-        finish(w, event, by, now);
+        finish(w, event, by, now, extraPolls);
       }
     }
   }
 
-  private void finish(Watch w, StatusAnswer event, DetectedBy by, long now) {
+  private void finish(Watch w, StatusAnswer event, DetectedBy by, long now, int extraPolls) {
     int polls;
     synchronized (w) {
-      polls = w.polls;
+      polls = w.polls + extraPolls;
     }
     JobResult r = event.result(w.jobId, by, polls, w.waited(now));
     try {
@@ -465,8 +474,40 @@ final class Watcher implements WebhookSink {
     } else if (!verified) {
       confirm(jobId);
     } else {
-      ended(ws, event, DetectedBy.WEBHOOK, Lesson.ALL);
+      endedByWebhook(ws, event, Lesson.ALL);
     }
+  }
+
+  /**
+   * A verified {@code event} ends {@code ws}. When it carries neither output nor error (OpenAI's
+   * and AssemblyAI's bodies hold only the id and the state) and the protocol reads them from
+   * its answers, the job's status is read once more to fill them: the outcome and the detection
+   * time stay the event's, and the read counts as a poll. A read that fails or finds the job
+   * otherwise ends the watches with the event as it is.
+   */
+  private void endedByWebhook(List<Watch> ws, StatusAnswer event, Lesson lesson) {
+    ProtocolSpec p = api.protocol();
+    long at = scheduler.nanoTime();
+    if (p.builtin() || event.output().isPresent() || event.error().isPresent()
+        || p.output().isEmpty() && p.error().isEmpty()) {
+      ended(ws, event, DetectedBy.WEBHOOK, lesson, at, 0);
+      return;
+    }
+    Watch first = ws.get(0);
+    CompletableFuture<StatusApi.Polled> f;
+    try {
+      f = api.poll(first.jobId, first.statusUri, Duration.ofNanos(requestTimeoutNanos));
+    } catch (RuntimeException e) {
+      ended(ws, event, DetectedBy.WEBHOOK, lesson, at, 0);
+      return;
+    }
+    f.whenComplete((polled, e) -> {
+      StatusAnswer filled = event;
+      if (polled != null && polled.answer().status() == event.status()) {
+        filled = event.withOutputOf(polled.answer());
+      }
+      ended(ws, filled, DetectedBy.WEBHOOK, lesson, at, 1);
+    });
   }
 
   /**
