@@ -9,10 +9,11 @@ import java.util.Map;
  * has an empty default; override what you need.
  *
  * <p>Called synchronously, in the order things happen for one job, mostly on the client's own
- * threads (its scheduler, request and webhook threads), but on yours in three cases: {@code
+ * threads (its scheduler, request and webhook threads), but on yours in four cases: {@code
  * watch()} or {@code await()} of a job whose verified webhook came first ({@link #completed}
  * before it returns), cancelling a watch's future or {@code await()} interrupted or timed out
- * ({@link #failed}), and {@code close()} ({@link #failed} for each pending watch). Return
+ * ({@link #failed}), {@code close()} ({@link #failed} for each pending watch), and {@link
+ * StatusClient#acceptWebhook} refusing a delivery ({@link #webhookRejected}). Return
  * quickly and never block, or every watch of the client waits with you; hand slow work to an
  * executor of your own. Whatever a callback throws, an {@link Error} such as a failed assertion
  * included, is logged (once, on the {@code io.vtstatus} logger) and otherwise ignored: the watch
@@ -50,7 +51,10 @@ public interface JobListener {
    */
   default void webhookForUnwatchedJob(String jobId, Map<String, List<String>> headers, byte[] body) {}
 
-  /** A request to the webhook listener was rejected; {@code reason} says why. */
+  /**
+   * A webhook delivery was rejected (by the listener or {@link StatusClient#acceptWebhook}) with
+   * {@code httpStatus}; {@code reason} says why, never quoting a secret.
+   */
   default void webhookRejected(int httpStatus, String reason) {}
 
   /** The listener was registered with the server (or registration failed with {@code failure}). */
