@@ -215,6 +215,14 @@ public final class JobProtocol {
     return spec.error().map(Object::toString);
   }
 
+  /**
+   * True when a client of this protocol can receive webhooks: {@link #vtstatus()}, the built-in
+   * profiles, and a protocol declaring its webhook body ({@link Builder#webhookJobId}).
+   */
+  public boolean readsWebhooks() {
+    return spec.readsWebhooks();
+  }
+
   /** The compiled form the engine uses. */
   ProtocolSpec spec() {
     return spec;
