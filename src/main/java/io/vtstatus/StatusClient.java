@@ -191,7 +191,10 @@ public final class StatusClient implements AutoCloseable {
     return engine.acceptWebhook(headers, body);
   }
 
-  /** The URL the webhook listener was registered as, once it is listening. */
+  /**
+   * The URL webhooks are registered as: the listener's, or {@link WebhookOptions#inbound(URI)}'s;
+   * empty without either.
+   */
   public Optional<URI> webhookUrl() {
     return engine.webhookUrl();
   }

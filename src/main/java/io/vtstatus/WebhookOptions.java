@@ -11,15 +11,21 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How a {@link StatusClient} listens for webhooks: a port on a bind address (loopback unless
- * told otherwise), the URL to register (when the listener is behind a proxy or NAT), the signing
- * secret to register, and any further keys deliveries may be signed with. Immutable; each setter
+ * How a {@link StatusClient} receives webhooks: on a listener of its own (a port on a bind
+ * address, loopback unless told otherwise; the URL to register when it is behind a proxy or NAT),
+ * or through your own HTTP server ({@link #inbound()}, fed to {@link
+ * StatusClient#acceptWebhook}); and how deliveries are verified: Standard Webhooks (the default:
+ * the signing secret to register and any further keys deliveries may be signed with), a {@link
+ * #sharedHeader}, none ({@link #unsigned()}), or your {@link #check}. Immutable; each setter
  * returns a copy.
  *
  * <pre>{@code
  * WebhookOptions.port(9090)                         // 127.0.0.1:9090, registered as such
  * WebhookOptions.port(0).publicUrl(URI.create("https://hooks.example.com/vt"))
  * WebhookOptions.port(0).secret(newSecret).verificationKeys(oldSecret, "whpk_...")
+ * WebhookOptions.inbound().secret(replicateSecret)  // your server calls acceptWebhook
+ * WebhookOptions.inbound().sharedHeader("X-Hook-Auth", value)   // AssemblyAI's scheme
+ * WebhookOptions.inbound().unsigned()               // HeyGen's callbacks: hints only
  * WebhookOptions.disabled()                         // polling only
  * }</pre>
  *
@@ -71,7 +77,8 @@ public final class WebhookOptions {
   /**
    * No listener and no registration: your own HTTP server receives the deliveries and hands
    * each to {@link StatusClient#acceptWebhook}. For senders configured elsewhere (a URL given
-   * on create, a project-level endpoint).
+   * on create, a project-level endpoint). With Standard Webhooks, give the sender's {@link
+   * #secret} (or {@link #verificationKeys}): without a key a signed delivery is only a hint.
    */
   public static WebhookOptions inbound() {
     return new WebhookOptions(Mode.INBOUND, 0, null, null, "/webhook", null, List.of(),
