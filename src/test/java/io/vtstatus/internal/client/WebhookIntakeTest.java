@@ -205,6 +205,7 @@ class WebhookIntakeTest {
       assertEquals(204, deliver(in, h, DONE));
     }
     assertEquals(1, askedForKeys.get());
+    assertEquals(3, handed.size(), "three ids, three deliveries");
   }
 
   @Test
