@@ -58,47 +58,54 @@ class ProtocolWebhooksTest {
     return w;
   }
 
+  /** A stand-in for {@code p}, a client receiving with {@code o}, and a watched, running job. */
+  private record Running(SimulatorServer sim, StatusClient client, String job,
+      CompletableFuture<JobResult> watch) {
+    int feed(String id, byte[] body) {
+      return client.acceptWebhook(signed(id, body), body);
+    }
+  }
+
+  private Running running(JobProtocol p, WebhookOptions o, JobStatus outcome) throws Exception {
+    SimulatorServer sim = standIn(p);
+    StatusClient c = client(sim, p, o);
+    String job = sim.submit(Duration.ofHours(1), outcome);
+    return new Running(sim, c, job, watched(c, job));
+  }
+
   @Test
   void replicatesPredictionObjectEndsTheWatchWithItsOutputAndProgressEndsNothing() throws Exception {
-    JobProtocol p = JobProtocol.replicate();
-    SimulatorServer sim = standIn(p);
-    StatusClient c = client(sim, p, WebhookOptions.inbound().secret(SECRET));
-    String job = sim.submit(Duration.ofHours(1), JobStatus.COMPLETED);
-    CompletableFuture<JobResult> w = watched(c, job);
-    byte[] start = utf8(ProtocolFixtures.replicate(job, "processing", "null", "null"));
-    assertEquals(204, c.acceptWebhook(signed("msg_start", start), start));
-    byte[] unknown = utf8(ProtocolFixtures.replicate(job, "paused", "null", "null"));
-    assertEquals(204, c.acceptWebhook(signed("msg_unknown", unknown), unknown));
-    assertFalse(w.isDone(), "start, output, logs and unknown words end nothing");
-    byte[] done = utf8(ProtocolFixtures.replicate(job, "succeeded", "[\"https://x/1.png\"]", "null"));
-    assertEquals(204, c.acceptWebhook(signed("msg_done", done), done));
-    JobResult r = w.get(30, TimeUnit.SECONDS);
+    Running run = running(JobProtocol.replicate(), WebhookOptions.inbound().secret(SECRET),
+        JobStatus.COMPLETED);
+    String job = run.job();
+    assertEquals(204, run.feed("msg_start", utf8(ProtocolFixtures.replicate(job, "processing", "null", "null"))));
+    assertEquals(204, run.feed("msg_unknown", utf8(ProtocolFixtures.replicate(job, "paused", "null", "null"))));
+    assertFalse(run.watch().isDone(), "start, output, logs and unknown words end nothing");
+    assertEquals(204, run.feed("msg_done",
+        utf8(ProtocolFixtures.replicate(job, "succeeded", "[\"https://x/1.png\"]", "null"))));
+    JobResult r = run.watch().get(30, TimeUnit.SECONDS);
     assertEquals(JobStatus.COMPLETED, r.status());
     assertEquals(DetectedBy.WEBHOOK, r.detectedBy());
     assertEquals(Optional.of("[\"https://x/1.png\"]"), r.output(), "from the body");
     assertEquals(1, r.polls(), "no extra read");
-    byte[] noId = utf8("{\"status\":\"succeeded\"}");
-    assertEquals(400, c.acceptWebhook(signed("msg_noid", noId), noId));
-    byte[] badId = utf8("{\"id\":\"..\",\"status\":\"succeeded\"}");
-    assertEquals(400, c.acceptWebhook(signed("msg_badid", badId), badId));
+    assertEquals(400, run.feed("msg_noid", utf8("{\"status\":\"succeeded\"}")));
+    assertEquals(400, run.feed("msg_badid", utf8("{\"id\":\"..\",\"status\":\"succeeded\"}")));
   }
 
   @Test
   void openAisEventCarriesOnlyTheIdSoTheBatchIsReadOnceMore() throws Exception {
-    JobProtocol p = JobProtocol.openAiBatch();
-    SimulatorServer sim = standIn(p);
-    StatusClient c = client(sim, p, WebhookOptions.inbound().secret(SECRET));
-    String job = sim.submit(Duration.ofHours(1), JobStatus.COMPLETED);
-    CompletableFuture<JobResult> w = watched(c, job);
+    Running run = running(JobProtocol.openAiBatch(), WebhookOptions.inbound().secret(SECRET),
+        JobStatus.COMPLETED);
+    String job = run.job();
     byte[] other = utf8("{\"id\":\"evt_1\",\"object\":\"event\",\"created_at\":1750861210,"
         + "\"type\":\"response.completed\",\"data\":{\"id\":\"" + job + "\"}}");
-    assertEquals(204, c.acceptWebhook(signed("msg_other", other), other));
-    assertFalse(w.isDone(), "an event type the profile does not map ends nothing");
-    sim.complete(job, JobStatus.COMPLETED);
+    assertEquals(204, run.feed("msg_other", other));
+    assertFalse(run.watch().isDone(), "an event type the profile does not map ends nothing");
+    run.sim().complete(job, JobStatus.COMPLETED);
     byte[] done = utf8("{\"id\":\"evt_2\",\"object\":\"event\",\"created_at\":1750861210,"
         + "\"type\":\"batch.completed\",\"data\":{\"id\":\"" + job + "\"}}");
-    assertEquals(204, c.acceptWebhook(signed("msg_done", done), done));
-    JobResult r = w.get(30, TimeUnit.SECONDS);
+    assertEquals(204, run.feed("msg_done", done));
+    JobResult r = run.watch().get(30, TimeUnit.SECONDS);
     assertEquals(JobStatus.COMPLETED, r.status());
     assertEquals(DetectedBy.WEBHOOK, r.detectedBy());
     assertEquals(Optional.of(OUTPUTS + job), r.output(), "filled by one more read");
@@ -109,17 +116,17 @@ class ProtocolWebhooksTest {
 
   @Test
   void heygensUnsignedCallbackIsAHintConfirmedByAStatusRead() throws Exception {
-    JobProtocol p = JobProtocol.heygenVideoTranslate();
-    SimulatorServer sim = standIn(p);
-    StatusClient c = client(sim, p, WebhookOptions.inbound().unsigned());
-    String job = sim.submit(Duration.ofHours(1), JobStatus.ERROR);
-    CompletableFuture<JobResult> w = watched(c, job);
+    Running run = running(JobProtocol.heygenVideoTranslate(), WebhookOptions.inbound().unsigned(),
+        JobStatus.ERROR);
+    String job = run.job();
+    StatusClient c = run.client();
+    CompletableFuture<JobResult> w = run.watch();
     byte[] lie = utf8("{\"event_type\":\"video_translate.success\",\"event_data\":{"
         + "\"video_translate_id\":\"" + job + "\",\"url\":\"https://evil/x.mp4\"}}");
     assertEquals(202, c.acceptWebhook(Map.of(), lie));
     assertTrue(rec.awaitEvent("poll " + job + " PENDING", Duration.ofSeconds(10)), "confirmed");
     assertFalse(w.isDone(), "an unsigned success for a running job decides nothing");
-    sim.complete(job, JobStatus.ERROR);
+    run.sim().complete(job, JobStatus.ERROR);
     byte[] fail = utf8("{\"event_type\":\"video_translate.fail\",\"event_data\":{"
         + "\"video_translate_id\":\"" + job + "\",\"message\":\"bad audio\"}}");
     assertEquals(202, c.acceptWebhook(Map.of(), fail));
@@ -130,15 +137,15 @@ class ProtocolWebhooksTest {
 
   @Test
   void assemblyAisSharedHeaderVerifiesAndTheTranscriptIsReadForItsText() throws Exception {
-    JobProtocol p = JobProtocol.assemblyAi();
-    SimulatorServer sim = standIn(p);
-    StatusClient c = client(sim, p, WebhookOptions.inbound().sharedHeader("X-Webhook-Auth", "t0ken-value"));
-    String job = sim.submit(Duration.ofHours(1), JobStatus.COMPLETED);
-    CompletableFuture<JobResult> w = watched(c, job);
+    Running run = running(JobProtocol.assemblyAi(),
+        WebhookOptions.inbound().sharedHeader("X-Webhook-Auth", "t0ken-value"), JobStatus.COMPLETED);
+    String job = run.job();
+    StatusClient c = run.client();
+    CompletableFuture<JobResult> w = run.watch();
     byte[] done = utf8("{\"transcript_id\":\"" + job + "\",\"status\":\"completed\"}");
     assertEquals(401, c.acceptWebhook(Map.of("X-Webhook-Auth", List.of("guess")), done));
     assertFalse(w.isDone());
-    sim.complete(job, JobStatus.COMPLETED);
+    run.sim().complete(job, JobStatus.COMPLETED);
     assertEquals(204, c.acceptWebhook(Map.of("x-webhook-auth", List.of("t0ken-value")), done));
     JobResult r = w.get(30, TimeUnit.SECONDS);
     assertEquals(DetectedBy.WEBHOOK, r.detectedBy());
