@@ -107,7 +107,22 @@ public final class ProtocolSpec {
     if (webhook.isEmpty()) {
       throw new ProtocolException("protocol " + name + " declares no webhook body");
     }
-    return webhook.get().read(text, maxChars, words);
+    Object doc;
+    try {
+      doc = Json.parse(text, maxChars);
+    } catch (JsonException e) {
+      throw new ProtocolException("webhook body is not JSON (" + e.getMessage() + ")");
+    }
+    WebhookShape.Event e = webhook.get().read(doc, text, words);
+    if (webhook.get().status().isEmpty()) {
+      return e;
+    }
+    // A body that is the job's status object (Replicate's prediction) carries what a status
+    // answer does: its progress and estimate, read with the same pointers.
+    StatusAnswer a = e.answer();
+    return new WebhookShape.Event(e.jobId(), new StatusAnswer(a.jobId(), a.status(),
+        a.updatedAt(), eta(doc), progress(doc), a.output(), a.error(), a.document(),
+        a.unknownWord()));
   }
 
   public String name() {

@@ -462,6 +462,10 @@ final class Watcher implements WebhookSink {
   @Override
   public void accept(String jobId, StatusAnswer event, boolean verified, Delivery raw) {
     listener.webhookReceived(jobId, event.status(), verified);
+    if (!event.status().isTerminal()) {
+      progressed(jobId, event, verified);
+      return;
+    }
     if (!verified) {
       signals.hint(jobId);
     } else {
@@ -475,6 +479,35 @@ final class Watcher implements WebhookSink {
       confirm(jobId);
     } else {
       endedByWebhook(ws, event, Lesson.ALL);
+    }
+  }
+
+  /**
+   * A state that ends nothing (Replicate's {@code start}, {@code output}, {@code logs}): a
+   * verified one shows that webhooks arrive, and its estimate and progress, when the body has
+   * them, reach the schedule of every watch of the job at once (the next poll's answer replaces
+   * them); an unverified one changes nothing.
+   */
+  private void progressed(String jobId, StatusAnswer event, boolean verified) {
+    if (!verified) {
+      return;
+    }
+    signals.arrived();
+    if (event.eta().isEmpty() && event.progress().isEmpty()) {
+      return;
+    }
+    long now = scheduler.nanoTime();
+    for (Watch w : watchesOf(jobId)) {
+      synchronized (w) {
+        if (event.eta().isPresent()) {
+          w.eta = event.eta();
+        }
+        if (event.progress().isPresent()) {
+          w.progress = event.progress();
+        }
+      }
+      // The schedule hears it now; a poll it wants sooner is armed, one already due sooner kept.
+      arm(w, now + nextDelayNanos(w, now));
     }
   }
 

@@ -146,10 +146,6 @@ final class WebhookIntake {
     if (id != null && !seen.putIfAbsent(id, Boolean.TRUE)) {
       return new Verdict(204, null, null);
     }
-    if (!e.answer().status().isTerminal()) {
-      // Progress (Replicate's start, output, logs): acknowledged, and it ends nothing.
-      return new Verdict(trusted ? 204 : 202, null, null);
-    }
     boolean verified = trusted;
     Delivery raw = new Delivery(copy(headers), body.clone());
     return new Verdict(trusted ? 204 : 202, null,

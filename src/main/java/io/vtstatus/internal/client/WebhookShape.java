@@ -2,8 +2,6 @@ package io.vtstatus.internal.client;
 
 import io.vtstatus.JobStatus;
 import io.vtstatus.ProtocolException;
-import io.vtstatus.internal.json.Json;
-import io.vtstatus.internal.json.JsonException;
 import io.vtstatus.internal.json.JsonPointer;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -39,18 +37,12 @@ public record WebhookShape(
   record Event(String jobId, StatusAnswer answer) {}
 
   /**
-   * Reads one body.
+   * Reads one body, already parsed as {@code doc} from {@code text}.
    *
    * @param words the protocol's vocabulary, for a status pointer
-   * @throws ProtocolException for a body that is not JSON or names no job (the sender gets a 400)
+   * @throws ProtocolException for a body that names no valid job (the sender gets a 400)
    */
-  Event read(String text, int maxChars, Map<String, JobStatus> words) throws ProtocolException {
-    Object doc;
-    try {
-      doc = Json.parse(text, maxChars);
-    } catch (JsonException e) {
-      throw new ProtocolException("webhook body is not JSON (" + e.getMessage() + ")");
-    }
+  Event read(Object doc, String text, Map<String, JobStatus> words) throws ProtocolException {
     Object id = jobId.find(doc);
     if (!(id instanceof String)) {
       throw new ProtocolException("webhook body has no job id (a string) at " + jobId);

@@ -6,9 +6,10 @@ package io.vtstatus.internal.client;
  */
 interface WebhookSink {
   /**
-   * A terminal event for {@code jobId}. {@code verified} events (the scheme checked them) end
-   * watches; unverified ones are hints that the client confirms with a poll. {@code raw} is the
-   * delivery as received, reported when no watch of this client wants it.
+   * An event for {@code jobId}. {@code verified} terminal events (the scheme checked them) end
+   * watches; unverified ones are hints that the client confirms with a poll; other states
+   * update progress and end nothing. {@code raw} is the delivery as received, reported when no
+   * watch of this client wants a terminal event.
    */
   void accept(String jobId, StatusAnswer event, boolean verified, Delivery raw);
 }

@@ -105,6 +105,31 @@ class WatcherTest {
   }
 
   @Test
+  void aVerifiedProgressEventReachesTheScheduleAndEndsNothing() {
+    List<io.vtstatus.PollContext> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Watcher w = watcher(ctx -> {
+      asked.add(ctx);
+      return Duration.ofSeconds(5);
+    }, 8);
+    Watch a = watch(w, "a", Duration.ofMinutes(10));
+    StatusAnswer progress = new StatusAnswer(Optional.of("a"), JobStatus.PENDING, Optional.empty(),
+        Optional.of(Duration.ofSeconds(7)), OptionalInt.of(40));
+    int before = asked.size();
+    w.accept("a", new StatusAnswer(Optional.of("a"), JobStatus.PENDING, Optional.empty(),
+        Optional.of(Duration.ofSeconds(99)), OptionalInt.of(99)), false, RAW);
+    assertEquals(before, asked.size(), "an unverified one changes nothing");
+    w.accept("a", progress, true, RAW);
+    io.vtstatus.PollContext last = asked.get(asked.size() - 1);
+    assertEquals(before + 1, asked.size(), "the schedule hears it at once");
+    assertEquals(Optional.of(Duration.ofSeconds(7)), last.eta(), "the verified event's, not the hint's");
+    assertEquals(OptionalInt.of(40), last.progress());
+    time.advance(Duration.ofSeconds(5));
+    assertFalse(a.ended());
+    assertEquals(1, polls("a").size(), "no confirming poll for progress");
+    assertTrue(rec.events.contains("webhook a PENDING verified"), rec.events.toString());
+  }
+
+  @Test
   void aHintArrivingBetweenTwoPollsIsConfirmedSoonNotAtTheNextScheduledPoll() {
     Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(5)), 8);
     Watch a = watch(w, "a", Duration.ofMinutes(10));

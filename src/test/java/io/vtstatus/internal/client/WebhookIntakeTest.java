@@ -175,12 +175,12 @@ class WebhookIntakeTest {
   }
 
   @Test
-  void aStateThatEndsNothingIsAcknowledgedAndHandsNothingIn() {
+  void aStateThatEndsNothingIsAcknowledgedAndHandedInAsProgress() {
     WebhookIntake in = standard();
     byte[] pending = utf8("{\"job\":\"j1\",\"status\":\"pending\"}");
     assertEquals(204, deliver(in, signed(SECRET, "msg_1", NOW, pending), pending));
     assertEquals(202, deliver(in, Map.of(), pending));
-    assertEquals(List.of(), handed);
+    assertEquals(List.of("j1 PENDING true", "j1 PENDING false"), handed);
   }
 
   @Test

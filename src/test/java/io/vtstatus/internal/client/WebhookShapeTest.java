@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vtstatus.JobStatus;
 import io.vtstatus.ProtocolException;
+import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.json.JsonPointer;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +34,15 @@ class WebhookShapeTest {
         Optional.of(JsonPointer.compile("/type")), events, Optional.empty(), Optional.empty());
   }
 
-  private static WebhookShape.Event read(WebhookShape s, String body) throws ProtocolException {
-    return s.read(body, 1024, WORDS);
+  private static WebhookShape.Event read(WebhookShape s, String body) throws Exception {
+    return s.read(Json.parse(body), body, WORDS);
+  }
+
+  /** A declared protocol with {@code shape}, progress at {@code /pct}, eta at {@code /eta} s. */
+  private static ProtocolSpec declared(WebhookShape shape) {
+    return new ProtocolSpec("t", UrlTemplate.compile("/j/{id}"), JsonPointer.compile("/status"),
+        WORDS, Optional.empty(), Optional.empty(), Optional.of(JsonPointer.compile("/eta")),
+        ChronoUnit.SECONDS, Optional.of(JsonPointer.compile("/pct")), false).withWebhook(shape);
   }
 
   @Test
@@ -81,9 +90,26 @@ class WebhookShapeTest {
         assertThrows(ProtocolException.class, () -> read(BY_EVENT, "{\"data\":{\"id\":5}}")).getMessage());
     assertEquals("webhook body has an invalid job id at /id",
         assertThrows(ProtocolException.class, () -> read(BY_STATUS, "{\"id\":\"..\"}")).getMessage());
-    assertThrows(ProtocolException.class, () -> read(BY_STATUS, "{\"id\":"));
+    ProtocolSpec p = declared(BY_STATUS);
+    assertEquals("webhook body is not JSON (unexpected end of JSON at offset 6)",
+        assertThrows(ProtocolException.class, () -> p.readWebhook("{\"id\":", 1024)).getMessage());
     assertThrows(ProtocolException.class,
-        () -> BY_STATUS.read("{\"id\":\"p1\",\"status\":\"succeeded\"}", 10, WORDS), "over the bound");
+        () -> p.readWebhook("{\"id\":\"p1\",\"status\":\"succeeded\"}", 10), "over the bound");
+  }
+
+  @Test
+  void aStatusObjectCarriesItsProgressAndEstimateAnEventDoesNot() throws Exception {
+    String body = "{\"id\":\"p1\",\"status\":\"starting\",\"pct\":30,\"eta\":12,"
+        + "\"type\":\"batch.completed\",\"data\":{\"id\":\"b1\"}}";
+    WebhookShape.Event byStatus = declared(BY_STATUS).readWebhook(body, 1024);
+    assertEquals(JobStatus.PENDING, byStatus.answer().status());
+    assertEquals(java.util.OptionalInt.of(30), byStatus.answer().progress());
+    assertEquals(Optional.of(java.time.Duration.ofSeconds(12)), byStatus.answer().eta());
+    WebhookShape.Event byEvent = declared(BY_EVENT).readWebhook(body, 1024);
+    assertEquals(JobStatus.COMPLETED, byEvent.answer().status());
+    assertEquals(java.util.OptionalInt.empty(), byEvent.answer().progress());
+    assertEquals(Optional.empty(), byEvent.answer().eta());
+    assertEquals("b1", byEvent.jobId());
   }
 
   @Test
