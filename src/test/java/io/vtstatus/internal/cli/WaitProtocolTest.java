@@ -134,6 +134,10 @@ class WaitProtocolTest {
       "{\"status_url\":\"/j/{id}\",\"status\":\"/s\",\"pending\":[\"p\"],\"completed\":[\"c\"],\"failed\":[\"f\"],\"retries\":3} => unknown key \"retries\"",
       "{\"status_url\":\"/j/{id}\",\"status\":\"/s\",\"pending\":[\"p\"],\"completed\":[\"c\"],\"failed\":[\"f\"],\"headers\":{\"A\":1}} => \"headers\": \"A\" must be a string",
       "[1] => not a JSON object",
+      "{\"status_url\":\"/j/{id}\",\"status\":\"/s\",\"pending\":[\"p\"],\"completed\":[\"c\"],\"failed\":[\"f\"],\"webhook_status\":\"/s\"} => declares a webhook body but no webhookJobId",
+      "{\"status_url\":\"/j/{id}\",\"status\":\"/s\",\"pending\":[\"p\"],\"completed\":[\"c\"],\"failed\":[\"f\"],\"webhook_job_id\":\"id\"} => \"webhook_job_id\": Invalid JSON Pointer",
+      "{\"status_url\":\"/j/{id}\",\"status\":\"/s\",\"pending\":[\"p\"],\"completed\":[\"c\"],\"failed\":[\"f\"],\"webhook_job_id\":\"/id\",\"webhook_event_type\":\"/t\",\"webhook_events\":{\"x\":\"done\"}} => \"webhook_events\": \"x\" must be",
+      "{\"status_url\":\"/j/{id}\",\"status\":\"/s\",\"pending\":[\"p\"],\"completed\":[\"c\"],\"failed\":[\"f\"],\"webhook_events\":[]} => \"webhook_events\" must be an object",
   })
   void protocolFileErrorsNameTheKeyAndTheFile(String content, String says) throws Exception {
     Path f = dir.resolve("p.json");
@@ -141,6 +145,27 @@ class WaitProtocolTest {
     CliRun r = run("wait", "--server", sim.url().toString(), "--protocol", f.toString(), "--job", "x");
     assertEquals(WaitCommand.USAGE, r.code(), r.err());
     assertTrue(r.err().contains(f.toString()) && r.err().contains(says), r.err());
+  }
+
+  @Test
+  void aProtocolFileMayDeclareItsWebhookBody() throws Exception {
+    Path f = dir.resolve("render.json");
+    Files.writeString(f, "{\"status_url\":\"/j/{id}\",\"status\":\"/s\",\"pending\":[\"p\"],"
+        + "\"completed\":[\"c\"],\"failed\":[\"f\"],\"webhook_job_id\":\"/data/id\","
+        + "\"webhook_event_type\":\"/type\",\"webhook_events\":{\"render.done\":\"completed\","
+        + "\"render.failed\":\"failed\",\"render.started\":\"pending\"},\"webhook_output\":\"/data/url\","
+        + "\"webhook_error\":\"/data/why\"}");
+    CliProtocols.Declared d = CliProtocols.resolve(f.toString(), Map.<String, String>of()::get);
+    assertTrue(d.protocol().readsWebhooks());
+    Path plain = dir.resolve("plain.json");
+    Files.writeString(plain, "{\"status_url\":\"/j/{id}\",\"status\":\"/s\",\"pending\":[\"p\"],"
+        + "\"completed\":[\"c\"],\"failed\":[\"f\"],\"webhook_status\":null}");
+    assertFalse(CliProtocols.resolve(plain.toString(), Map.<String, String>of()::get).protocol()
+        .readsWebhooks());
+    CliRun r = run("wait", "--server", sim.url().toString(), "--protocol", plain.toString(),
+        "--job", "x", "--webhook-port", "0");
+    assertEquals(WaitCommand.USAGE, r.code(), r.err());
+    assertTrue(r.err().contains("--webhook-port: protocol plain declares no webhook body"), r.err());
   }
 
   @Test
