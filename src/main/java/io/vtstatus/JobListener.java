@@ -34,8 +34,9 @@ public interface JobListener {
   default void statusChanged(String jobId, JobStatus from, JobStatus to) {}
 
   /**
-   * A webhook for {@code jobId} was accepted. {@code verified} is false for an unsigned one,
-   * which the client confirms with a poll before trusting it.
+   * A webhook for {@code jobId} was accepted, saying {@code status} ({@link JobStatus#PENDING}
+   * for a state that ends nothing, such as Replicate's {@code start}). {@code verified} is false
+   * for one the client's scheme did not verify, which it confirms with a poll before trusting.
    */
   default void webhookReceived(String jobId, JobStatus status, boolean verified) {}
 
