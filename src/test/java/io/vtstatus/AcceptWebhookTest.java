@@ -229,6 +229,36 @@ class AcceptWebhookTest {
     assertTrue(WebhookOptions.port(0).listens());
   }
 
+  @Test
+  void theListenerAndAcceptWebhookAnswerAlike() throws Exception {
+    StatusClient listening = client(WebhookOptions.port(0).secret(SECRET), new JobListener() {});
+    StatusClient inbound = client(WebhookOptions.inbound().secret(SECRET), new JobListener() {});
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    long now = Instant.now().getEpochSecond();
+    byte[] ok = body("j-same", "completed");
+    List<Object[]> cases = List.of(
+        new Object[] {signed("msg_a", ok), ok},
+        new Object[] {signed("msg_a", ok), ok},
+        new Object[] {signed(WebhookSigner.of(OTHER), "msg_b", now, ok), ok},
+        new Object[] {signed(signer, "msg_c", now - 900, ok), ok},
+        new Object[] {Map.of(), ok},
+        new Object[] {Map.of(), "{\"job\":1}".getBytes(StandardCharsets.UTF_8)},
+        new Object[] {Map.of(), new byte[64 * 1024 + 1]});
+    for (Object[] c : cases) {
+      @SuppressWarnings("unchecked")
+      Map<String, List<String>> h = (Map<String, List<String>>) c[0];
+      byte[] b = (byte[]) c[1];
+      java.net.http.HttpRequest.Builder r = java.net.http.HttpRequest.newBuilder(
+          listening.webhookUrl().orElseThrow()).timeout(Duration.ofSeconds(20))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(b));
+      h.forEach((k, v) -> v.forEach(x -> r.header(k, x)));
+      int overHttp = http.send(r.build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+      assertEquals(overHttp, inbound.acceptWebhook(h, b), "case " + cases.indexOf(c));
+    }
+  }
+
   /** Two replicas behind one URL: the one that got the delivery relays it to the one watching. */
   @Test
   void aDeliveryForAJobAnotherReplicaWatchesIsRelayedAndVerifiedThere() throws Exception {
