@@ -516,7 +516,8 @@ final class Watcher implements WebhookSink {
    * and AssemblyAI's bodies hold only the id and the state) and the protocol reads them from
    * its answers, the job's status is read once more to fill them: the outcome and the detection
    * time stay the event's, and the read counts as a poll. A read that fails or finds the job
-   * otherwise ends the watches with the event as it is.
+   * otherwise ends the watches with the event as it is. The read is bounded by the request
+   * timeout and the first watch's deadline; it does not wait for a request permit.
    */
   private void endedByWebhook(List<Watch> ws, StatusAnswer event, Lesson lesson) {
     ProtocolSpec p = api.protocol();
@@ -527,9 +528,16 @@ final class Watcher implements WebhookSink {
       return;
     }
     Watch first = ws.get(0);
+    // Within the watch's deadline, like any request: the outcome is known, so a read that
+    // would end after it is not worth making.
+    long budget = Math.min(requestTimeoutNanos, first.remaining(at));
+    if (budget < MIN_REQUEST_NANOS) {
+      ended(ws, event, DetectedBy.WEBHOOK, lesson, at, 0);
+      return;
+    }
     CompletableFuture<StatusApi.Polled> f;
     try {
-      f = api.poll(first.jobId, first.statusUri, Duration.ofNanos(requestTimeoutNanos));
+      f = api.poll(first.jobId, first.statusUri, Duration.ofNanos(budget));
     } catch (RuntimeException e) {
       ended(ws, event, DetectedBy.WEBHOOK, lesson, at, 0);
       return;
