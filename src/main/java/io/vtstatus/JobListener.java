@@ -1,16 +1,19 @@
 package io.vtstatus;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Callbacks for what a {@link StatusClient} does, for progress output and metrics. Every method
  * has an empty default; override what you need.
  *
  * <p>Called synchronously, in the order things happen for one job, mostly on the client's own
- * threads (its scheduler, request and webhook threads), but on yours in three cases: {@code
+ * threads (its scheduler, request and webhook threads), but on yours in four cases: {@code
  * watch()} or {@code await()} of a job whose verified webhook came first ({@link #completed}
  * before it returns), cancelling a watch's future or {@code await()} interrupted or timed out
- * ({@link #failed}), and {@code close()} ({@link #failed} for each pending watch). Return
+ * ({@link #failed}), {@code close()} ({@link #failed} for each pending watch), and {@link
+ * StatusClient#acceptWebhook} refusing a delivery ({@link #webhookRejected}). Return
  * quickly and never block, or every watch of the client waits with you; hand slow work to an
  * executor of your own. Whatever a callback throws, an {@link Error} such as a failed assertion
  * included, is logged (once, on the {@code io.vtstatus} logger) and otherwise ignored: the watch
@@ -31,12 +34,28 @@ public interface JobListener {
   default void statusChanged(String jobId, JobStatus from, JobStatus to) {}
 
   /**
-   * A webhook for {@code jobId} was accepted. {@code verified} is false for an unsigned one,
-   * which the client confirms with a poll before trusting it.
+   * A webhook for {@code jobId} was accepted, saying {@code status} ({@link JobStatus#PENDING}
+   * for a state that ends nothing, such as Replicate's {@code start}). {@code verified} is false
+   * for one the client's scheme did not verify, which it confirms with a poll before trusting.
    */
   default void webhookReceived(String jobId, JobStatus status, boolean verified) {}
 
-  /** A request to the webhook listener was rejected; {@code reason} says why. */
+  /**
+   * A delivery ending {@code jobId}, which no watch of this client waits for, was accepted
+   * (verified, or as a hint). The client keeps it for 10 minutes, for a watch of that job
+   * starting late. With several replicas behind one webhook URL, this is the delivery another
+   * replica may be waiting for: relay {@code headers} and {@code body}, as received, to the
+   * replicas (over your own bus), each of which hands them to its {@link
+   * StatusClient#acceptWebhook}; that verifies them again, and a replica that does not watch the
+   * job reports it here in turn, so relay only deliveries that came from the sender. {@code
+   * headers} and {@code body} are copies, yours to keep.
+   */
+  default void webhookForUnwatchedJob(String jobId, Map<String, List<String>> headers, byte[] body) {}
+
+  /**
+   * A webhook delivery was rejected (by the listener or {@link StatusClient#acceptWebhook}) with
+   * {@code httpStatus}; {@code reason} says why, never quoting a secret.
+   */
   default void webhookRejected(int httpStatus, String reason) {}
 
   /** The listener was registered with the server (or registration failed with {@code failure}). */

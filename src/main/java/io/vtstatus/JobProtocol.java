@@ -2,6 +2,7 @@ package io.vtstatus;
 
 import io.vtstatus.internal.client.ProtocolSpec;
 import io.vtstatus.internal.client.UrlTemplate;
+import io.vtstatus.internal.client.WebhookShape;
 import io.vtstatus.internal.json.JsonPointer;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -28,9 +29,10 @@ import java.util.Optional;
  *     .build();
  * }</pre>
  *
- * <p>A declared protocol polls only: it cannot create jobs ({@link StatusClient#submit()}) or
- * register webhooks, so a client built with one polls unless webhooks are asked for (which
- * {@link StatusClient.Builder#build()} refuses for now). A status word the protocol does not
+ * <p>A declared protocol cannot create jobs ({@link StatusClient#submit()}) or register
+ * webhooks: a client built with one polls unless webhooks are asked for, which needs a declared
+ * webhook body ({@link Builder#webhookJobId} and {@link Builder#webhookStatus} or {@link
+ * Builder#webhookEventType}; the built-in profiles declare theirs). A status word the protocol does not
  * declare keeps the watch waiting, as an AWS SDK waiter does with an answer no acceptor
  * matches, and is reported once per word and client through {@link JobListener#unknownStatus}
  * and the {@code io.vtstatus} {@link System.Logger}; {@link Builder#strictWords()} makes it a
@@ -69,7 +71,9 @@ public final class JobProtocol {
    * {@code canceled}, {@code aborted}. Output {@code /output} (a string, an array of URLs or an
    * object: model-dependent), error {@code /error}, {@link JobResult#updatedAt()} from {@code
    * /completed_at}. Answers carry {@code logs}, often hundreds
-   * of KB: mind {@link StatusClient.Builder#maxBodySize}.
+   * of KB: mind {@link StatusClient.Builder#maxBodySize}. Webhooks (per prediction, the {@code
+   * webhook} URL given on create): the body is the prediction object, signed with Standard
+   * Webhooks; {@code start}, {@code output} and {@code logs} events end nothing.
    *
    * <p>Sources: replicate-javascript {@code index.test.ts}, {@code lib/util.js}; replicate-go
    * {@code wait.go}; replicate-python {@code prediction.py}; replicate.com docs (predictions
@@ -85,6 +89,10 @@ public final class JobProtocol {
         .output("/output")
         .error("/error")
         .updatedAt("/completed_at")
+        .webhookJobId("/id")
+        .webhookStatus("/status")
+        .webhookOutput("/output")
+        .webhookError("/error")
         .build();
   }
 
@@ -94,9 +102,13 @@ public final class JobProtocol {
    * {@code in_progress}, {@code finalizing}, {@code cancelling}; {@code completed}; {@code
    * failed}, {@code expired}, {@code cancelled}. Output {@code /output_file_id} (a file to fetch
    * separately), error {@code /errors/data/0/message}. A completed batch may still hold failed
-   * requests ({@code request_counts.failed}, in {@link JobResult#document()}).
+   * requests ({@code request_counts.failed}, in {@link JobResult#document()}). Webhooks
+   * (project-level endpoints, Standard Webhooks): {@code /type} {@code batch.completed},
+   * {@code batch.failed|expired|cancelled}, the id at {@code /data/id}; the body carries no
+   * output, so the client reads the batch once more.
    *
-   * <p>Sources: openai-python {@code types/batch.py}, {@code types/batch_error.py}.
+   * <p>Sources: openai-python {@code types/batch.py}, {@code types/batch_error.py}, {@code
+   * lib/_webhooks.py}, {@code types/webhooks/batch_completed_webhook_event.py}.
    */
   public static JobProtocol openAiBatch() {
     return json().name("openai-batch")
@@ -107,6 +119,12 @@ public final class JobProtocol {
         .failed("failed", "expired", "cancelled")
         .output("/output_file_id")
         .error("/errors/data/0/message")
+        .webhookJobId("/data/id")
+        .webhookEventType("/type")
+        .webhookEvent("batch.completed", JobStatus.COMPLETED)
+        .webhookEvent("batch.failed", JobStatus.ERROR)
+        .webhookEvent("batch.expired", JobStatus.ERROR)
+        .webhookEvent("batch.cancelled", JobStatus.ERROR)
         .build();
   }
 
@@ -115,9 +133,13 @@ public final class JobProtocol {
    * October 2026): {@code GET /v3/video-translations/{id}} at {@code https://api.heygen.com},
    * with the header {@code X-Api-Key: <key>}. Status at {@code /data/status}: {@code pending},
    * {@code running}; {@code completed}; {@code failed}. Output {@code /data/video_url}, error
-   * {@code /data/failure_message}.
+   * {@code /data/failure_message}. Webhooks (per job, {@code callback_url} on create,
+   * unsigned: use {@link WebhookOptions#unsigned()}): {@code /event_type} {@code
+   * video_translate.success|fail}, the id at {@code /event_data/video_translate_id}, output
+   * {@code /event_data/url}, error {@code /event_data/message}.
    *
-   * <p>Source: heygen-cli {@code gen/video-translate.go} (response schema).
+   * <p>Sources: heygen-cli {@code gen/video-translate.go} (response schema), {@code
+   * gen/webhook.go}; docs.heygen.com webhook events page.
    */
   public static JobProtocol heygenVideoTranslate() {
     return json().name("heygen-translate")
@@ -128,6 +150,12 @@ public final class JobProtocol {
         .failed("failed")
         .output("/data/video_url")
         .error("/data/failure_message")
+        .webhookJobId("/event_data/video_translate_id")
+        .webhookEventType("/event_type")
+        .webhookEvent("video_translate.success", JobStatus.COMPLETED)
+        .webhookEvent("video_translate.fail", JobStatus.ERROR)
+        .webhookOutput("/event_data/url")
+        .webhookError("/event_data/message")
         .build();
   }
 
@@ -135,9 +163,12 @@ public final class JobProtocol {
    * AssemblyAI's transcripts: {@code GET /v2/transcript/{id}} at {@code
    * https://api.assemblyai.com}, with the header {@code authorization: <key>} (no {@code
    * Bearer}). Status at {@code /status}: {@code queued}, {@code processing}; {@code completed};
-   * {@code error}. Output {@code /text}, error {@code /error}.
+   * {@code error}. Output {@code /text}, error {@code /error}. Webhooks (per request, a static
+   * header: {@link WebhookOptions#sharedHeader}): {@code {"transcript_id", "status"}}, no text,
+   * so the client reads the transcript once more.
    *
-   * <p>Sources: assemblyai-python-sdk {@code types.py}, {@code tests/unit/factories.py}.
+   * <p>Sources: assemblyai-python-sdk {@code types.py}, {@code tests/unit/factories.py};
+   * assemblyai.com webhook docs.
    */
   public static JobProtocol assemblyAi() {
     return json().name("assemblyai")
@@ -148,6 +179,8 @@ public final class JobProtocol {
         .failed("error")
         .output("/text")
         .error("/error")
+        .webhookJobId("/transcript_id")
+        .webhookStatus("/status")
         .build();
   }
 
@@ -184,6 +217,14 @@ public final class JobProtocol {
     return spec.error().map(Object::toString);
   }
 
+  /**
+   * True when a client of this protocol can receive webhooks: {@link #vtstatus()}, the built-in
+   * profiles, and a protocol declaring its webhook body ({@link Builder#webhookJobId}).
+   */
+  public boolean readsWebhooks() {
+    return spec.readsWebhooks();
+  }
+
   /** The compiled form the engine uses. */
   ProtocolSpec spec() {
     return spec;
@@ -211,6 +252,12 @@ public final class JobProtocol {
     private Optional<JsonPointer> progress = Optional.empty();
     private Optional<JsonPointer> updatedAt = Optional.empty();
     private boolean strictWords;
+    private JsonPointer webhookJobId;
+    private Optional<JsonPointer> webhookStatus = Optional.empty();
+    private Optional<JsonPointer> webhookEventType = Optional.empty();
+    private final Map<String, JobStatus> webhookEvents = new LinkedHashMap<>();
+    private Optional<JsonPointer> webhookOutput = Optional.empty();
+    private Optional<JsonPointer> webhookError = Optional.empty();
 
     private Builder() {}
 
@@ -340,6 +387,62 @@ public final class JobProtocol {
     }
 
     /**
+     * The pointer to the job id in a webhook body ({@code /id} in Replicate's prediction
+     * object, {@code /data/id} in OpenAI's event). Declaring it lets clients of this protocol
+     * receive webhooks; give {@link #webhookStatus} or {@link #webhookEventType} with it.
+     */
+    public Builder webhookJobId(String pointer) {
+      this.webhookJobId = JsonPointer.compile(pointer);
+      return this;
+    }
+
+    /**
+     * The pointer to the status word in a webhook body, read with this protocol's words (for
+     * senders that post the job's state, as Replicate and AssemblyAI do). A word that is not
+     * terminal, or not declared, ends nothing.
+     */
+    public Builder webhookStatus(String pointer) {
+      this.webhookStatus = Optional.of(JsonPointer.compile(pointer));
+      return this;
+    }
+
+    /**
+     * The pointer to the event type in a webhook body (for senders that post events, as OpenAI
+     * and HeyGen do), mapped to a status by {@link #webhookEvent}; an unmapped type ends
+     * nothing.
+     */
+    public Builder webhookEventType(String pointer) {
+      this.webhookEventType = Optional.of(JsonPointer.compile(pointer));
+      return this;
+    }
+
+    /** The event {@code type} means the job is {@code status} ({@code batch.completed} → completed). */
+    public Builder webhookEvent(String type, JobStatus status) {
+      Objects.requireNonNull(status, "status");
+      if (type == null || type.isEmpty()) {
+        throw new IllegalArgumentException("Invalid webhook event type: "
+            + (type == null ? "null" : "\"\""));
+      }
+      webhookEvents.put(type, status);
+      return this;
+    }
+
+    /**
+     * The pointer to the output in a webhook body; without one (or when the body has none there)
+     * the client reads the job's status once more to fill {@link JobResult#output()}.
+     */
+    public Builder webhookOutput(String pointer) {
+      this.webhookOutput = Optional.of(JsonPointer.compile(pointer));
+      return this;
+    }
+
+    /** The pointer to a failed job's error message in a webhook body. */
+    public Builder webhookError(String pointer) {
+      this.webhookError = Optional.of(JsonPointer.compile(pointer));
+      return this;
+    }
+
+    /**
      * The protocol declared.
      *
      * @throws IllegalStateException naming what is missing: the status URL, the status pointer,
@@ -358,8 +461,32 @@ public final class JobProtocol {
               + set(s) + " words");
         }
       }
-      return new JobProtocol(new ProtocolSpec(name, template, status, words, output, error, eta,
-          etaUnit, progress, updatedAt, strictWords));
+      ProtocolSpec spec = new ProtocolSpec(name, template, status, words, output, error, eta,
+          etaUnit, progress, updatedAt, strictWords);
+      Optional<WebhookShape> hooks = webhookShape();
+      return new JobProtocol(hooks.isPresent() ? spec.withWebhook(hooks.get()) : spec);
+    }
+
+    private Optional<WebhookShape> webhookShape() {
+      boolean any = webhookStatus.isPresent() || webhookEventType.isPresent()
+          || !webhookEvents.isEmpty() || webhookOutput.isPresent() || webhookError.isPresent();
+      if (webhookJobId == null) {
+        if (any) {
+          throw new IllegalStateException("Protocol " + name + " declares a webhook body but no"
+              + " webhookJobId");
+        }
+        return Optional.empty();
+      }
+      if (webhookStatus.isPresent() == webhookEventType.isPresent()) {
+        throw new IllegalStateException("Protocol " + name + " needs exactly one of webhookStatus"
+            + " and webhookEventType");
+      }
+      if (webhookEventType.isPresent() != !webhookEvents.isEmpty()) {
+        throw new IllegalStateException("Protocol " + name + (webhookEvents.isEmpty()
+            ? " maps no webhookEvent" : " maps webhookEvents but has no webhookEventType"));
+      }
+      return Optional.of(new WebhookShape(webhookJobId, webhookStatus, webhookEventType,
+          webhookEvents, webhookOutput, webhookError));
     }
   }
 }

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -161,7 +163,38 @@ public final class StatusClient implements AutoCloseable {
     return engine.submit(Optional.of(duration), Optional.of(outcome));
   }
 
-  /** The URL the webhook listener was registered as, once it is listening. */
+  /**
+   * Hands the client one webhook delivery your own HTTP server received, and returns the HTTP
+   * status to answer the sender with: {@code 204} accepted, {@code 202} accepted as a hint (an
+   * unsigned delivery, confirmed by one status read before it ends anything), {@code 400}
+   * malformed, {@code 401} refused (forged, tampered, stale, a wrong shared header), {@code 413}
+   * larger than {@linkplain Builder#maxBodySize maxBodySize}; {@code 404} if webhooks are
+   * {@linkplain WebhookOptions#disabled() disabled}, {@code 503} once the client is closed. A
+   * delivery seen before (the same verified {@code webhook-id}) is acknowledged and ignored.
+   *
+   * <pre>{@code
+   * server.createContext("/hooks/replicate", exchange -> {
+   *   byte[] body = exchange.getRequestBody().readNBytes(1 << 20);
+   *   exchange.sendResponseHeaders(client.acceptWebhook(exchange.getRequestHeaders(), body), -1);
+   *   exchange.close();
+   * });
+   * }</pre>
+   *
+   * <p>It verifies the body's bytes as received, with the scheme of the client's {@link
+   * WebhookOptions}, reads them with its {@link JobProtocol}, and returns; what the delivery
+   * does (ending watches, {@link JobListener} calls) runs afterwards on the client's scheduler, so
+   * this call never waits for the client's work. It never throws: null or malformed input is a
+   * {@code 400}. Thread-safe; the built-in listener uses the same path. Header names are matched
+   * whatever their case.
+   */
+  public int acceptWebhook(Map<String, List<String>> headers, byte[] body) {
+    return engine.acceptWebhook(headers, body);
+  }
+
+  /**
+   * The URL webhooks are registered as: the listener's, or {@link WebhookOptions#inbound(URI)}'s;
+   * empty without either.
+   */
   public Optional<URI> webhookUrl() {
     return engine.webhookUrl();
   }
@@ -278,8 +311,10 @@ public final class StatusClient implements AutoCloseable {
     }
 
     /**
-     * How to listen for webhooks. Default: {@code WebhookOptions.port(0)}, a free loopback port,
-     * registered with the server at start-up. {@link WebhookOptions#disabled()} polls only.
+     * How to receive webhooks. Default: {@code WebhookOptions.port(0)}, a free loopback port,
+     * registered with the server at start-up. {@link WebhookOptions#inbound()}: your own server
+     * receives them and feeds {@link StatusClient#acceptWebhook}. {@link
+     * WebhookOptions#disabled()} polls only.
      */
     public Builder webhook(WebhookOptions options) {
       this.webhook = Objects.requireNonNull(options, "options");
@@ -289,8 +324,8 @@ public final class StatusClient implements AutoCloseable {
 
     /**
      * How to ask for a job's status and read the answer. Default: {@link JobProtocol#vtstatus()}.
-     * A client with another protocol polls only: unless {@link #webhook} is set, it listens for
-     * no webhooks (and {@link #build()} refuses webhooks it asks for); {@link
+     * A client with another protocol polls only unless {@link #webhook} is set (and {@link
+     * #build()} refuses webhooks for a protocol that declares no webhook body); {@link
      * StatusClient#submit()} and {@link StatusClient#startClientWithWebhook()} throw {@link
      * IllegalStateException}.
      */
@@ -434,9 +469,9 @@ public final class StatusClient implements AutoCloseable {
       if (!spec.builtin()) {
         if (!webhookChosen) {
           hooks = WebhookOptions.disabled();
-        } else if (webhook.enabled()) {
-          throw new IllegalStateException("Protocol " + spec.name() + " does not support webhooks"
-              + " yet: use WebhookOptions.disabled()");
+        } else if (webhook.enabled() && !spec.readsWebhooks()) {
+          throw new IllegalStateException("Protocol " + spec.name() + " declares no webhook body"
+              + " (JobProtocol.Builder.webhookJobId...): use WebhookOptions.disabled()");
         }
       }
       int body = maxBodySize > 0 ? maxBodySize : spec.defaultMaxBody();
@@ -453,7 +488,8 @@ public final class StatusClient implements AutoCloseable {
           maxConcurrentRequests,
           spec,
           credentials,
-          body));
+          body,
+          hooks.scheme()));
     }
   }
 }

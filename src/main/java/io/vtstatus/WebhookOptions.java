@@ -1,5 +1,6 @@
 package io.vtstatus;
 
+import io.vtstatus.internal.client.WebhookScheme;
 import io.vtstatus.internal.webhook.KeyRing;
 import io.vtstatus.internal.webhook.Signatures;
 import java.net.InetAddress;
@@ -10,15 +11,21 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How a {@link StatusClient} listens for webhooks: a port on a bind address (loopback unless
- * told otherwise), the URL to register (when the listener is behind a proxy or NAT), the signing
- * secret to register, and any further keys deliveries may be signed with. Immutable; each setter
+ * How a {@link StatusClient} receives webhooks: on a listener of its own (a port on a bind
+ * address, loopback unless told otherwise; the URL to register when it is behind a proxy or NAT),
+ * or through your own HTTP server ({@link #inbound()}, fed to {@link
+ * StatusClient#acceptWebhook}); and how deliveries are verified: Standard Webhooks (the default:
+ * the signing secret to register and any further keys deliveries may be signed with), a {@link
+ * #sharedHeader}, none ({@link #unsigned()}), or your {@link #check}. Immutable; each setter
  * returns a copy.
  *
  * <pre>{@code
  * WebhookOptions.port(9090)                         // 127.0.0.1:9090, registered as such
  * WebhookOptions.port(0).publicUrl(URI.create("https://hooks.example.com/vt"))
  * WebhookOptions.port(0).secret(newSecret).verificationKeys(oldSecret, "whpk_...")
+ * WebhookOptions.inbound().secret(replicateSecret)  // your server calls acceptWebhook
+ * WebhookOptions.inbound().sharedHeader("X-Hook-Auth", value)   // AssemblyAI's scheme
+ * WebhookOptions.inbound().unsigned()               // HeyGen's callbacks: hints only
  * WebhookOptions.disabled()                         // polling only
  * }</pre>
  *
@@ -29,26 +36,33 @@ import java.util.Optional;
  * nothing signed later.
  */
 public final class WebhookOptions {
-  private static final WebhookOptions DISABLED =
-      new WebhookOptions(false, 0, null, null, "/webhook", null, List.of());
+  /** Whether there is a listener of ours, deliveries fed in by the application, or neither. */
+  private enum Mode {
+    DISABLED, LISTEN, INBOUND
+  }
 
-  private final boolean enabled;
+  private static final WebhookOptions DISABLED = new WebhookOptions(Mode.DISABLED, 0, null, null,
+      "/webhook", null, List.of(), WebhookScheme.STANDARD);
+
+  private final Mode mode;
   private final int port;
   private final InetAddress bindAddress;
   private final URI publicUrl;
   private final String path;
   private final String secret;
   private final List<String> verificationKeys;
+  private final WebhookScheme scheme;
 
-  private WebhookOptions(boolean enabled, int port, InetAddress bindAddress, URI publicUrl,
-      String path, String secret, List<String> verificationKeys) {
-    this.enabled = enabled;
+  private WebhookOptions(Mode mode, int port, InetAddress bindAddress, URI publicUrl,
+      String path, String secret, List<String> verificationKeys, WebhookScheme scheme) {
+    this.mode = mode;
     this.port = port;
     this.bindAddress = bindAddress;
     this.publicUrl = publicUrl;
     this.path = path;
     this.secret = secret;
     this.verificationKeys = verificationKeys;
+    this.scheme = scheme;
   }
 
   /** Listen on {@code port} (0 picks a free one) on the loopback address. */
@@ -56,7 +70,30 @@ public final class WebhookOptions {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("Invalid port: " + port);
     }
-    return new WebhookOptions(true, port, null, null, "/webhook", null, List.of());
+    return new WebhookOptions(Mode.LISTEN, port, null, null, "/webhook", null, List.of(),
+        WebhookScheme.STANDARD);
+  }
+
+  /**
+   * No listener and no registration: your own HTTP server receives the deliveries and hands
+   * each to {@link StatusClient#acceptWebhook}. For senders configured elsewhere (a URL given
+   * on create, a project-level endpoint). With Standard Webhooks, give the sender's {@link
+   * #secret} (or {@link #verificationKeys}): without a key a signed delivery is only a hint.
+   */
+  public static WebhookOptions inbound() {
+    return new WebhookOptions(Mode.INBOUND, 0, null, null, "/webhook", null, List.of(),
+        WebhookScheme.STANDARD);
+  }
+
+  /**
+   * No listener: your own HTTP server receives the deliveries at {@code publicUrl} and hands
+   * each to {@link StatusClient#acceptWebhook}; the client registers {@code publicUrl} where its
+   * protocol registers webhooks ({@link JobProtocol#vtstatus()}'s {@code POST
+   * /register-webhook}; a declared protocol registers nothing).
+   */
+  public static WebhookOptions inbound(URI publicUrl) {
+    return new WebhookOptions(Mode.INBOUND, 0, null, httpUrl(publicUrl), "/webhook", null,
+        List.of(), WebhookScheme.STANDARD);
   }
 
   /** No listener: the client polls only. */
@@ -66,20 +103,25 @@ public final class WebhookOptions {
 
   /** Binds the listener to {@code address} instead of loopback (e.g. to receive from a LAN). */
   public WebhookOptions bindAddress(InetAddress address) {
-    requireEnabled();
-    return new WebhookOptions(true, port, Objects.requireNonNull(address, "address"), publicUrl,
-        path, secret, verificationKeys);
+    requireListening("bindAddress");
+    return new WebhookOptions(mode, port, Objects.requireNonNull(address, "address"), publicUrl,
+        path, secret, verificationKeys, scheme);
   }
 
   /** The URL the server should call, when it differs from the listener's own address. */
   public WebhookOptions publicUrl(URI url) {
-    requireEnabled();
+    requireListening("publicUrl");
+    return new WebhookOptions(mode, port, bindAddress, httpUrl(url), path, secret,
+        verificationKeys, scheme);
+  }
+
+  private static URI httpUrl(URI url) {
     Objects.requireNonNull(url, "url");
-    String scheme = url.getScheme();
-    if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
+    String s = url.getScheme();
+    if (!"http".equalsIgnoreCase(s) && !"https".equalsIgnoreCase(s)) {
       throw new IllegalArgumentException("Invalid webhook URL (need http or https): " + url);
     }
-    return new WebhookOptions(true, port, bindAddress, url, path, secret, verificationKeys);
+    return url;
   }
 
   /**
@@ -90,7 +132,7 @@ public final class WebhookOptions {
    * anything binds.
    */
   public WebhookOptions path(String path) {
-    requireEnabled();
+    requireListening("path");
     Objects.requireNonNull(path, "path");
     if (!path.startsWith("/") || path.length() > 1024) {
       throw new IllegalArgumentException("Invalid path (must start with /): " + path);
@@ -103,22 +145,26 @@ public final class WebhookOptions {
             + "' at " + i + " cannot be in a URL path; give the path unencoded)");
       }
     }
-    return new WebhookOptions(true, port, bindAddress, publicUrl, path, secret, verificationKeys);
+    return new WebhookOptions(mode, port, bindAddress, publicUrl, path, secret, verificationKeys,
+        scheme);
   }
 
   /**
-   * The Standard Webhooks secret ({@code whsec_<base64>}) to register and verify {@code v1}
-   * signatures with, unless the server answers with key material of its own. Without one the
-   * client generates a fresh secret per client and registers it.
+   * The Standard Webhooks secret ({@code whsec_<base64>}, or the base64 alone, as the Standard
+   * Webhooks reference libraries accept it) to register and verify {@code v1} signatures with,
+   * unless the server answers with key material of its own. Without one the client generates a
+   * fresh secret per client and registers it.
    */
   public WebhookOptions secret(String secret) {
-    requireEnabled();
+    requireStandard("secret");
     Objects.requireNonNull(secret, "secret");
-    if (!Signatures.isValidSecret(secret)) {
+    String s = Signatures.withPrefix(secret);
+    if (!Signatures.isValidSecret(s)) {
       throw new IllegalArgumentException(
           "Invalid webhook secret: need whsec_ followed by base64 of at least 16 bytes");
     }
-    return new WebhookOptions(true, port, bindAddress, publicUrl, path, secret, verificationKeys);
+    return new WebhookOptions(mode, port, bindAddress, publicUrl, path, s, verificationKeys,
+        scheme);
   }
 
   /**
@@ -130,24 +176,86 @@ public final class WebhookOptions {
    * @throws IllegalArgumentException if a key is malformed or a {@code whsk_} secret key
    */
   public WebhookOptions verificationKeys(String... keys) {
-    requireEnabled();
+    requireStandard("verificationKeys");
     Objects.requireNonNull(keys, "keys");
     List<String> copy = new ArrayList<>(keys.length);
     for (String k : keys) {
       KeyRing.requireVerifyingKey(k);
-      copy.add(k);
+      copy.add(Signatures.withPrefix(k));
     }
-    return new WebhookOptions(true, port, bindAddress, publicUrl, path, secret, List.copyOf(copy));
+    return new WebhookOptions(mode, port, bindAddress, publicUrl, path, secret,
+        List.copyOf(copy), scheme);
+  }
+
+  /**
+   * Deliveries prove themselves with a static header instead of a signature, as AssemblyAI's
+   * {@code webhook_auth_header_name} / {@code _value} do: a delivery whose header {@code name}
+   * does not hold exactly {@code value} (compared in constant time) is answered {@code 401} and
+   * changes nothing. The value is never printed, logged or quoted. Replaces Standard Webhooks
+   * verification (and any {@link #secret} or {@link #verificationKeys} given).
+   *
+   * @throws IllegalArgumentException for a name that is not an HTTP token, or an empty value or
+   *     one with control characters (the message never quotes it)
+   */
+  public WebhookOptions sharedHeader(String name, String value) {
+    requireEnabled();
+    return withScheme(WebhookScheme.sharedHeader(name, value));
+  }
+
+  /**
+   * Deliveries carry no proof, as HeyGen's per-job callbacks: each is a hint, confirmed by one
+   * status read before it ends a watch, whatever its body says.
+   */
+  public WebhookOptions unsigned() {
+    requireEnabled();
+    return withScheme(WebhookScheme.UNSIGNED);
+  }
+
+  /** Deliveries are authentic when {@code check} says so: see {@link WebhookCheck}. */
+  public WebhookOptions check(WebhookCheck check) {
+    requireEnabled();
+    return withScheme(WebhookScheme.check(check));
+  }
+
+  private WebhookOptions withScheme(WebhookScheme s) {
+    return new WebhookOptions(mode, port, bindAddress, publicUrl, path, null, List.of(), s);
   }
 
   private void requireEnabled() {
-    if (!enabled) {
+    if (mode == Mode.DISABLED) {
       throw new IllegalStateException("webhooks are disabled");
     }
   }
 
+  private void requireListening(String what) {
+    requireEnabled();
+    if (mode != Mode.LISTEN) {
+      throw new IllegalStateException(what + " is for the client's own listener;"
+          + " with inbound() your server receives the deliveries");
+    }
+  }
+
+  private void requireStandard(String what) {
+    requireEnabled();
+    if (scheme != WebhookScheme.STANDARD) {
+      throw new IllegalStateException(what + " is for Standard Webhooks signatures; these"
+          + " options verify with " + scheme);
+    }
+  }
+
+  /** True when the client receives webhooks, by its own listener or through {@link StatusClient#acceptWebhook}. */
   public boolean enabled() {
-    return enabled;
+    return mode != Mode.DISABLED;
+  }
+
+  /** True when the client runs a listener of its own ({@link #port}); false for inbound and disabled. */
+  public boolean listens() {
+    return mode == Mode.LISTEN;
+  }
+
+  /** How deliveries are verified, as the engine uses it. */
+  WebhookScheme scheme() {
+    return scheme;
   }
 
   /** The port to listen on (0 = any free port). */
@@ -179,11 +287,16 @@ public final class WebhookOptions {
 
   @Override
   public String toString() {
-    if (!enabled) {
+    if (mode == Mode.DISABLED) {
       return "WebhookOptions.disabled()";
     }
+    String verify = scheme != WebhookScheme.STANDARD ? ", verify=" + scheme
+        : ", secret=" + (secret == null ? "generated" : "given") + ", verificationKeys="
+            + verificationKeys.size();
+    if (mode == Mode.INBOUND) {
+      return "WebhookOptions[inbound, publicUrl=" + publicUrl + verify + "]";
+    }
     return "WebhookOptions[port=" + port + ", bind=" + (bindAddress == null ? "loopback" : bindAddress)
-        + ", publicUrl=" + publicUrl + ", path=" + path + ", secret=" + (secret == null ? "generated" : "given")
-        + ", verificationKeys=" + verificationKeys.size() + "]";
+        + ", publicUrl=" + publicUrl + ", path=" + path + verify + "]";
   }
 }

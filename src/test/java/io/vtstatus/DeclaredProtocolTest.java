@@ -411,9 +411,12 @@ class DeclaredProtocolTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, c::submit);
     assertTrue(e.getMessage().contains("replicate cannot create jobs"), e.getMessage());
     assertThrows(IllegalStateException.class, c::startClientWithWebhook);
+    JobProtocol noHooks = JobProtocol.json().statusUrl("/j/{id}").status("/s").pending("p")
+        .completed("c").failed("f").build();
     IllegalStateException w = assertThrows(IllegalStateException.class, () -> StatusClient.builder(nowhere)
-        .protocol(JobProtocol.replicate()).webhook(WebhookOptions.port(0)).build());
-    assertTrue(w.getMessage().contains("webhooks"), w.getMessage());
+        .protocol(noHooks).webhook(WebhookOptions.inbound()).build());
+    assertEquals("Protocol json declares no webhook body (JobProtocol.Builder.webhookJobId...):"
+        + " use WebhookOptions.disabled()", w.getMessage());
     closer.add(StatusClient.builder(nowhere).protocol(JobProtocol.replicate())
         .webhook(WebhookOptions.disabled()).build());
   }

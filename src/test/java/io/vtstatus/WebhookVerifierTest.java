@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,6 +43,18 @@ class WebhookVerifierTest {
     at(TS).verify(ID, Long.toString(TS), SIGNATURE, BODY.getBytes(StandardCharsets.UTF_8));
     assertEquals(SIGNATURE, WebhookSigner.of(SECRET).sign(ID, TS, BODY));
     assertEquals(SIGNATURE, WebhookSigner.of(SECRET).sign(ID, TS, BODY.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void aSecretWithoutItsPrefixIsTakenAsItsBase64() throws Exception {
+    WebhookVerifier.of(SECRET.substring("whsec_".length()))
+        .clock(Clock.fixed(Instant.ofEpochSecond(TS), ZoneOffset.UTC))
+        .verify(ID, Long.toString(TS), SIGNATURE, BODY);
+    assertEquals("WebhookOptions[port=0, bind=loopback, publicUrl=null, path=/webhook, secret=given,"
+        + " verificationKeys=1]", WebhookOptions.port(0).secret(SECRET.substring(6))
+            .verificationKeys(SECRET.substring(6)).toString());
+    assertEquals(Optional.of(SECRET),
+        WebhookOptions.port(0).secret(SECRET.substring(6)).secret(), "registered with its prefix");
   }
 
   @Test
@@ -137,7 +150,7 @@ class WebhookVerifierTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> WebhookVerifier.of("whsec_c2hvcnQ="));
     assertTrue(e.getMessage().startsWith("Invalid webhook secret"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> WebhookVerifier.of("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
+    assertThrows(IllegalArgumentException.class, () -> WebhookVerifier.of("MfKQ9r8GKY!"));
     WebhookVerifier v = WebhookVerifier.of(SECRET);
     assertThrows(NullPointerException.class, () -> v.tolerance(null));
     IllegalArgumentException neg =

@@ -280,6 +280,7 @@ public final class SimulatorServer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Optional<PrintStream> log = Optional.empty();
     private Optional<StandIn> standIn = Optional.empty();
+    private Optional<String[]> webhookHeader = Optional.empty();
     private Optional<String> apiKey = Optional.empty();
 
     private Builder() {}
@@ -304,6 +305,27 @@ public final class SimulatorServer implements AutoCloseable {
       this.standIn = Optional.of(StandIn.of(protocol.name(), protocol.statusUrl(),
           protocol.statusPointer().get(), protocol.words(), protocol.outputPointer(),
           protocol.errorPointer()));
+      return this;
+    }
+
+    /**
+     * The static header an API that authenticates its webhooks with one (AssemblyAI's {@code
+     * webhook_auth_header_name} / {@code _value}) sends with every delivery; without it such
+     * deliveries carry none. Other APIs ignore it: Replicate and OpenAI sign with Standard
+     * Webhooks, HeyGen's per-job callbacks are unsigned. The value is never printed.
+     *
+     * @throws IllegalArgumentException for a name that is not an HTTP token, or an empty value or
+     *     one with control characters
+     */
+    public Builder webhookHeader(String name, String value) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+      if (name.isEmpty() || !name.chars().allMatch(c -> c > ' ' && c < 0x7f && c != ':')
+          || value.isEmpty() || !value.chars().allMatch(c -> c >= ' ' && c < 0x7f)) {
+        throw new IllegalArgumentException("Invalid webhook header " + name
+            + ": the name must be a token, the value printable ASCII");
+      }
+      this.webhookHeader = Optional.of(new String[] {name, value});
       return this;
     }
 
@@ -528,7 +550,9 @@ public final class SimulatorServer implements AutoCloseable {
       return new SimulatorServer(new Config(host, port, delay, errorRate, hints, failRate,
           throttleRate, latencyMin, latencyMax, dropWebhooks, duplicateWebhooks, webhookRetries,
           webhookTimeout, retain, maxJobs, maxWebhooks, signing, rotationOverlap, s, clock, log,
-          standIn, apiKey));
+          webhookHeader.isEmpty() ? standIn
+              : standIn.map(si -> si.withWebhookHeader(webhookHeader.get()[0], webhookHeader.get()[1])),
+          apiKey));
     }
 
     private static double rate(String name, double v) {

@@ -1,6 +1,7 @@
 package io.vtstatus.internal.cli;
 
 import io.vtstatus.JobProtocol;
+import io.vtstatus.JobStatus;
 import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.json.JsonException;
 import java.io.IOException;
@@ -26,7 +27,8 @@ final class CliProtocols {
   static final List<String> NAMES =
       List.of("vtstatus", "replicate", "openai-batch", "heygen-translate", "assemblyai");
   private static final Set<String> FILE_KEYS = Set.of("status_url", "status", "pending",
-      "completed", "failed", "output", "error", "headers");
+      "completed", "failed", "output", "error", "headers", "webhook_job_id", "webhook_status",
+      "webhook_event_type", "webhook_events", "webhook_output", "webhook_error");
   /** A protocol file or header file larger than this is not one. */
   private static final long MAX_FILE = 64 * 1024;
 
@@ -68,7 +70,9 @@ final class CliProtocols {
     for (String k : o.keySet()) {
       if (!FILE_KEYS.contains(k)) {
         throw new Args.UsageException("--protocol " + nameOrFile + ": unknown key \"" + Args.printable(k)
-            + "\" (known: status_url, status, pending, completed, failed, output, error, headers)");
+            + "\" (known: status_url, status, pending, completed, failed, output, error, headers,"
+            + " webhook_job_id, webhook_status, webhook_event_type, webhook_events, webhook_output,"
+            + " webhook_error)");
       }
     }
     JobProtocol.Builder b = JobProtocol.json().name(fileName(nameOrFile));
@@ -83,16 +87,23 @@ final class CliProtocols {
       b.completed(words(o, key, nameOrFile));
       key = "failed";
       b.failed(words(o, key, nameOrFile));
-      key = "output";
-      String out = string(o, key, false, nameOrFile);
-      if (out != null) {
-        b.output(out);
+      Map<String, java.util.function.Consumer<String>> pointers = new LinkedHashMap<>();
+      pointers.put("output", b::output);
+      pointers.put("error", b::error);
+      pointers.put("webhook_job_id", b::webhookJobId);
+      pointers.put("webhook_status", b::webhookStatus);
+      pointers.put("webhook_event_type", b::webhookEventType);
+      pointers.put("webhook_output", b::webhookOutput);
+      pointers.put("webhook_error", b::webhookError);
+      for (Map.Entry<String, java.util.function.Consumer<String>> ptr : pointers.entrySet()) {
+        key = ptr.getKey();
+        String v = string(o, key, false, nameOrFile);
+        if (v != null) {
+          ptr.getValue().accept(v);
+        }
       }
-      key = "error";
-      String err = string(o, key, false, nameOrFile);
-      if (err != null) {
-        b.error(err);
-      }
+      key = "webhook_events";
+      webhookEvents(b, o.get(key), nameOrFile);
     } catch (IllegalArgumentException e) {
       throw new Args.UsageException("--protocol " + nameOrFile + ": \"" + key + "\": " + e.getMessage());
     }
@@ -111,7 +122,33 @@ final class CliProtocols {
             "--protocol " + nameOrFile + ": \"headers\""));
       }
     }
-    return new Declared(b.build(), headers);
+    try {
+      return new Declared(b.build(), headers);
+    } catch (IllegalStateException e) {
+      throw new Args.UsageException("--protocol " + nameOrFile + ": " + e.getMessage());
+    }
+  }
+
+  /** {@code "webhook_events": {"batch.completed": "completed", "batch.failed": "failed"}}. */
+  private static void webhookEvents(JobProtocol.Builder b, Object v, String file)
+      throws Args.UsageException {
+    if (v == null || v == Json.NULL) {
+      return;
+    }
+    if (!(v instanceof Map)) {
+      throw new Args.UsageException("--protocol " + file + ": \"webhook_events\" must be an object");
+    }
+    for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+      Object s = e.getValue();
+      JobStatus status = "completed".equals(s) ? JobStatus.COMPLETED : "failed".equals(s)
+          ? JobStatus.ERROR : "pending".equals(s) ? JobStatus.PENDING : null;
+      if (status == null) {
+        throw new Args.UsageException("--protocol " + file + ": \"webhook_events\": \""
+            + Args.printable(String.valueOf(e.getKey())) + "\" must be \"pending\", \"completed\""
+            + " or \"failed\"");
+      }
+      b.webhookEvent((String) e.getKey(), status);
+    }
   }
 
   /** A file's name without directory and extension, made a valid protocol name. */

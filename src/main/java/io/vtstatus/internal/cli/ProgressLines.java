@@ -34,7 +34,7 @@ final class ProgressLines implements JobListener {
   @Override
   public void webhookReceived(String jobId, JobStatus status, boolean verified) {
     line("webhook " + jobId + ": " + status.wireName()
-        + (verified ? " (signature verified)" : " (unsigned: confirming by poll)"));
+        + (verified ? " (verified)" : " (unverified: confirming by poll)"));
   }
 
   @Override

@@ -52,6 +52,11 @@ final class ServerCommand {
           "                           words; see docs/PROTOCOLS.md); default vtstatus",
           "  --api-key KEY            demand KEY in that API's auth header (401 without it);",
           "                           env:NAME reads it from the environment",
+          "  --webhook-header 'N: V'  the static header AssemblyAI's webhooks carry (its",
+          "                           webhook_auth_header_name/value); a value env:NAME reads",
+          "                           the environment. Replicate and OpenAI sign with Standard",
+          "                           Webhooks (--signing), HeyGen's callbacks are unsigned.",
+          "                           Webhooks go to the URL POST /jobs names in \"webhook\"",
           "  --help                   show this help",
           "",
           "Durations take a unit: 250ms, 5s, 2m. Flags accept --flag VALUE or --flag=VALUE.");
@@ -141,6 +146,7 @@ final class ServerCommand {
     Set<String> valued = new java.util.HashSet<>(VALUED.keySet());
     valued.add("protocol");
     valued.add("api-key");
+    valued.add("webhook-header");
     Args a = Args.parse(args, valued, Set.of("hints", "help"));
     if (a.has("help") || a.positional().contains("-h")) {
       return Optional.empty();
@@ -182,6 +188,16 @@ final class ServerCommand {
       } catch (IllegalArgumentException e) {
         // The message names no value: the key is a secret.
         throw new Args.UsageException("--api-key: " + e.getMessage());
+      }
+    }
+    Optional<String> hook = a.get("webhook-header");
+    if (hook.isPresent()) {
+      Map<String, String> h = CliProtocols.headers(java.util.List.of(hook.get()), env);
+      Map.Entry<String, String> e = h.entrySet().iterator().next();
+      try {
+        b.webhookHeader(e.getKey(), e.getValue());
+      } catch (IllegalArgumentException x) {
+        throw new Args.UsageException("--webhook-header: " + x.getMessage());
       }
     }
     return Optional.of(b);

@@ -25,6 +25,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -45,11 +46,15 @@ final class WaitCommand {
       "                     [--schedule adaptive|fixed:1s|exponential:500ms,2,30s|stepped]",
       "                     [--model FILE | --no-learn] [--quiet] [--json]",
       "                     [--protocol NAME|FILE] [--header 'Name: value' | --header @FILE]...",
+      "                     [--webhook-secret whsec_...|env:NAME | --webhook-header 'Name: value']",
       "Waits for job ID (or submits a new job with POST /jobs and waits for it).",
       "--protocol: vtstatus (default), replicate, openai-batch, heygen-translate, assemblyai,",
       "or a protocol file (docs/PROTOCOLS.md); other protocols than vtstatus need --job and",
-      "poll only. --header adds a header (credentials) to every status request; a value",
-      "env:NAME is read from the environment, so secrets stay off the command line.",
+      "poll unless --webhook-port N listens for that API's deliveries (on /webhook; give that",
+      "URL to the API when you create the job): verified with --webhook-secret (Standard",
+      "Webhooks) or --webhook-header (a shared header), else each delivery is a hint that one",
+      "status read confirms. --header adds a header (credentials) to every status request; a",
+      "value env:NAME is read from the environment, so secrets stay off the command line.",
       "The adaptive schedule learns job durations across runs, in one small file per server",
       "under $XDG_STATE_HOME/vtstatus (default ~/.local/state/vtstatus); --model FILE uses",
       "that file instead, --no-learn starts cold and saves nothing.",
@@ -71,6 +76,58 @@ final class WaitCommand {
     return run(argv, out, err, quietListener, System::getenv);
   }
 
+  /**
+   * How {@code wait} receives webhooks: vtstatus listens and registers unless {@code
+   * --no-webhook}; another protocol listens only on {@code --webhook-port}, with the scheme its
+   * flags give (a secret, a shared header, or neither: hints).
+   */
+  private static WebhookOptions webhook(Args a, io.vtstatus.JobProtocol p, boolean builtin,
+      Function<String, String> env) throws Args.UsageException {
+    boolean scheme = a.has("webhook-secret") || a.has("webhook-header");
+    if (a.has("webhook-secret") && a.has("webhook-header")) {
+      throw new Args.UsageException("--webhook-secret and --webhook-header exclude each other");
+    }
+    if (a.has("no-webhook") || !builtin && !a.has("webhook-port")) {
+      if (scheme) {
+        throw new Args.UsageException((a.has("webhook-secret") ? "--webhook-secret" : "--webhook-header")
+            + " needs webhooks: " + (builtin ? "drop --no-webhook" : "give --webhook-port N"));
+      }
+      return WebhookOptions.disabled();
+    }
+    if (!p.readsWebhooks()) {
+      throw new Args.UsageException("--webhook-port: protocol " + p.name()
+          + " declares no webhook body");
+    }
+    WebhookOptions o = WebhookOptions.port(a.integer("webhook-port", 0, 0, 65535));
+    if (a.has("webhook-secret")) {
+      String v = a.get("webhook-secret").get();
+      if (v.startsWith("env:")) {
+        String var = v.substring(4);
+        v = var.isEmpty() ? null : env.apply(var);
+        if (v == null) {
+          throw new Args.UsageException("--webhook-secret names environment variable "
+              + Args.printable(var) + ", which is not set");
+        }
+      }
+      try {
+        return o.secret(v);
+      } catch (IllegalArgumentException e) {
+        throw new Args.UsageException("--webhook-secret: " + e.getMessage());
+      }
+    }
+    if (a.has("webhook-header")) {
+      Map<String, String> h = CliProtocols.headers(List.of(a.get("webhook-header").get()), env);
+      Map.Entry<String, String> e = h.entrySet().iterator().next();
+      try {
+        return o.sharedHeader(e.getKey(), e.getValue());
+      } catch (IllegalArgumentException x) {
+        throw new Args.UsageException("--webhook-header: " + x.getMessage());
+      }
+    }
+    // vtstatus registers a secret of its own; another API's deliveries are hints without a key.
+    return builtin ? o : o.unsigned();
+  }
+
   /** As above, {@code env} giving the environment variables {@code env:NAME} values name. */
   static int run(String[] argv, PrintStream out, PrintStream err, JobListener quietListener,
       Function<String, String> env) {
@@ -84,7 +141,8 @@ final class WaitCommand {
     Optional<Path> modelFile;
     try {
       a = Args.parse(argv, Set.of("server", "job", "webhook-port", "timeout", "schedule", "model",
-          "protocol", "header"), Set.of("no-webhook", "quiet", "json", "help", "no-learn"));
+          "protocol", "header", "webhook-secret", "webhook-header"),
+          Set.of("no-webhook", "quiet", "json", "help", "no-learn"));
       if (a.has("help")) {
         out.println(HELP);
         return 0;
@@ -112,12 +170,7 @@ final class WaitCommand {
       headers = new LinkedHashMap<>(protocol.headers());
       headers.putAll(CliProtocols.headers(a.all("header"), env));
       boolean builtin = protocol.protocol().statusPointer().isEmpty();
-      if (!builtin && a.has("webhook-port")) {
-        throw new Args.UsageException("--webhook-port: protocol " + protocol.protocol().name()
-            + " does not support webhooks yet");
-      }
-      webhook = a.has("no-webhook") || !builtin ? WebhookOptions.disabled()
-          : WebhookOptions.port(a.integer("webhook-port", 0, 0, 65535));
+      webhook = webhook(a, protocol.protocol(), builtin, env);
       Optional<String> job = a.get("job");
       if (job.isEmpty() && !builtin) {
         throw new Args.UsageException("protocol " + protocol.protocol().name()
@@ -214,6 +267,11 @@ final class WaitCommand {
     } catch (UncheckedIOException e) {
       err.println("vtstatus wait: " + e.getMessage());
       return UNREACHABLE;
+    }
+    if (progress != null && !protocol.protocol().statusPointer().isEmpty()
+        && client.webhookUrl().isPresent()) {
+      // Nothing registers it for this API: the user gives it when creating the job.
+      progress.println("listening for webhooks at " + client.webhookUrl().get());
     }
     try (client) {
       String id;

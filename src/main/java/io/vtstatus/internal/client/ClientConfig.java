@@ -24,4 +24,5 @@ public record ClientConfig(
     int maxConcurrentRequests,
     ProtocolSpec protocol,
     Credentials credentials,
-    int maxBodySize) {}
+    int maxBodySize,
+    WebhookScheme webhookScheme) {}

@@ -80,6 +80,17 @@ public final class Credentials {
     return new Credentials(next);
   }
 
+  /**
+   * Checks a header {@code name} and {@code value} as {@link #with} does, for headers we receive
+   * rather than send (a webhook's shared header).
+   *
+   * @throws IllegalArgumentException as {@link #with}, never quoting the value
+   */
+  public static void checkHeader(String name, String value) {
+    checkName(name);
+    checkValue(name, value);
+  }
+
   private static void checkName(String name) {
     if (name == null || name.isEmpty() || name.length() > 256) {
       throw new IllegalArgumentException("Invalid header name: " + (name == null ? "null" : "\"" + name + "\""));

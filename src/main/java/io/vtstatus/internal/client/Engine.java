@@ -11,6 +11,8 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -37,6 +39,7 @@ public final class Engine {
   private final boolean ownExecutor;
   private final Transport transport;
   private final StatusApi api;
+  private final WebhookIntake intake;
   private final WebhookListener webhooks;
   private final Registrar registrar;
   private final Watcher watcher;
@@ -73,32 +76,43 @@ public final class Engine {
               + " read as pending", job, StatusAnswer.excerpt(word), cfg.protocol().name());
           listener.unknownStatus(job, word);
         });
-    // The listener exists before the watcher it feeds, so it reaches the watcher through a
-    // holder; events cannot arrive before registration, which starts last.
+    // The intake exists before the watcher it feeds, so it reaches the watcher through a
+    // holder; events cannot arrive before the constructor ends (registration starts later, and
+    // acceptWebhook needs a built client).
     Watcher[] target = new Watcher[1];
     Registrar[] registering = new Registrar[1];
+    WebhookIntake in = null;
     WebhookListener w = null;
     Registrar r = null;
     if (cfg.webhook().enabled()) {
-      try {
-        w = WebhookListener.start((job, event, verified) -> target[0].accept(job, event, verified),
-            listener, cfg.webhook(), cfg.clock(), () -> {
-              Registrar now = registering[0];
-              if (now != null) {
-                now.refreshSoon();
-              }
-            });
-      } catch (IOException e) {
-        releaseThreads();
-        throw new UncheckedIOException("cannot listen for webhooks on port "
-            + cfg.webhook().port() + ": " + e.getMessage(), e);
+      in = new WebhookIntake((job, event, verified, raw) -> target[0].accept(job, event, verified, raw),
+          listener, cfg.webhook(), cfg.webhookScheme(), cfg.protocol(), cfg.clock(),
+          cfg.maxBodySize(), () -> {
+            Registrar now = registering[0];
+            if (now != null) {
+              now.refreshSoon();
+            }
+          });
+      if (cfg.webhook().listens()) {
+        try {
+          w = WebhookListener.start(in, listener, cfg.webhook());
+        } catch (IOException e) {
+          releaseThreads();
+          throw new UncheckedIOException("cannot listen for webhooks on port "
+              + cfg.webhook().port() + ": " + e.getMessage(), e);
+        }
       }
-      WebhookListener l = w;
-      r = new Registrar(api, scheduler, listener, w.url(),
-          cfg.webhook().secret().orElse(w.generatedSecret()), cfg.requestTimeout(), l::useKeys,
-          cfg.server().toString());
-      registering[0] = r;
+      URI url = w != null ? w.url() : cfg.webhook().publicUrl().orElse(null);
+      // Only vtstatus registers a URL; the other APIs take theirs per job on create or in
+      // their own settings.
+      if (url != null && cfg.protocol().builtin()) {
+        r = new Registrar(api, scheduler, listener, url,
+            cfg.webhook().secret().orElse(in.generatedSecret()), cfg.requestTimeout(), in::useKeys,
+            cfg.server().toString());
+        registering[0] = r;
+      }
     }
+    this.intake = in;
     this.webhooks = w;
     this.registrar = r;
     this.watcher = new Watcher(scheduler, api, cfg.schedule(), listener,
@@ -121,7 +135,30 @@ public final class Engine {
   }
 
   public Optional<URI> webhookUrl() {
-    return webhooks == null ? Optional.empty() : Optional.of(webhooks.url());
+    return webhooks != null ? Optional.of(webhooks.url()) : cfg.webhook().publicUrl();
+  }
+
+  /**
+   * One delivery fed by the application: checked here, acted on by the client's scheduler, so
+   * the caller never waits for the client's work (a user's listener included). {@code 404}
+   * when webhooks are disabled, {@code 503} once closed.
+   */
+  public int acceptWebhook(Map<String, List<String>> headers, byte[] body) {
+    if (intake == null) {
+      return 404;
+    }
+    if (closed.get()) {
+      return 503;
+    }
+    WebhookIntake.Verdict v = intake.check(headers, body);
+    if (v.act() != null) {
+      try {
+        executor.execute(v.act());
+      } catch (RejectedExecutionException e) {
+        return 503;
+      }
+    }
+    return v.code();
   }
 
   public int activeWatches() {

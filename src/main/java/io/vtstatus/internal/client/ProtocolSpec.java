@@ -48,6 +48,7 @@ public final class ProtocolSpec {
   private final Optional<JsonPointer> progress;
   private final Optional<JsonPointer> updatedAt;
   private final boolean strictWords;
+  private final Optional<WebhookShape> webhook;
 
   /** A declared protocol without an {@code updatedAt} pointer. */
   public ProtocolSpec(String name, UrlTemplate template, JsonPointer status,
@@ -63,6 +64,14 @@ public final class ProtocolSpec {
       Map<String, JobStatus> words, Optional<JsonPointer> output, Optional<JsonPointer> error,
       Optional<JsonPointer> eta, ChronoUnit etaUnit, Optional<JsonPointer> progress,
       Optional<JsonPointer> updatedAt, boolean strictWords) {
+    this(name, template, status, words, output, error, eta, etaUnit, progress, updatedAt,
+        strictWords, Optional.empty());
+  }
+
+  private ProtocolSpec(String name, UrlTemplate template, JsonPointer status,
+      Map<String, JobStatus> words, Optional<JsonPointer> output, Optional<JsonPointer> error,
+      Optional<JsonPointer> eta, ChronoUnit etaUnit, Optional<JsonPointer> progress,
+      Optional<JsonPointer> updatedAt, boolean strictWords, Optional<WebhookShape> webhook) {
     this.name = name;
     this.template = template;
     this.status = status;
@@ -75,6 +84,59 @@ public final class ProtocolSpec {
     this.progress = progress;
     this.updatedAt = updatedAt;
     this.strictWords = strictWords;
+    this.webhook = webhook;
+  }
+
+  /** This declared protocol with webhook bodies read as {@code shape} says. */
+  public ProtocolSpec withWebhook(WebhookShape shape) {
+    return new ProtocolSpec(name, template, status, words, output, error, eta, etaUnit, progress,
+        updatedAt, strictWords, Optional.of(shape));
+  }
+
+  /** How webhook bodies are read: empty for vtstatus (its own shape) and a protocol declaring none. */
+  public Optional<WebhookShape> webhook() {
+    return webhook;
+  }
+
+  /** True when this client can read webhook bodies: vtstatus, or a declared webhook shape. */
+  public boolean readsWebhooks() {
+    return builtin() || webhook.isPresent();
+  }
+
+  /**
+   * Reads one webhook body: the job it names and what it says.
+   *
+   * @throws ProtocolException for a body that is malformed or names no valid job
+   */
+  WebhookShape.Event readWebhook(String text, int maxChars) throws ProtocolException {
+    if (builtin()) {
+      // The body becomes the document of a result this event ends.
+      StatusAnswer a = StatusAnswer.parse(text, "webhook body").withDocument(text);
+      String job = a.jobId().orElse(Protocol.DEFAULT_JOB);
+      if (!Protocol.isJobId(job)) {
+        throw new ProtocolException("invalid job id in webhook body");
+      }
+      return new WebhookShape.Event(job, a);
+    }
+    if (webhook.isEmpty()) {
+      throw new ProtocolException("protocol " + name + " declares no webhook body");
+    }
+    Object doc;
+    try {
+      doc = Json.parse(text, maxChars);
+    } catch (JsonException e) {
+      throw new ProtocolException("webhook body is not JSON (" + e.getMessage() + ")");
+    }
+    WebhookShape.Event e = webhook.get().read(doc, text, words);
+    if (webhook.get().status().isEmpty()) {
+      return e;
+    }
+    // A body that is the job's status object (Replicate's prediction) carries what a status
+    // answer does: its progress and estimate, read with the same pointers.
+    StatusAnswer a = e.answer();
+    return new WebhookShape.Event(e.jobId(), new StatusAnswer(a.jobId(), a.status(),
+        a.updatedAt(), eta(doc), progress(doc), a.output(), a.error(), a.document(),
+        a.unknownWord()));
   }
 
   public String name() {

@@ -5,6 +5,8 @@ import io.vtstatus.JobResult;
 import io.vtstatus.JobStatus;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Keeps the client running when a user's listener throws: logged once, otherwise ignored. An
@@ -54,6 +56,11 @@ final class SafeListener implements JobListener {
   @Override
   public void webhookReceived(String jobId, JobStatus status, boolean verified) {
     run(() -> d.webhookReceived(jobId, status, verified));
+  }
+
+  @Override
+  public void webhookForUnwatchedJob(String jobId, Map<String, List<String>> headers, byte[] body) {
+    run(() -> d.webhookForUnwatchedJob(jobId, headers, body));
   }
 
   @Override

@@ -45,6 +45,12 @@ record StatusAnswer(
         Optional.of(text), unknownWord);
   }
 
+  /** This event with {@code read}'s output, error and document (a status read that filled it). */
+  StatusAnswer withOutputOf(StatusAnswer read) {
+    return new StatusAnswer(jobId, status, updatedAt, eta, progress, read.output, read.error,
+        read.document, unknownWord);
+  }
+
   /** The result of a watch this answer ended. */
   JobResult result(String watchedJob, DetectedBy by, int polls, Duration waited) {
     return new JobResult(watchedJob, status, by, polls, waited, updatedAt, output, error, document);

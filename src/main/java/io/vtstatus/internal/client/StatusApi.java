@@ -94,6 +94,10 @@ final class StatusApi {
     return protocol.statusUri(server, jobId);
   }
 
+  ProtocolSpec protocol() {
+    return protocol;
+  }
+
   /**
    * The credentials for a request to {@code uri}: only to the status template's origin, so
    * neither an absolute template elsewhere nor anything a server says sends them astray (and

@@ -126,7 +126,7 @@ final class Watcher implements WebhookSink {
     Optional<StatusAnswer> ev = signals.verifiedEvent(jobId);
     if (ev.isPresent()) {
       // The job ended before this watch began: how long it ran is not ours to learn.
-      ended(List.of(w), ev.get(), DetectedBy.WEBHOOK, Lesson.NONE);
+      endedByWebhook(List.of(w), ev.get(), Lesson.NONE);
       return w;
     }
     if (signals.hinted(jobId)) {
@@ -187,6 +187,15 @@ final class Watcher implements WebhookSink {
    * callbacks run last, and whatever they throw, each watch's result and latch complete.
    */
   private void ended(List<Watch> ws, StatusAnswer event, DetectedBy by, Lesson lesson) {
+    ended(ws, event, by, lesson, scheduler.nanoTime(), 0);
+  }
+
+  /**
+   * As {@link #ended(List, StatusAnswer, DetectedBy, Lesson)}, the job detected at {@code
+   * detectedNanos}, and {@code extraPolls} requests made since counted in each result.
+   */
+  private void ended(List<Watch> ws, StatusAnswer event, DetectedBy by, Lesson lesson,
+      long detectedNanos, int extraPolls) {
     List<Watch> ending = new ArrayList<>(ws.size());
     for (Watch w : ws) {
       if (w.end()) {
@@ -196,7 +205,7 @@ final class Watcher implements WebhookSink {
     if (ending.isEmpty()) {
       return;
     }
-    long now = scheduler.nanoTime();
+    long now = detectedNanos;
     try {
       Optional<Duration> longest = Optional.empty();
       for (Watch w : ending) {
@@ -212,15 +221,15 @@ final class Watcher implements WebhookSink {
       }
     } finally {
       for (Watch w : ending) {
-        finish(w, event, by, now);
+        finish(w, event, by, now, extraPolls);
       }
     }
   }
 
-  private void finish(Watch w, StatusAnswer event, DetectedBy by, long now) {
+  private void finish(Watch w, StatusAnswer event, DetectedBy by, long now, int extraPolls) {
     int polls;
     synchronized (w) {
-      polls = w.polls;
+      polls = w.polls + extraPolls;
     }
     JobResult r = event.result(w.jobId, by, polls, w.waited(now));
     try {
@@ -451,15 +460,95 @@ final class Watcher implements WebhookSink {
   // ---------------------------------------------------------------- webhooks
 
   @Override
-  public void accept(String jobId, StatusAnswer event, boolean verified) {
+  public void accept(String jobId, StatusAnswer event, boolean verified, Delivery raw) {
     listener.webhookReceived(jobId, event.status(), verified);
-    if (!verified) {
-      signals.hint(jobId);
-      confirm(jobId);
+    if (!event.status().isTerminal()) {
+      progressed(jobId, event, verified);
       return;
     }
-    signals.verified(jobId, event);
-    ended(watchesOf(jobId), event, DetectedBy.WEBHOOK, Lesson.ALL);
+    if (!verified) {
+      signals.hint(jobId);
+    } else {
+      signals.verified(jobId, event);
+    }
+    // Kept first, looked for second: a watch starting meanwhile sees the event or is seen here.
+    List<Watch> ws = watchesOf(jobId);
+    if (ws.isEmpty()) {
+      listener.webhookForUnwatchedJob(jobId, raw.headers(), raw.body());
+    } else if (!verified) {
+      confirm(jobId);
+    } else {
+      endedByWebhook(ws, event, Lesson.ALL);
+    }
+  }
+
+  /**
+   * A state that ends nothing (Replicate's {@code start}, {@code output}, {@code logs}): a
+   * verified one shows that webhooks arrive, and its estimate and progress, when the body has
+   * them, reach the schedule of every watch of the job at once (the next poll's answer replaces
+   * them); an unverified one changes nothing.
+   */
+  private void progressed(String jobId, StatusAnswer event, boolean verified) {
+    if (!verified) {
+      return;
+    }
+    signals.arrived();
+    if (event.eta().isEmpty() && event.progress().isEmpty()) {
+      return;
+    }
+    long now = scheduler.nanoTime();
+    for (Watch w : watchesOf(jobId)) {
+      synchronized (w) {
+        if (event.eta().isPresent()) {
+          w.eta = event.eta();
+        }
+        if (event.progress().isPresent()) {
+          w.progress = event.progress();
+        }
+      }
+      // The schedule hears it now; a poll it wants sooner is armed, one already due sooner kept.
+      arm(w, now + nextDelayNanos(w, now));
+    }
+  }
+
+  /**
+   * A verified {@code event} ends {@code ws}. When it carries neither output nor error (OpenAI's
+   * and AssemblyAI's bodies hold only the id and the state) and the protocol reads them from
+   * its answers, the job's status is read once more to fill them: the outcome and the detection
+   * time stay the event's, and the read counts as a poll. A read that fails or finds the job
+   * otherwise ends the watches with the event as it is. The read is bounded by the request
+   * timeout and the first watch's deadline; it does not wait for a request permit.
+   */
+  private void endedByWebhook(List<Watch> ws, StatusAnswer event, Lesson lesson) {
+    ProtocolSpec p = api.protocol();
+    long at = scheduler.nanoTime();
+    if (p.builtin() || event.output().isPresent() || event.error().isPresent()
+        || p.output().isEmpty() && p.error().isEmpty()) {
+      ended(ws, event, DetectedBy.WEBHOOK, lesson, at, 0);
+      return;
+    }
+    Watch first = ws.get(0);
+    // Within the watch's deadline, like any request: the outcome is known, so a read that
+    // would end after it is not worth making.
+    long budget = Math.min(requestTimeoutNanos, first.remaining(at));
+    if (budget < MIN_REQUEST_NANOS) {
+      ended(ws, event, DetectedBy.WEBHOOK, lesson, at, 0);
+      return;
+    }
+    CompletableFuture<StatusApi.Polled> f;
+    try {
+      f = api.poll(first.jobId, first.statusUri, Duration.ofNanos(budget));
+    } catch (RuntimeException e) {
+      ended(ws, event, DetectedBy.WEBHOOK, lesson, at, 0);
+      return;
+    }
+    f.whenComplete((polled, e) -> {
+      StatusAnswer filled = event;
+      if (polled != null && polled.answer().status() == event.status()) {
+        filled = event.withOutputOf(polled.answer());
+      }
+      ended(ws, filled, DetectedBy.WEBHOOK, lesson, at, 1);
+    });
   }
 
   /**

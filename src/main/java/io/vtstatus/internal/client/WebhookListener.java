@@ -4,37 +4,25 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vtstatus.JobListener;
-import io.vtstatus.ProtocolException;
 import io.vtstatus.WebhookOptions;
-import io.vtstatus.WebhookVerificationException;
-import io.vtstatus.WebhookVerifier;
-import io.vtstatus.internal.Protocol;
 import io.vtstatus.internal.http.HttpServers;
 import io.vtstatus.internal.json.Json;
-import io.vtstatus.internal.json.JsonException;
-import io.vtstatus.internal.util.ExpiringMap;
 import io.vtstatus.internal.util.Threads;
-import io.vtstatus.internal.webhook.KeyRing;
-import io.vtstatus.internal.webhook.Signatures;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The client's webhook receiver. Everything that reaches it is untrusted: it answers every
- * request with a definite status, changes no job on a rejected request, and trusts a status
- * only when its Standard Webhooks signature verifies, over the exact bytes received, with any of
- * the keys it trusts ({@link TrustedKeys}: {@code v1} secrets and {@code v1a} public keys, old
- * and new during a rotation). Unsigned posts (the original server sends those) become hints that
- * the client confirms with one poll.
+ * The client's own webhook receiver, an HTTP front for {@link WebhookIntake}: it checks path,
+ * method, content type and reads the body (bounded), then hands headers and bytes to the intake,
+ * the same path a delivery fed through {@code StatusClient.acceptWebhook} takes, and answers
+ * what the intake says.
  *
  * <p>It acknowledges before it acts: the 204 (or 202) is written before the event reaches the
  * client, so a caller that closes the client the moment its job ends cannot cut the sender's
@@ -48,51 +36,32 @@ import java.util.concurrent.TimeUnit;
  * deliveries.
  */
 final class WebhookListener {
-  static final int MAX_BODY = 64 * 1024;
   static final int MAX_HANDLERS = 64;
   static final int MAX_QUEUED = 1024;
-  static final int MAX_SEEN_IDS = 100_000;
-  static final long SEEN_ID_TTL_NANOS = TimeUnit.MINUTES.toNanos(10);
 
-  private final WebhookSink sink;
+  private final WebhookIntake intake;
   private final JobListener listener;
   private final HttpServer server;
   private final ThreadPoolExecutor executor;
   private final URI url;
   private final String path;
-  private final Clock clock;
-  private final String generatedSecret = Signatures.newSecret();
-  private final ExpiringMap<String, Boolean> seen =
-      new ExpiringMap<>(MAX_SEEN_IDS, SEEN_ID_TTL_NANOS, System::nanoTime);
-  private final TrustedKeys keys;
-  private final Runnable askForKeys;
   private final Object lock = new Object();
   private int active;
   private boolean closing;
 
-  private WebhookListener(WebhookSink sink, JobListener listener, HttpServer server,
-      ThreadPoolExecutor executor, URI url, WebhookOptions o, Clock clock, Runnable askForKeys) {
-    this.sink = sink;
+  private WebhookListener(WebhookIntake intake, JobListener listener, HttpServer server,
+      ThreadPoolExecutor executor, URI url, WebhookOptions o) {
+    this.intake = intake;
     this.listener = listener;
     this.server = server;
     this.executor = executor;
     this.url = url;
     this.path = o.path();
-    this.clock = clock;
-    this.askForKeys = askForKeys;
-    // A generated secret is trusted once registered: nobody can sign with it before.
-    this.keys = new TrustedKeys(o.verificationKeys(), o.secret().map(List::of).orElse(List.of()),
-        WebhookVerifier.DEFAULT_TOLERANCE.getSeconds());
   }
 
-  /**
-   * Binds and starts the listener; its server's threads are daemons.
-   *
-   * @param askForKeys registers again soon: called when deliveries suggest the sender's keys
-   *     changed (the registration answer carries the new ones)
-   */
-  static WebhookListener start(WebhookSink sink, JobListener listener, WebhookOptions o, Clock clock,
-      Runnable askForKeys) throws IOException {
+  /** Binds and starts the listener; its server's threads are daemons. */
+  static WebhookListener start(WebhookIntake intake, JobListener listener, WebhookOptions o)
+      throws IOException {
     InetAddress bind = o.bindAddress().orElse(InetAddress.getLoopbackAddress());
     ThreadPoolExecutor ex = Threads.elasticPool("vtstatus-webhook", MAX_HANDLERS, MAX_QUEUED, 10);
     HttpServer s;
@@ -112,7 +81,7 @@ final class WebhookListener {
         // as it is (WebhookOptions has already refused what cannot be a path at all).
         url = new URI("http", null, a.getHostAddress(), port, o.path(), null, null);
       }
-      l = new WebhookListener(sink, listener, s, ex, url, o, clock, askForKeys);
+      l = new WebhookListener(intake, listener, s, ex, url, o);
       s.createContext("/", l::handle);
       Threads.startFromDaemon("vtstatus-webhook-start", s::start);
     } catch (java.net.URISyntaxException | RuntimeException e) {
@@ -126,15 +95,6 @@ final class WebhookListener {
   /** The URL to register: percent-encoded, so any sender can use it as it is. */
   URI url() {
     return URI.create(url.toASCIIString());
-  }
-
-  String generatedSecret() {
-    return generatedSecret;
-  }
-
-  /** The server's keys, from a registration answer: see {@link TrustedKeys#use}. */
-  void useKeys(List<String> serverKeys) {
-    keys.use(serverKeys, clock.instant().getEpochSecond());
   }
 
   /**
@@ -195,11 +155,13 @@ final class WebhookListener {
     try {
       Runnable act = null;
       try (ex) {
-        Accepted a;
+        WebhookIntake.Verdict a;
         try {
           a = process(ex);
         } catch (Rejection r) {
-          listener.webhookRejected(r.code, r.getMessage());
+          if (!r.reported) {
+            listener.webhookRejected(r.code, r.getMessage());
+          }
           ex.getResponseHeaders().putAll(r.headers);
           HttpServers.sendJson(ex, r.code, Json.obj().put("error", r.getMessage()).toString());
           return;
@@ -207,8 +169,8 @@ final class WebhookListener {
         // Set before the answer goes out: the id is already marked seen, so a delivery whose
         // acknowledgement is lost (the sender reset) must still be acted on, or its retry with
         // the same id would be ignored and the event lost.
-        act = a.act;
-        HttpServers.sendEmpty(ex, a.code);
+        act = a.act();
+        HttpServers.sendEmpty(ex, a.code());
       } catch (IOException | RuntimeException e) {
         // The sender went away or sent something the JDK server choked on; nothing to answer.
         Engine.LOG.log(Level.DEBUG, "webhook request failed", e);
@@ -226,19 +188,8 @@ final class WebhookListener {
     }
   }
 
-  /** What to answer, and what to do once the answer is sent. */
-  private static final class Accepted {
-    final int code;
-    final Runnable act;
-
-    Accepted(int code, Runnable act) {
-      this.code = code;
-      this.act = act;
-    }
-  }
-
-  /** Checks one request: 204 accepted (verified), 202 accepted as a hint, or a {@link Rejection}. */
-  private Accepted process(HttpExchange ex) throws IOException, Rejection {
+  /** Checks one request, then hands it to the intake: its verdict is the answer. */
+  private WebhookIntake.Verdict process(HttpExchange ex) throws IOException, Rejection {
     String p = ex.getRequestURI().getPath();
     if (p == null || !p.equals(path)) {
       throw new Rejection(404, "no webhook here; POST to " + path);
@@ -255,70 +206,20 @@ final class WebhookListener {
     }
     byte[] raw;
     try {
-      raw = HttpServers.readBytes(ex, MAX_BODY);
+      raw = HttpServers.readBytes(ex, intake.maxBody());
     } catch (HttpServers.BodyTooLargeException e) {
       HttpServers.drain(ex, 1 << 20);
-      Rejection r = new Rejection(413, "body over " + MAX_BODY + " bytes");
+      Rejection r = new Rejection(413, "body over " + intake.maxBody() + " bytes");
       r.headers.set("Connection", "close");
       throw r;
     }
-    // The signature covers these bytes as sent; the text is only for reading the event.
-    String body;
-    try {
-      body = Json.utf8(raw);
-    } catch (JsonException e) {
-      throw new Rejection(400, "body is not valid UTF-8: " + e.getMessage());
+    WebhookIntake.Verdict v = intake.check(h, raw);
+    if (v.reason() != null) {
+      Rejection r = new Rejection(v.code(), v.reason());
+      r.reported = true;
+      throw r;
     }
-    String id = h.getFirst("webhook-id");
-    String ts = h.getFirst("webhook-timestamp");
-    String sig = h.getFirst("webhook-signature");
-    boolean unsigned = id == null && ts == null && sig == null;
-    boolean trusted = false;
-    if (!unsigned) {
-      if (id == null || ts == null || sig == null || id.isEmpty() || id.length() > 256) {
-        throw new Rejection(400, "webhook-id, webhook-timestamp and webhook-signature go together");
-      }
-      if (keys.any()) {
-        KeyRing.Match m;
-        try {
-          m = keys.verify(id, ts, sig, raw, clock.instant().getEpochSecond());
-        } catch (WebhookVerificationException e) {
-          switch (e.reason()) {
-            case BAD_SIGNATURE:
-              // Forged, or signed with keys we do not have yet (a rotation without overlap):
-              // the registration answer tells which. The registrar rate-limits these.
-              askForKeys.run();
-              throw new Rejection(401, e.getMessage());
-            case STALE_TIMESTAMP:
-              throw new Rejection(401, e.getMessage());
-            default:
-              throw new Rejection(400, e.getMessage());
-          }
-        }
-        if (m.unmatched() && keys.askForKeysOnce()) {
-          askForKeys.run();
-        }
-        trusted = true;
-      }
-    }
-    StatusAnswer a;
-    try {
-      // The body becomes the document of a result this event ends.
-      a = StatusAnswer.parse(body, "webhook body").withDocument(body);
-    } catch (ProtocolException e) {
-      throw new Rejection(400, e.getMessage());
-    }
-    String job = a.jobId().orElse(Protocol.DEFAULT_JOB);
-    if (!Protocol.isJobId(job)) {
-      throw new Rejection(400, "invalid job id in webhook body");
-    }
-    // Only a verified id is remembered: a forger must not be able to burn a real event's id.
-    if (trusted && !seen.putIfAbsent(id, Boolean.TRUE)) {
-      return new Accepted(204, null);
-    }
-    boolean verified = trusted;
-    Runnable act = a.status().isTerminal() ? () -> sink.accept(job, a, verified) : null;
-    return new Accepted(trusted ? 204 : 202, act);
+    return v;
   }
 
   /** A request we refuse, with the status and message to answer. */
@@ -326,6 +227,8 @@ final class WebhookListener {
     private static final long serialVersionUID = 1L;
     final int code;
     final transient Headers headers = new Headers();
+    /** The intake told the listener already. */
+    boolean reported;
 
     Rejection(int code, String message) {
       super(message, null, false, false);

@@ -53,6 +53,11 @@ final class WebhookSignals {
     verified.put(jobId, event);
   }
 
+  /** A verified event that ends nothing: proof that webhooks arrive, nothing to keep. */
+  void arrived() {
+    pollWinsSinceWebhook.set(0);
+  }
+
   /** An unsigned event: kept as a claim to confirm, proof of nothing yet. */
   void hint(String jobId) {
     hints.put(jobId, scheduler.nanoTime());

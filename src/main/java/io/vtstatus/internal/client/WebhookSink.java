@@ -1,13 +1,15 @@
 package io.vtstatus.internal.client;
 
 /**
- * What the webhook listener may do to the client: hand in an event it has already answered.
- * The listener sees nothing else of the engine.
+ * What webhook deliveries may do to the client: hand in an event already checked and
+ * answered. {@link WebhookIntake} sees nothing else of the engine.
  */
 interface WebhookSink {
   /**
-   * A terminal event for {@code jobId}. {@code verified} events (signature checked) end
-   * watches; unverified ones are hints that the client confirms with a poll.
+   * An event for {@code jobId}. {@code verified} terminal events (the scheme checked them) end
+   * watches; unverified ones are hints that the client confirms with a poll; other states
+   * update progress and end nothing. {@code raw} is the delivery as received, reported when no
+   * watch of this client wants a terminal event.
    */
-  void accept(String jobId, StatusAnswer event, boolean verified);
+  void accept(String jobId, StatusAnswer event, boolean verified, Delivery raw);
 }

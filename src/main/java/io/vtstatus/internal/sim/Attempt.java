@@ -54,6 +54,7 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
     void finished(Attempt a, Optional<HttpResponse<Void>> response, Throwable error);
   }
 
+  private final Optional<StandIn> standIn;
   final Lane lane;
   final Lane.Pending pending;
   private final Duration timeout;
@@ -69,7 +70,9 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
   volatile int status;
   private long read;
 
-  Attempt(Lane lane, Lane.Pending pending, Duration timeout, Clock clock, Events events) {
+  Attempt(Lane lane, Lane.Pending pending, Duration timeout, Clock clock,
+      Optional<StandIn> standIn, Events events) {
+    this.standIn = standIn;
     this.lane = lane;
     this.pending = pending;
     this.timeout = timeout;
@@ -89,16 +92,21 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
       Instant now = clock.instant();
       long timestamp = now.getEpochSecond();
       byte[] body = ev.body().getBytes(StandardCharsets.UTF_8);
-      HttpRequest request =
+      HttpRequest.Builder request =
           HttpRequest.newBuilder(ev.reg().url)
               .timeout(timeout)
               .header("Content-Type", "application/json")
-              .header("webhook-id", ev.eventId())
-              .header("webhook-timestamp", Long.toString(timestamp))
-              .header("webhook-signature", ev.reg().keys().sign(ev.eventId(), timestamp, body, now))
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-              .build();
-      response = c.send(request, this);
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+      StandIn.WebhookAuth auth = standIn.map(StandIn::webhookAuth)
+          .orElse(StandIn.WebhookAuth.STANDARD_WEBHOOKS);
+      if (auth == StandIn.WebhookAuth.STANDARD_WEBHOOKS) {
+        request.header("webhook-id", ev.eventId())
+            .header("webhook-timestamp", Long.toString(timestamp))
+            .header("webhook-signature", ev.reg().keys().sign(ev.eventId(), timestamp, body, now));
+      } else if (auth == StandIn.WebhookAuth.SHARED_HEADER) {
+        standIn.get().webhookHeader().ifPresent(h -> request.header(h[0], h[1]));
+      }
+      response = c.send(request.build(), this);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       events.headersIn(this);

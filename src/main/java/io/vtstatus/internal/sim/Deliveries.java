@@ -89,7 +89,12 @@ final class Deliveries {
     this.senders = new Senders(limits.senders(), cfg.webhookTimeout());
   }
 
-  private static String body(String jobId, Job.State s) {
+  /** The event's body: vtstatus's status body, or the stood-in API's webhook shape. */
+  private String body(String jobId, Job.State s, String eventId) {
+    if (cfg.standIn().isPresent()) {
+      return cfg.standIn().get().webhookBody(jobId, s.status(), eventId,
+          cfg.clock().instant().getEpochSecond());
+    }
     return Protocol.statusBody(jobId, s.status(), s.updatedAt()).toString();
   }
 
@@ -107,10 +112,10 @@ final class Deliveries {
   /** Sends a job's terminal event to every registration that wants it, from the delivery thread. */
   void jobFinished(String jobId, Job.State state) {
     onLoop(() -> {
-      String body = body(jobId, state);
       for (Webhooks.Registration r : registry.all()) {
         if (r.wants(jobId)) {
-          start(r, new Lane.Event(r, jobId, rand.id("msg_"), body));
+          String id = rand.id("msg_");
+          start(r, new Lane.Event(r, jobId, id, body(jobId, state, id)));
         }
       }
     });
@@ -118,7 +123,10 @@ final class Deliveries {
 
   /** Delivers an already terminal job's event to one new registration. */
   void replay(Webhooks.Registration r, String jobId, Job.State state) {
-    onLoop(() -> start(r, new Lane.Event(r, jobId, rand.id("msg_"), body(jobId, state))));
+    onLoop(() -> {
+      String id = rand.id("msg_");
+      start(r, new Lane.Event(r, jobId, id, body(jobId, state, id)));
+    });
   }
 
   /** Forgets what waits for {@code r}; its attempts in flight finish and are recorded. */
@@ -294,7 +302,7 @@ final class Deliveries {
     if (closed || !senders.open()) {
       return;
     }
-    Attempt a = new Attempt(lane, p, cfg.webhookTimeout(), cfg.clock(), attemptEvents);
+    Attempt a = new Attempt(lane, p, cfg.webhookTimeout(), cfg.clock(), cfg.standIn(), attemptEvents);
     lane.inFlight++;
     lane.sending++;
     inFlight++;

@@ -28,6 +28,8 @@ final class Routes {
   private final Rand rand;
   private final Jobs jobs;
   private final Webhooks webhooks;
+  /** The account's webhook secret, for webhooks registered on create. */
+  private final String accountSecret = Signatures.newSecret();
   private final Deliveries deliveries;
   private final Consumer<String> log;
 
@@ -56,6 +58,13 @@ final class Routes {
           return e.header == null ? r : r.with(e.header, e.value);
         }
       }
+    }
+    if (cfg.standIn().isPresent() && path.equals("/v1/webhooks/default/secret")
+        && cfg.standIn().get().name().equals("replicate")) {
+      // Replicate's account-wide signing secret, for the per-prediction webhooks of POST /jobs.
+      requireMethod(method, "GET");
+      requireKey(headers);
+      return Response.json(200, Json.obj().put("key", accountSecret).toString());
     }
     switch (path) {
       case "/status":
@@ -234,9 +243,14 @@ final class Routes {
   private Response createJob(String body, String idempotencyKey) throws BadRequest {
     Duration duration = null;
     JobStatus outcome = null;
+    URI webhook = null;
     if (!body.isBlank()) {
       Map<String, Object> o = parseObject(body);
       try {
+        Optional<String> hook = Json.string(o, "webhook");
+        if (hook.isPresent()) {
+          webhook = webhookUrl(hook.get());
+        }
         Optional<Long> ms = Json.integer(o, "duration_ms");
         if (ms.isPresent()) {
           if (ms.get() < 0 || ms.get() > DurationSamplers.MAX.toMillis()) {
@@ -269,6 +283,16 @@ final class Routes {
       job = idempotencyKey == null ? jobs.create(d, out) : jobs.create(idempotencyKey, d, out);
     } catch (JobStore.FullException e) {
       throw BadRequest.full(e);
+    }
+    if (webhook != null) {
+      // Per job, as Replicate, AssemblyAI and HeyGen take a webhook URL on create, signed (where
+      // the API signs) with the account's secret.
+      try {
+        replayIfEnded(webhooks.register(webhook, Optional.of(job.id), Optional.of(accountSecret)),
+            job.id);
+      } catch (Webhooks.FullException e) {
+        throw new BadRequest(429, e.getMessage());
+      }
     }
     return statusResponse(201, job).with("Location", cfg.standIn()
         .map(si -> si.statusPath(job.id)).orElse("/status?job=" + job.id));
@@ -307,15 +331,8 @@ final class Routes {
     } catch (Webhooks.FullException e) {
       throw new BadRequest(429, e.getMessage());
     }
-    if (reg.created() && job.isPresent()) {
-      // A job that ended before its webhook was registered still gets its event once.
-      Optional<Job> j = jobs.get(job.get());
-      if (j.isPresent()) {
-        Job.State s = jobs.current(j.get());
-        if (s.status().isTerminal()) {
-          deliveries.replay(reg.registration(), j.get().id, s);
-        }
-      }
+    if (job.isPresent()) {
+      replayIfEnded(reg, job.get());
     }
     // 200, not 201: the original Go client accepts exactly 200 here (and ignores the body).
     // The answer carries what the receiver verifies with: never a whsk_ secret key.
@@ -334,6 +351,17 @@ final class Routes {
     log.accept("webhook " + id + " keys rotated; previous keys sign "
         + keys.previousUntil().map(t -> "until " + Protocol.timestamp(t)).orElse("no more"));
     return Response.json(200, answer.toString());
+  }
+
+  /** A job that ended before its webhook was registered still gets its event once. */
+  private void replayIfEnded(Webhooks.Registered reg, String jobId) {
+    Optional<Job> j = jobs.get(jobId);
+    if (reg.created() && j.isPresent()) {
+      Job.State s = jobs.current(j.get());
+      if (s.status().isTerminal()) {
+        deliveries.replay(reg.registration(), j.get().id, s);
+      }
+    }
   }
 
   private static URI webhookUrl(String u) throws BadRequest {

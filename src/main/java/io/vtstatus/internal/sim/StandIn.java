@@ -23,6 +23,7 @@ import java.util.Optional;
  * <p>Immutable and thread-safe.
  */
 public final class StandIn {
+  private static final String OUTPUTS = "https://simulator.vtstatus.invalid/outputs/";
   private final String name;
   private final String prefix;
   private final String suffix;
@@ -33,6 +34,8 @@ public final class StandIn {
   private final Optional<JsonPointer> output;
   private final Optional<JsonPointer> error;
   private final Api api;
+  /** AssemblyAI's {@code webhook_auth_header_name} and {@code _value}; never printed. */
+  private final Optional<String[]> webhookHeader;
 
   /**
    * What a stand-in needs beyond the protocol's data: where the id goes, how ids look (every
@@ -78,8 +81,33 @@ public final class StandIn {
     }
   }
 
+  private StandIn(StandIn s, Optional<String[]> webhookHeader) {
+    this.name = s.name;
+    this.prefix = s.prefix;
+    this.suffix = s.suffix;
+    this.status = s.status;
+    this.pending = s.pending;
+    this.completed = s.completed;
+    this.failed = s.failed;
+    this.output = s.output;
+    this.error = s.error;
+    this.api = s.api;
+    this.webhookHeader = webhookHeader;
+  }
+
+  /** This stand-in, its webhooks carrying header {@code name: value} where the API sends one. */
+  public StandIn withWebhookHeader(String name, String value) {
+    return new StandIn(this, Optional.of(new String[] {name, value}));
+  }
+
+  /** The static header webhooks carry (name, value), if configured. */
+  Optional<String[]> webhookHeader() {
+    return webhookHeader.map(String[]::clone);
+  }
+
   private StandIn(String name, String template, String status, Map<String, JobStatus> words,
       Optional<String> output, Optional<String> error) {
+    this.webhookHeader = Optional.empty();
     int at = template.indexOf("{id}");
     if (at < 0 || template.indexOf('?') >= 0 || template.indexOf("{id}", at + 1) >= 0
         || !template.startsWith("/")) {
@@ -116,6 +144,62 @@ public final class StandIn {
 
   public String name() {
     return name;
+  }
+
+  /** How this API's webhook deliveries prove where they come from (docs/PROTOCOLS.md). */
+  enum WebhookAuth {
+    /** Replicate, OpenAI (and other declared protocols): Standard Webhooks signatures. */
+    STANDARD_WEBHOOKS,
+    /** AssemblyAI: a static header, when one is configured. */
+    SHARED_HEADER,
+    /** HeyGen's per-job callbacks. */
+    UNSIGNED
+  }
+
+  WebhookAuth webhookAuth() {
+    switch (api) {
+      case HEYGEN:
+        return WebhookAuth.UNSIGNED;
+      case ASSEMBLYAI:
+        return WebhookAuth.SHARED_HEADER;
+      default:
+        return WebhookAuth.STANDARD_WEBHOOKS;
+    }
+  }
+
+  /**
+   * The webhook body announcing that job {@code jobId} ended with {@code s}, in this API's shape
+   * (VENDORS.md): Replicate's prediction object, OpenAI's {@code batch.*} event, HeyGen's {@code
+   * video_translate.success|fail} event, AssemblyAI's {@code transcript_id} and {@code status};
+   * another declared protocol's status answer.
+   */
+  String webhookBody(String jobId, JobStatus s, String eventId, long nowSeconds) {
+    boolean ok = s == JobStatus.COMPLETED;
+    String word = ok ? completed : failedWord(jobId);
+    switch (api) {
+      case OPENAI_BATCH:
+        return Json.obj().put("id", eventId).put("object", "event").put("created_at", nowSeconds)
+            .put("type", "batch." + word).put("data", Json.obj().put("id", jobId).map())
+            .toString();
+      case HEYGEN: {
+        Json.ObjectBuilder data = Json.obj().put("video_translate_id", jobId);
+        if (ok) {
+          data.put("url", OUTPUTS + jobId);
+        } else {
+          data.put("message", "simulated failure (" + word + ")");
+        }
+        return Json.obj().put("event_type", "video_translate." + (ok ? "success" : "fail"))
+            .put("event_data", data.map()).toString();
+      }
+      case ASSEMBLYAI:
+        return Json.obj().put("transcript_id", jobId).put("status", word).toString();
+      default:
+        return body(jobId, s, 1);
+    }
+  }
+
+  private String failedWord(String jobId) {
+    return failed.get(Math.floorMod(jobId.hashCode(), failed.size()));
   }
 
   /** The header that carries the key, and its value for {@code key}. */
@@ -205,12 +289,12 @@ public final class StandIn {
     } else if (s == JobStatus.COMPLETED) {
       word = completed;
     } else {
-      word = failed.get(Math.floorMod(jobId.hashCode(), failed.size()));
+      word = failedWord(jobId);
     }
     put(doc, status, word, true);
     if (output.isPresent()) {
       put(doc, output.get(), s == JobStatus.COMPLETED
-          ? "https://simulator.vtstatus.invalid/outputs/" + jobId : Json.NULL, s == JobStatus.COMPLETED);
+          ? OUTPUTS + jobId : Json.NULL, s == JobStatus.COMPLETED);
     }
     if (error.isPresent()) {
       put(doc, error.get(), s == JobStatus.ERROR

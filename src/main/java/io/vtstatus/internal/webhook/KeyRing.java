@@ -54,12 +54,15 @@ public final class KeyRing {
     LinkedHashSet<String> distinct = new LinkedHashSet<>();
     for (String k : keys) {
       requireVerifyingKey(k);
-      distinct.add(k);
+      distinct.add(Signatures.withPrefix(k));
     }
     return new KeyRing(List.copyOf(distinct));
   }
 
-  /** Throws unless {@code key} is a {@code whsec_} secret or a {@code whpk_} public key. */
+  /**
+   * Throws unless {@code key} is a {@code whsec_} secret (the prefix may be left out) or a
+   * {@code whpk_} public key.
+   */
   public static void requireVerifyingKey(String key) {
     Objects.requireNonNull(key, "key");
     if (key.startsWith(Signatures.PREFIX)) {
@@ -72,9 +75,9 @@ public final class KeyRing {
     } else if (key.startsWith(Ed25519.SECRET_PREFIX)) {
       throw new IllegalArgumentException("A whsk_ key is a sender's secret signing key: verify with "
           + "its whpk_ public key instead (WebhookSigner.of(key).verificationKeys())");
-    } else {
-      throw new IllegalArgumentException(
-          "Invalid webhook key: need whsec_ (a v1 secret) or whpk_ (a v1a public key) in front");
+    } else if (!Signatures.isValidSecret(Signatures.withPrefix(key))) {
+      throw new IllegalArgumentException("Invalid webhook key: need whsec_ (a v1 secret; the base64"
+          + " of 16 bytes or more alone will do) or whpk_ (a v1a public key) in front");
     }
   }
 

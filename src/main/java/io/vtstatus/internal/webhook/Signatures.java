@@ -51,6 +51,18 @@ public final class Signatures {
     }
   }
 
+  /**
+   * {@code key} with the {@code whsec_} prefix when it has no prefix we know ({@code whsec_},
+   * {@code whpk_}, {@code whsk_}): the Standard Webhooks reference libraries take a bare secret
+   * as its base64.
+   */
+  public static String withPrefix(String key) {
+    if (key == null || key.startsWith(PREFIX) || key.startsWith("whpk_") || key.startsWith("whsk_")) {
+      return key;
+    }
+    return PREFIX + key;
+  }
+
   /** True when {@code secret} has the form we accept: the prefix and 16 bytes or more. */
   public static boolean isValidSecret(String secret) {
     if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 200) {

@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -261,7 +262,8 @@ class ServerCommandTest {
   @ParameterizedTest
   @ValueSource(strings = {"--nope", "--port x", "--port 70000", "--delay 5", "--error-rate 2",
       "--fail-rate x", "--latency 2s..1s", "--webhook-retries ,", "--seed x", "--port",
-      "--hints=1", "positional"})
+      "--hints=1", "positional", "--webhook-header NoColon", "--webhook-header X-A:",
+      "--webhook-header X-A:env:UNSET_VTSTATUS_VAR_21"})
   void badFlagExits2WithOneLine(String args) {
     assertThrows(Args.UsageException.class, () -> ServerCommand.parse(args.split(" ")));
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -272,6 +274,12 @@ class ServerCommandTest {
     String e = err.toString(StandardCharsets.UTF_8);
     assertEquals(1, e.lines().count(), e);
     assertEquals("", out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aWebhookHeaderIsTakenForTheStandIn() throws Exception {
+    assertTrue(ServerCommand.parse(new String[] {"--protocol", "assemblyai", "--webhook-header",
+        "X-Hook: env:HOOK"}, Map.of("HOOK", "v4lue")::get).isPresent());
   }
 
   @Test

@@ -103,7 +103,11 @@ class WaitProtocolTest {
       "--protocol,nope => not a protocol name",
       "--protocol,replicate => cannot create jobs: give --job ID",
       "--protocol,replicate,--job,.. => --job: Invalid job id",
-      "--protocol,replicate,--job,x,--webhook-port,9 => does not support webhooks",
+      "--protocol,replicate,--job,x,--webhook-secret,whsec_x => --webhook-secret needs webhooks: give --webhook-port N",
+      "--job,x,--no-webhook,--webhook-header,A: b => --webhook-header needs webhooks: drop --no-webhook",
+      "--protocol,replicate,--job,x,--webhook-port,0,--webhook-secret,s,--webhook-header,A: b => exclude each other",
+      "--protocol,replicate,--job,x,--webhook-port,0,--webhook-secret,!! => --webhook-secret: Invalid webhook",
+      "--protocol,replicate,--job,x,--webhook-port,0,--webhook-secret,env:MISSING => MISSING, which is not set",
       "--job,x,--header,NoColon => --header: want 'Name: value'",
       "--job,x,--header,Host: h => the client sets it",
       "--job,x,--header,Authorization: env:MISSING => environment variable MISSING, which is not set",
@@ -130,6 +134,10 @@ class WaitProtocolTest {
       "{\"status_url\":\"/j/{id}\",\"status\":\"/s\",\"pending\":[\"p\"],\"completed\":[\"c\"],\"failed\":[\"f\"],\"retries\":3} => unknown key \"retries\"",
       "{\"status_url\":\"/j/{id}\",\"status\":\"/s\",\"pending\":[\"p\"],\"completed\":[\"c\"],\"failed\":[\"f\"],\"headers\":{\"A\":1}} => \"headers\": \"A\" must be a string",
       "[1] => not a JSON object",
+      "{\"status_url\":\"/j/{id}\",\"status\":\"/s\",\"pending\":[\"p\"],\"completed\":[\"c\"],\"failed\":[\"f\"],\"webhook_status\":\"/s\"} => declares a webhook body but no webhookJobId",
+      "{\"status_url\":\"/j/{id}\",\"status\":\"/s\",\"pending\":[\"p\"],\"completed\":[\"c\"],\"failed\":[\"f\"],\"webhook_job_id\":\"id\"} => \"webhook_job_id\": Invalid JSON Pointer",
+      "{\"status_url\":\"/j/{id}\",\"status\":\"/s\",\"pending\":[\"p\"],\"completed\":[\"c\"],\"failed\":[\"f\"],\"webhook_job_id\":\"/id\",\"webhook_event_type\":\"/t\",\"webhook_events\":{\"x\":\"done\"}} => \"webhook_events\": \"x\" must be",
+      "{\"status_url\":\"/j/{id}\",\"status\":\"/s\",\"pending\":[\"p\"],\"completed\":[\"c\"],\"failed\":[\"f\"],\"webhook_events\":[]} => \"webhook_events\" must be an object",
   })
   void protocolFileErrorsNameTheKeyAndTheFile(String content, String says) throws Exception {
     Path f = dir.resolve("p.json");
@@ -137,6 +145,27 @@ class WaitProtocolTest {
     CliRun r = run("wait", "--server", sim.url().toString(), "--protocol", f.toString(), "--job", "x");
     assertEquals(WaitCommand.USAGE, r.code(), r.err());
     assertTrue(r.err().contains(f.toString()) && r.err().contains(says), r.err());
+  }
+
+  @Test
+  void aProtocolFileMayDeclareItsWebhookBody() throws Exception {
+    Path f = dir.resolve("render.json");
+    Files.writeString(f, "{\"status_url\":\"/j/{id}\",\"status\":\"/s\",\"pending\":[\"p\"],"
+        + "\"completed\":[\"c\"],\"failed\":[\"f\"],\"webhook_job_id\":\"/data/id\","
+        + "\"webhook_event_type\":\"/type\",\"webhook_events\":{\"render.done\":\"completed\","
+        + "\"render.failed\":\"failed\",\"render.started\":\"pending\"},\"webhook_output\":\"/data/url\","
+        + "\"webhook_error\":\"/data/why\"}");
+    CliProtocols.Declared d = CliProtocols.resolve(f.toString(), Map.<String, String>of()::get);
+    assertTrue(d.protocol().readsWebhooks());
+    Path plain = dir.resolve("plain.json");
+    Files.writeString(plain, "{\"status_url\":\"/j/{id}\",\"status\":\"/s\",\"pending\":[\"p\"],"
+        + "\"completed\":[\"c\"],\"failed\":[\"f\"],\"webhook_status\":null}");
+    assertFalse(CliProtocols.resolve(plain.toString(), Map.<String, String>of()::get).protocol()
+        .readsWebhooks());
+    CliRun r = run("wait", "--server", sim.url().toString(), "--protocol", plain.toString(),
+        "--job", "x", "--webhook-port", "0");
+    assertEquals(WaitCommand.USAGE, r.code(), r.err());
+    assertTrue(r.err().contains("--webhook-port: protocol plain declares no webhook body"), r.err());
   }
 
   @Test

@@ -146,9 +146,12 @@ class LostAcknowledgementTest {
   void aVerifiedDeliveryIsActedOnEvenWhenItsAcknowledgementIsLost() throws Exception {
     String secret = WebhookSigner.newSecret();
     List<String> acted = new CopyOnWriteArrayList<>();
-    WebhookListener l = WebhookListener.start(
-        (job, event, verified) -> acted.add(job + " " + event.status() + " " + verified),
-        new JobListener() {}, WebhookOptions.port(0).secret(secret), Clock.systemUTC(), () -> {});
+    WebhookOptions o = WebhookOptions.port(0).secret(secret);
+    WebhookIntake in = new WebhookIntake(
+        (job, event, verified, raw) -> acted.add(job + " " + event.status() + " " + verified),
+        new JobListener() {}, o, WebhookScheme.STANDARD, ProtocolSpec.VTSTATUS, Clock.systemUTC(),
+        StatusAnswer.MAX_BODY, () -> {});
+    WebhookListener l = WebhookListener.start(in, new JobListener() {}, o);
     try {
       l.handle(delivery(secret, "msg_1", true));
       assertEquals(List.of("j1 COMPLETED true"), acted, "acted on what was verified");

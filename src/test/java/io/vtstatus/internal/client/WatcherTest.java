@@ -70,6 +70,8 @@ class WatcherTest {
     return w.start(job, URI.create("http://server/status?job=" + job), timeout, Watcher.FirstPoll.SCHEDULED);
   }
 
+  private static final Delivery RAW = new Delivery(java.util.Map.of(), new byte[0]);
+
   private static StatusAnswer event(String job, JobStatus s) {
     return new StatusAnswer(Optional.of(job), s, Optional.empty(), Optional.empty(), OptionalInt.empty());
   }
@@ -89,7 +91,7 @@ class WatcherTest {
     time.advance(Duration.ofSeconds(5));
     assertEquals(1, polls("a").size());
     // A hint arrives while the scheduled poll is in flight; then that poll answers "pending".
-    w.accept("a", event("a", JobStatus.COMPLETED), false);
+    w.accept("a", event("a", JobStatus.COMPLETED), false, RAW);
     polls("a").get(0).status("a", "pending");
     long now = time.nanoTime();
     long due = a.armedFor().orElseThrow();
@@ -103,13 +105,38 @@ class WatcherTest {
   }
 
   @Test
+  void aVerifiedProgressEventReachesTheScheduleAndEndsNothing() {
+    List<io.vtstatus.PollContext> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Watcher w = watcher(ctx -> {
+      asked.add(ctx);
+      return Duration.ofSeconds(5);
+    }, 8);
+    Watch a = watch(w, "a", Duration.ofMinutes(10));
+    StatusAnswer progress = new StatusAnswer(Optional.of("a"), JobStatus.PENDING, Optional.empty(),
+        Optional.of(Duration.ofSeconds(7)), OptionalInt.of(40));
+    int before = asked.size();
+    w.accept("a", new StatusAnswer(Optional.of("a"), JobStatus.PENDING, Optional.empty(),
+        Optional.of(Duration.ofSeconds(99)), OptionalInt.of(99)), false, RAW);
+    assertEquals(before, asked.size(), "an unverified one changes nothing");
+    w.accept("a", progress, true, RAW);
+    io.vtstatus.PollContext last = asked.get(asked.size() - 1);
+    assertEquals(before + 1, asked.size(), "the schedule hears it at once");
+    assertEquals(Optional.of(Duration.ofSeconds(7)), last.eta(), "the verified event's, not the hint's");
+    assertEquals(OptionalInt.of(40), last.progress());
+    time.advance(Duration.ofSeconds(5));
+    assertFalse(a.ended());
+    assertEquals(1, polls("a").size(), "no confirming poll for progress");
+    assertTrue(rec.events.contains("webhook a PENDING verified"), rec.events.toString());
+  }
+
+  @Test
   void aHintArrivingBetweenTwoPollsIsConfirmedSoonNotAtTheNextScheduledPoll() {
     Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(5)), 8);
     Watch a = watch(w, "a", Duration.ofMinutes(10));
     time.advance(Duration.ofSeconds(5));
     polls("a").get(0).status("a", "pending");
     time.advance(Duration.ofSeconds(2));
-    w.accept("a", event("a", JobStatus.ERROR), false);
+    w.accept("a", event("a", JobStatus.ERROR), false, RAW);
     assertTrue(a.armedFor().orElseThrow() - time.nanoTime() <= 0, "confirmation armed for now");
     time.runDue();
     assertEquals(2, polls("a").size());
@@ -121,7 +148,7 @@ class WatcherTest {
     Watch a = watch(w, "a", Duration.ofMinutes(10));
     time.advance(Duration.ofSeconds(1));
     FakeTransport.Sent inFlight = polls("a").get(0);
-    w.accept("a", event("a", JobStatus.COMPLETED), true);
+    w.accept("a", event("a", JobStatus.COMPLETED), true, RAW);
     assertEquals(DetectedBy.WEBHOOK, a.result.join().detectedBy());
     assertTrue(inFlight.reply.isCancelled(), "the request in flight was aborted");
     assertEquals(Optional.empty(), a.armedFor());
@@ -139,7 +166,7 @@ class WatcherTest {
     watch(w, "j", Duration.ofHours(2));
     watch(w, "j", Duration.ofHours(2));
     for (int i = 0; i < 50; i++) {
-      w.accept("j", event("j", JobStatus.COMPLETED), false);
+      w.accept("j", event("j", JobStatus.COMPLETED), false, RAW);
       time.advance(ms(20));
       for (FakeTransport.Sent s : net.open()) {
         s.status("j", "pending");
@@ -166,9 +193,9 @@ class WatcherTest {
   @Test
   void unsignedHintsCannotEvictVerifiedEarlyEvents() {
     Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
-    w.accept("early", event("early", JobStatus.ERROR), true);
+    w.accept("early", event("early", JobStatus.ERROR), true, RAW);
     for (int i = 0; i < WebhookSignals.MAX_EARLY_EVENTS * 2; i++) {
-      w.accept("noise-" + i, event("noise-" + i, JobStatus.COMPLETED), false);
+      w.accept("noise-" + i, event("noise-" + i, JobStatus.COMPLETED), false, RAW);
     }
     Watch a = watch(w, "early", Duration.ofMinutes(1));
     JobResult r = a.result.join();
@@ -191,12 +218,12 @@ class WatcherTest {
     }
     assertFalse(w.webhooksArriving(), "three jobs in a row ended by poll");
     Watch x = watch(w, "x", Duration.ofMinutes(1));
-    w.accept("x", event("x", JobStatus.COMPLETED), false);
+    w.accept("x", event("x", JobStatus.COMPLETED), false, RAW);
     assertFalse(w.webhooksArriving(), "a hint alone proves nothing");
     time.runDue();
     polls("x").get(0).status("x", "pending");
     assertFalse(w.webhooksArriving(), "a hint the poll contradicted proves nothing");
-    w.accept("x", event("x", JobStatus.COMPLETED), false);
+    w.accept("x", event("x", JobStatus.COMPLETED), false, RAW);
     time.advance(Duration.ofSeconds(1));
     polls("x").get(1).status("x", "completed");
     assertTrue(x.result.isDone());
@@ -422,7 +449,7 @@ class WatcherTest {
     assertEquals(0, a.done.getCount(), "await's latch was released");
     assertEquals(0, w.active());
     Watch b = watch(w, "b", Duration.ofSeconds(3));
-    w.accept("b", event("b", JobStatus.ERROR), true);
+    w.accept("b", event("b", JobStatus.ERROR), true, RAW);
     assertEquals("webhook b ERROR true", ev.log.get(6));
     assertEquals("changed b PENDING>ERROR", ev.log.get(7));
     assertEquals("completed b ERROR WEBHOOK polls=0 waited=0", ev.log.get(8));
@@ -443,7 +470,7 @@ class WatcherTest {
     time.advance(Duration.ofSeconds(1));
     net.open().get(0).status("j", "error");
     assertEquals(2, ev.log.stream().filter(l -> l.equals("changed j PENDING>ERROR")).count(), ev.log.toString());
-    w.accept("k", event("k", JobStatus.COMPLETED), true);
+    w.accept("k", event("k", JobStatus.COMPLETED), true, RAW);
     watch(w, "k", Duration.ofMinutes(1));
     assertTrue(ev.log.contains("changed k PENDING>COMPLETED"), "a watch ended by an early event hears it too");
   }
@@ -457,7 +484,7 @@ class WatcherTest {
     assertEquals(3, w.active());
     w.cancel(a);
     assertEquals(2, w.active());
-    w.accept("a", event("a", JobStatus.COMPLETED), true);
+    w.accept("a", event("a", JobStatus.COMPLETED), true, RAW);
     assertEquals(1, w.active());
   }
 
@@ -526,7 +553,7 @@ class WatcherTest {
     assertTrue(w.webhooksArriving(), "two poll wins are not yet evidence");
     polls("p2").get(0).status("p2", "completed");
     assertFalse(w.webhooksArriving());
-    w.accept("other", event("other", JobStatus.COMPLETED), true);
+    w.accept("other", event("other", JobStatus.COMPLETED), true, RAW);
     assertTrue(w.webhooksArriving());
     registration.registered = false;
     assertFalse(w.webhooksArriving(), "nothing arrives unregistered");
@@ -535,7 +562,7 @@ class WatcherTest {
   @Test
   void aHintThatCameBeforeTheWatchIsConfirmedAtOnce() {
     Watcher w = watcher(PollSchedule.fixed(Duration.ofHours(1)), 8);
-    w.accept("early", event("early", JobStatus.COMPLETED), false);
+    w.accept("early", event("early", JobStatus.COMPLETED), false, RAW);
     Watch a = watch(w, "early", Duration.ofHours(2));
     time.runDue();
     assertEquals(1, polls("early").size(), "confirmed now, not in an hour");
@@ -838,7 +865,7 @@ class WatcherTest {
     watch(w, "polled", Duration.ofMinutes(1));
     watch(w, "polled", Duration.ofMinutes(1));
     time.advance(ms(500));
-    w.accept("hooked", event("hooked", JobStatus.COMPLETED), true);
+    w.accept("hooked", event("hooked", JobStatus.COMPLETED), true, RAW);
     assertEquals(List.of(ms(500)), s.finished, "one job, one lesson");
     time.advance(ms(500));
     polls("polled").get(0).status("polled", "completed");
@@ -850,7 +877,7 @@ class WatcherTest {
   void aWatchAnsweredFromTheEarlyEventBufferTeachesNoDuration() {
     Learning s = new Learning();
     Watcher w = watcher(s, 8);
-    w.accept("early", event("early", JobStatus.COMPLETED), true);
+    w.accept("early", event("early", JobStatus.COMPLETED), true, RAW);
     Watch a = watch(w, "early", Duration.ofMinutes(1));
     assertEquals(DetectedBy.WEBHOOK, a.result.join().detectedBy());
     assertEquals(List.of(), s.finished, "it ran for an unknown time before the watch, not zero");
@@ -888,7 +915,7 @@ class WatcherTest {
     assertFalse(w.webhooksArriving());
     // A forger says "completed" early; the confirming poll finds the job running.
     Watch x = watch(w, "x", Duration.ofMinutes(1));
-    w.accept("x", event("x", JobStatus.COMPLETED), false);
+    w.accept("x", event("x", JobStatus.COMPLETED), false, RAW);
     time.runDue();
     polls("x").get(0).status("x", "pending");
     // The job really ends later, found by the schedule's poll: no webhook told us.

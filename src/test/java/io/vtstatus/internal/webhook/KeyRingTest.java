@@ -252,9 +252,12 @@ class KeyRingTest {
     IllegalArgumentException sk = assertThrows(IllegalArgumentException.class,
         () -> ring(Ed25519.newKeyPair()[0]));
     assertTrue(sk.getMessage().startsWith("A whsk_ key is a sender's secret signing key"), sk.getMessage());
-    assertEquals("Invalid webhook key: need whsec_ (a v1 secret) or whpk_ (a v1a public key) in front",
-        assertThrows(IllegalArgumentException.class, () -> ring("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
-            .getMessage());
+    assertEquals("Invalid webhook key: need whsec_ (a v1 secret; the base64 of 16 bytes or more"
+        + " alone will do) or whpk_ (a v1a public key) in front",
+        assertThrows(IllegalArgumentException.class, () -> ring("not base64!")).getMessage());
+    // Without its prefix a secret is its base64, as the Standard Webhooks libraries take it.
+    assertEquals(List.of("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+        ring("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").keys());
     assertEquals("Invalid webhook secret: need whsec_ followed by base64 of at least 16 bytes",
         assertThrows(IllegalArgumentException.class, () -> ring("whsec_c2hvcnQ=")).getMessage());
     assertThrows(IllegalArgumentException.class, () -> ring("whpk_AAAA"));
