@@ -34,7 +34,8 @@ public final class BenchCommand {
       "Scenarios: uniform, lognormal-tight, lognormal-wide, bimodal, shift (schedule comparison),",
       "scale (10,000 jobs on one client), latency (detection floor), wait-learning (50 `wait`",
       "runs learning across runs, against none), all (default).",
-      "  --jobs N          jobs per schedule scenario (default 500; shift runs N before and N after)",
+      "  --jobs N          jobs per schedule scenario (default 500; shift runs N before and N after),",
+      "                    jobs at once in scale (default 10,000), jobs per path in latency (200)",
       "  --webhooks MODE   webhooks in the schedule scenarios (default off); with 'all' and no",
       "                    --webhooks, lognormal-tight also runs N/2 jobs with 'on' and 'drop:0.5'",
       "  --scale F         durations and request cost are multiplied by F (default 0.1)",
@@ -42,9 +43,18 @@ public final class BenchCommand {
       "  --repeat N        scale runs N times in a row, seeds S, S+1, ... (default 3 with 'all', else 1)",
       "  --json            one JSON object per scenario on stdout instead of tables",
       "  --markdown FILE   also write the tables, command and machine to FILE",
-      "  --smoke           tiny sizes, a few seconds in all (for tests)");
+      "  --smoke           tiny sizes, a few seconds in all (for tests)",
+      "A scenario named alone refuses the flags it does not take: schedule scenarios take --jobs,",
+      "--webhooks, --scale, --concurrency, --seed; scale --jobs, --repeat, --seed; latency --jobs,",
+      "--seed; wait-learning --seed. With 'all', each flag goes to every scenario that takes it.");
 
   static final List<String> EXTRA = List.of("scale", "latency", "wait-learning");
+  /** The flags every run takes: output and sizes, not what a scenario measures. */
+  static final Set<String> VALUE_FLAGS = Set.of("jobs", "scenario", "webhooks", "markdown", "seed",
+      "scale", "concurrency", "repeat");
+  static final Set<String> BOOLEAN_FLAGS = Set.of("json", "smoke", "help");
+  static final Set<String> COMMON = Set.of("scenario", "json", "markdown", "smoke", "help");
+  static final Set<String> SCHEDULE_FLAGS = Set.of("jobs", "webhooks", "scale", "concurrency", "seed");
   /** Consecutive scale runs in 'all': its polls-per-job goal must hold in each. */
   static final int SCALE_RUNS = 3;
 
@@ -60,15 +70,15 @@ public final class BenchCommand {
     List<String> names = new ArrayList<>();
     ScheduleBench.Webhooks webhooks;
     int jobs;
+    int scaleJobs;
+    int latencyJobs;
     double scale;
     int concurrency;
     long seed;
     boolean smoke;
     int repeat;
     try {
-      a = Args.parse(argv, Set.of("jobs", "scenario", "webhooks", "markdown", "seed", "scale", "concurrency",
-          "repeat"),
-          Set.of("json", "smoke", "help"));
+      a = Args.parse(argv, VALUE_FLAGS, BOOLEAN_FLAGS);
       if (a.has("help")) {
         out.println(HELP);
         return 0;
@@ -78,6 +88,9 @@ public final class BenchCommand {
       }
       smoke = a.has("smoke");
       String scenario = a.get("scenario", "all");
+      if (!scenario.equals("all")) {
+        refuseUntaken(a, scenario);
+      }
       if (scenario.equals("all")) {
         // scale first, in a JVM no earlier client has left threads in; latency next, warm.
         names.addAll(EXTRA);
@@ -94,6 +107,9 @@ public final class BenchCommand {
         throw new Args.UsageException("--webhooks: " + e.getMessage());
       }
       jobs = a.integer("jobs", smoke ? 30 : 500, 10, 1_000_000);
+      // The extra scenarios have sizes of their own, replaced only by an explicit --jobs.
+      scaleJobs = a.integer("jobs", smoke ? 200 : 10_000, 10, 1_000_000);
+      latencyJobs = a.integer("jobs", smoke ? 10 : 200, 10, 1_000_000);
       repeat = a.integer("repeat", scenario.equals("all") ? SCALE_RUNS : 1, 1, 20);
       concurrency = a.integer("concurrency", smoke ? 10 : 8, 1, 100_000);
       seed = a.integer("seed", 42, Integer.MIN_VALUE, Integer.MAX_VALUE);
@@ -121,8 +137,8 @@ public final class BenchCommand {
         load.add(loadAverage());
         if (name.equals("scale")) {
           List<ScaleBench.Result> rs = smoke
-              ? ScaleBench.runs(repeat, 200, 0.05, 0.5, 0.2, seed, err::println)
-              : ScaleBench.runs(repeat, 10_000, 1, 10, 0.2, seed, err::println);
+              ? ScaleBench.runs(repeat, scaleJobs, 0.05, 0.5, 0.2, seed, err::println)
+              : ScaleBench.runs(repeat, scaleJobs, 1, 10, 0.2, seed, err::println);
           String table = Report.markdown(rs);
           if (json) {
             for (int k = 0; k < rs.size(); k++) {
@@ -140,8 +156,8 @@ public final class BenchCommand {
           emit(out, json, WaitLearningBench.json(r), WaitLearningBench.markdown(r), md);
         } else if (name.equals("latency")) {
           LatencyBench.Result r = smoke
-              ? LatencyBench.run(10, 3, Duration.ofMillis(20), seed, err::println)
-              : LatencyBench.run(200, 20, Duration.ofMillis(20), seed, err::println);
+              ? LatencyBench.run(latencyJobs, 3, Duration.ofMillis(20), seed, err::println)
+              : LatencyBench.run(latencyJobs, 20, Duration.ofMillis(20), seed, err::println);
           emit(out, json, Report.json(r), Report.markdown(r), md);
         } else {
           Scenario s = Scenario.named(name).orElseThrow();
@@ -180,6 +196,38 @@ public final class BenchCommand {
       err.println("bench: wrote " + file);
     }
     return 0;
+  }
+
+  /** The flags {@code scenario} takes besides {@link #COMMON}; empty for an unknown name. */
+  static Set<String> flagsOf(String scenario) {
+    switch (scenario) {
+      case "scale":
+        return Set.of("jobs", "repeat", "seed");
+      case "latency":
+        return Set.of("jobs", "seed");
+      case "wait-learning":
+        return Set.of("seed");
+      default:
+        return Scenario.named(scenario).isPresent() ? SCHEDULE_FLAGS : Set.of();
+    }
+  }
+
+  /** A flag the named scenario would ignore is a usage error: a figure must mean what was asked. */
+  private static void refuseUntaken(Args a, String scenario) throws Args.UsageException {
+    Set<String> takes = flagsOf(scenario);
+    if (takes.isEmpty()) {
+      return;
+    }
+    List<String> given = new ArrayList<>(VALUE_FLAGS);
+    given.sort(null);
+    for (String f : given) {
+      if (a.has(f) && !COMMON.contains(f) && !takes.contains(f)) {
+        List<String> l = new ArrayList<>(takes);
+        l.sort(null);
+        throw new Args.UsageException("--scenario " + scenario + " does not take --" + f
+            + " (it takes --" + String.join(", --", l) + ")");
+      }
+    }
   }
 
   private static List<String> allNames() {

@@ -158,6 +158,47 @@ class BenchCommandTest {
   }
 
   @Test
+  void scaleRunsTheJobsAskedFor() throws Exception {
+    CliRun r = run("bench", "--scenario", "scale", "--smoke", "--jobs", "40", "--json");
+    assertEquals(0, r.code(), r.err());
+    Map<String, Object> o = Json.parseObject(r.out().strip());
+    assertEquals("scale", o.get("scenario"));
+    assertEquals(40, number(o, "jobs"), o.toString());
+    assertEquals(40, number(o, "resolved_once"), o.toString());
+  }
+
+  @Test
+  void latencyRunsTheJobsAskedForOnEachPath() throws Exception {
+    CliRun r = run("bench", "--scenario", "latency", "--smoke", "--jobs", "12", "--json");
+    assertEquals(0, r.code(), r.err());
+    Map<String, Object> o = Json.parseObject(r.out().strip());
+    for (String path : List.of("webhook", "poll")) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> p = (Map<String, Object>) o.get(path);
+      assertEquals(12, number(p, "jobs"), path + " in " + o);
+    }
+  }
+
+  @Test
+  void aScenarioNamedAloneRefusesFlagsItWouldIgnore() {
+    for (String[] args : List.of(
+        new String[] {"bench", "--scenario", "scale", "--webhooks", "on"},
+        new String[] {"bench", "--scenario", "scale", "--concurrency", "3"},
+        new String[] {"bench", "--scenario", "scale", "--scale", "0.5"},
+        new String[] {"bench", "--scenario", "latency", "--repeat", "2"},
+        new String[] {"bench", "--scenario", "latency", "--webhooks", "on"},
+        new String[] {"bench", "--scenario", "wait-learning", "--jobs", "20"},
+        new String[] {"bench", "--scenario", "uniform", "--repeat", "2"})) {
+      CliRun r = run(args);
+      String flag = args[3];
+      assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+      assertTrue(r.err().startsWith("vtstatus bench: --scenario " + args[2] + " does not take "
+          + flag + " (it takes --"), r.err());
+      assertEquals("", r.out());
+    }
+  }
+
+  @Test
   void helpExitsZero() {
     CliRun r = run("bench", "--help");
     assertEquals(0, r.code());
