@@ -177,6 +177,12 @@ class BenchCommandTest {
       Map<String, Object> p = (Map<String, Object>) o.get(path);
       assertEquals(12, number(p, "jobs"), path + " in " + o);
     }
+    // The bare round trip measured beside the webhook path, in the same run.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> hook = (Map<String, Object>) o.get("webhook");
+    assertTrue(number(hook, "floor_p50_ms") > 0, hook.toString());
+    assertEquals(number(hook, "p50_ms") / number(hook, "floor_p50_ms"),
+        number(hook, "p50_over_floor"), 1e-3 * number(hook, "p50_over_floor"), hook.toString());
   }
 
   @Test
