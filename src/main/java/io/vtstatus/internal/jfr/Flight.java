@@ -18,7 +18,10 @@ import io.vtstatus.JobStatus;
  * types; no header value, signature, secret, URL or body.
  */
 public final class Flight {
-  /** The calls the engine makes; every argument may be read only when the event is wanted. */
+  /**
+   * The calls the engine makes; every argument may be read only when the event is wanted. A
+   * token is what the matching begin returned, null when no recording wanted the event.
+   */
   interface Sink {
     Object pollBegin();
 
@@ -96,9 +99,7 @@ public final class Flight {
   /** The poll's answer ({@code status}) or its {@code failure}. */
   public static void pollEnd(Object token, String jobId, int poll, JobStatus status,
       Throwable failure) {
-    if (token != null) {
-      SINK.pollEnd(token, jobId, poll, status, failure);
-    }
+    SINK.pollEnd(token, jobId, poll, status, failure);
   }
 
   /** A delivery's check starts; the token goes to {@link #webhookEnd}. */
@@ -109,9 +110,7 @@ public final class Flight {
   /** The delivery's answer {@code code}; job and status when its body was read. */
   public static void webhookEnd(Object token, String jobId, JobStatus status, boolean verified,
       int code) {
-    if (token != null) {
-      SINK.webhookEnd(token, jobId, status, verified, code);
-    }
+    SINK.webhookEnd(token, jobId, status, verified, code);
   }
 
   /** A watch ended: found by {@code by}, or (when {@code by} is null) with {@code failure}. */
@@ -127,8 +126,6 @@ public final class Flight {
 
   /** The registration's outcome: {@code failure} null when it succeeded. */
   public static void registrationEnd(Object token, int attempt, Throwable failure) {
-    if (token != null) {
-      SINK.registrationEnd(token, attempt, failure);
-    }
+    SINK.registrationEnd(token, attempt, failure);
   }
 }

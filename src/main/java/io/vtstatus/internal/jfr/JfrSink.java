@@ -111,19 +111,13 @@ final class JfrSink implements Flight.Sink {
 
   @Override
   public Object pollBegin() {
-    PollEvent e = new PollEvent();
-    if (!e.isEnabled()) {
-      return null;
-    }
-    e.begin();
-    return e;
+    return begun(new PollEvent());
   }
 
   @Override
   public void pollEnd(Object token, String jobId, int poll, JobStatus status, Throwable failure) {
-    PollEvent e = (PollEvent) token;
-    e.end();
-    if (e.shouldCommit()) {
+    if (ended(token)) {
+      PollEvent e = (PollEvent) token;
       e.jobId = jobId;
       e.poll = poll;
       e.status = status == null ? "" : status.name();
@@ -134,19 +128,13 @@ final class JfrSink implements Flight.Sink {
 
   @Override
   public Object webhookBegin() {
-    WebhookEvent e = new WebhookEvent();
-    if (!e.isEnabled()) {
-      return null;
-    }
-    e.begin();
-    return e;
+    return begun(new WebhookEvent());
   }
 
   @Override
   public void webhookEnd(Object token, String jobId, JobStatus status, boolean verified, int code) {
-    WebhookEvent e = (WebhookEvent) token;
-    e.end();
-    if (e.shouldCommit()) {
+    if (ended(token)) {
+      WebhookEvent e = (WebhookEvent) token;
       e.jobId = jobId == null ? "" : jobId;
       e.status = status == null ? "" : status.name();
       e.verified = verified;
@@ -171,7 +159,22 @@ final class JfrSink implements Flight.Sink {
 
   @Override
   public Object registrationBegin() {
-    RegistrationEvent e = new RegistrationEvent();
+    return begun(new RegistrationEvent());
+  }
+
+  @Override
+  public void registrationEnd(Object token, int attempt, Throwable failure) {
+    if (ended(token)) {
+      RegistrationEvent e = (RegistrationEvent) token;
+      e.attempt = attempt;
+      e.registered = failure == null;
+      e.error = typeOf(failure);
+      e.commit();
+    }
+  }
+
+  /** {@code e} begun, or null when no recording wants it: then nothing more is built. */
+  private static Event begun(Event e) {
     if (!e.isEnabled()) {
       return null;
     }
@@ -179,16 +182,14 @@ final class JfrSink implements Flight.Sink {
     return e;
   }
 
-  @Override
-  public void registrationEnd(Object token, int attempt, Throwable failure) {
-    RegistrationEvent e = (RegistrationEvent) token;
-    e.end();
-    if (e.shouldCommit()) {
-      e.attempt = attempt;
-      e.registered = failure == null;
-      e.error = typeOf(failure);
-      e.commit();
+  /** Ends a begun event (a null token: none was); true if it should be committed. */
+  private static boolean ended(Object token) {
+    if (token == null) {
+      return false;
     }
+    Event e = (Event) token;
+    e.end();
+    return e.shouldCommit();
   }
 
   /** How a watch gave up, in the words of the event's description. */

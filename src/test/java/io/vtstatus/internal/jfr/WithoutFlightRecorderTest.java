@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vtstatus.StatusClient;
+import io.vtstatus.testing.ChildJvm;
 import io.vtstatus.testing.NoJfrMain;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -65,15 +66,7 @@ class WithoutFlightRecorderTest {
         "-Xmx64m"));
     cmd.addAll(List.of(path));
     cmd.add(NoJfrMain.class.getName());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    boolean exited = p.waitFor(90, TimeUnit.SECONDS);
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!exited) {
-      p.destroyForcibly();
-    }
-    assertTrue(exited, "did not exit; output:\n" + out);
-    assertEquals(0, p.exitValue(), out);
-    return out;
+    return ChildJvm.run(cmd, 90);
   }
 
   /** Where {@code c} was loaded from: the module's classes, or the tests'. */
