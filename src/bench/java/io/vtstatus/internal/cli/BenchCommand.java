@@ -6,6 +6,7 @@ import io.vtstatus.internal.bench.ScaleBench;
 import io.vtstatus.internal.bench.Scenario;
 import io.vtstatus.internal.bench.ScheduleBench;
 import io.vtstatus.internal.schedule.Schedules;
+import io.vtstatus.internal.util.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -41,17 +42,20 @@ public final class BenchCommand {
       "  --scale F         durations and request cost are multiplied by F (default 0.1)",
       "  --concurrency N   mean jobs running at once (default 8)",
       "  --repeat N        scale runs N times in a row, seeds S, S+1, ... (default 3 with 'all', else 1)",
+      "  --durations A..B  scale's job durations, uniform in [A, B] (default 1s..10s)",
+      "  --drop F          the share of scale's webhook attempts the simulator drops (default 0.2)",
       "  --json            one JSON object per scenario on stdout instead of tables",
       "  --markdown FILE   also write the tables, command and machine to FILE",
       "  --smoke           tiny sizes, a few seconds in all (for tests)",
       "A scenario named alone refuses the flags it does not take: schedule scenarios take --jobs,",
-      "--webhooks, --scale, --concurrency, --seed; scale --jobs, --repeat, --seed; latency --jobs,",
-      "--seed; wait-learning --seed. With 'all', each flag goes to every scenario that takes it.");
+      "--webhooks, --scale, --concurrency, --seed; scale --jobs, --repeat, --seed, --durations,",
+      "--drop; latency --jobs, --seed; wait-learning --seed. With 'all', each flag goes to every",
+      "scenario that takes it.");
 
   static final List<String> EXTRA = List.of("scale", "latency", "wait-learning");
   /** The flags every run takes: output and sizes, not what a scenario measures. */
   static final Set<String> VALUE_FLAGS = Set.of("jobs", "scenario", "webhooks", "markdown", "seed",
-      "scale", "concurrency", "repeat");
+      "scale", "concurrency", "repeat", "durations", "drop");
   static final Set<String> BOOLEAN_FLAGS = Set.of("json", "smoke", "help");
   static final Set<String> COMMON = Set.of("scenario", "json", "markdown", "smoke", "help");
   static final Set<String> SCHEDULE_FLAGS = Set.of("jobs", "webhooks", "scale", "concurrency", "seed");
@@ -71,6 +75,8 @@ public final class BenchCommand {
     ScheduleBench.Webhooks webhooks;
     int jobs;
     int scaleJobs;
+    double[] scaleDurations;
+    double drop;
     int latencyJobs;
     double scale;
     int concurrency;
@@ -110,6 +116,8 @@ public final class BenchCommand {
       // The extra scenarios have sizes of their own, replaced only by an explicit --jobs.
       scaleJobs = a.integer("jobs", smoke ? 200 : 10_000, 10, 1_000_000);
       latencyJobs = a.integer("jobs", smoke ? 10 : 200, 10, 1_000_000);
+      scaleDurations = range(a.get("durations", smoke ? "50ms..500ms" : "1s..10s"));
+      drop = a.fraction("drop", 0.2);
       repeat = a.integer("repeat", scenario.equals("all") ? SCALE_RUNS : 1, 1, 20);
       concurrency = a.integer("concurrency", smoke ? 10 : 8, 1, 100_000);
       seed = a.integer("seed", 42, Integer.MIN_VALUE, Integer.MAX_VALUE);
@@ -136,9 +144,8 @@ public final class BenchCommand {
       for (String name : names) {
         load.add(loadAverage());
         if (name.equals("scale")) {
-          List<ScaleBench.Result> rs = smoke
-              ? ScaleBench.runs(repeat, scaleJobs, 0.05, 0.5, 0.2, seed, err::println)
-              : ScaleBench.runs(repeat, scaleJobs, 1, 10, 0.2, seed, err::println);
+          List<ScaleBench.Result> rs = ScaleBench.runs(repeat, scaleJobs, scaleDurations[0],
+              scaleDurations[1], drop, seed, err::println);
           String table = Report.markdown(rs);
           if (json) {
             for (int k = 0; k < rs.size(); k++) {
@@ -198,11 +205,32 @@ public final class BenchCommand {
     return 0;
   }
 
+  /** {@code A..B} as seconds {@code [A, B]}: two durations, the first no longer than the second. */
+  static double[] range(String text) throws Args.UsageException {
+    int dots = text.indexOf("..");
+    if (dots < 0) {
+      throw new Args.UsageException("--durations must be MIN..MAX (such as 5s..60s), not '"
+          + Args.printable(text) + "'");
+    }
+    Duration lo;
+    Duration hi;
+    try {
+      lo = Durations.parse(text.substring(0, dots));
+      hi = Durations.parse(text.substring(dots + 2));
+    } catch (IllegalArgumentException e) {
+      throw new Args.UsageException("--durations: " + e.getMessage());
+    }
+    if (lo.compareTo(hi) > 0) {
+      throw new Args.UsageException("--durations: " + Args.printable(text) + " ends before it starts");
+    }
+    return new double[] {lo.toNanos() / 1e9, hi.toNanos() / 1e9};
+  }
+
   /** The flags {@code scenario} takes besides {@link #COMMON}; empty for an unknown name. */
   static Set<String> flagsOf(String scenario) {
     switch (scenario) {
       case "scale":
-        return Set.of("jobs", "repeat", "seed");
+        return Set.of("jobs", "repeat", "seed", "durations", "drop");
       case "latency":
         return Set.of("jobs", "seed");
       case "wait-learning":
