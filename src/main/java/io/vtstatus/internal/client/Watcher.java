@@ -362,16 +362,17 @@ final class Watcher implements WebhookSink {
       attempt = w.polls;
     }
     CompletableFuture<StatusApi.Polled> f;
-    Object flight = Flight.pollBegin();
+    Object flight;
     try {
       listener.pollSent(w.jobId, attempt);
+      // Begun after the user's callback: the event's duration is the request's alone.
+      flight = Flight.pollBegin();
       long timeout = Math.min(requestTimeoutNanos, w.remaining(now));
       f = api.poll(w.jobId, w.statusUri, Duration.ofNanos(timeout));
     } catch (Throwable e) {
       // Nothing went out: the permit is free again, and a bug must not leave the watch hanging.
       release.run();
       w.landed();
-      Flight.pollEnd(flight, w.jobId, attempt, null, e);
       fail(w, e);
       return;
     }
