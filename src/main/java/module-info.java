@@ -7,6 +7,8 @@
 module io.vtstatus {
   requires java.net.http;
   requires jdk.httpserver;
+  // Flight Recorder events when the runtime has the module; the client works without it.
+  requires static jdk.jfr;
 
   exports io.vtstatus;
   exports io.vtstatus.simulator;

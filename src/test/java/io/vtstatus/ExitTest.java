@@ -1,12 +1,11 @@
 package io.vtstatus;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vtstatus.simulator.SimulatorServer;
+import io.vtstatus.testing.ChildJvm;
 import io.vtstatus.testing.NoCloseMain;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,17 +26,9 @@ class ExitTest {
     List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Xshare:auto", "-cp",
         System.getProperty("java.class.path"), NoCloseMain.class.getName()));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     // main returns within a second of its job ending; a leaked non-daemon thread would keep the
-    // child alive for good, so the bound is generous only for a loaded machine's JVM start-up.
-    boolean exited = p.waitFor(60, TimeUnit.SECONDS);
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!exited) {
-      p.destroyForcibly();
-    }
-    assertTrue(exited, "the JVM did not exit after main returned; output:\n" + out);
-    assertEquals(0, p.exitValue(), out);
-    return out;
+    // child alive for good.
+    return ChildJvm.run(cmd, 60);
   }
 
   @Test

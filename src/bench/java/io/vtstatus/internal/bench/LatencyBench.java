@@ -20,7 +20,9 @@ import java.util.function.Consumer;
  * The detection floor: one job at a time, so nothing queues. The webhook path uses the
  * default schedule (which, once webhooks arrive, waits seconds before a safety-net poll, so the
  * webhook always wins); the poll path uses {@code fixed(Δ)} with webhooks off. Delay is from the
- * job's true end (submit + duration) to the client's {@code completed} callback.
+ * job's true end (submit + duration) to the client's {@code completed} callback. The webhook
+ * path's floor, a bare JDK POST round trip on loopback ({@link RoundTripFloor}), is measured in
+ * the same run.
  */
 public final class LatencyBench {
   private LatencyBench() {}
@@ -34,7 +36,8 @@ public final class LatencyBench {
    * JobProtocol.replicate()} against the simulator standing in for Replicate), on the same
    * durations as the poll path.
    */
-  public record Result(Path webhook, Path poll, Path declared, double pollIntervalMs, double seconds) {}
+  public record Result(Path webhook, Path poll, Path declared, double pollIntervalMs, double seconds,
+      double floorP50Ms, double floorMeanMs) {}
 
   /**
    * Runs {@code jobs} measured jobs per path after {@code warmup} unmeasured ones (the first
@@ -48,6 +51,7 @@ public final class LatencyBench {
     Path hook;
     Path poll;
     Path declared;
+    double[] floor;
     try (SimulatorServer sim = SimulatorServer.builder().seed(seed).build().start()) {
       Tally t = new Tally();
       try (StatusClient client = StatusClient.builder(sim.url())
@@ -57,6 +61,8 @@ public final class LatencyBench {
         }
         hook = path("webhook", sim, client, t, jobs, warmup, () -> 0.020, DetectedBy.WEBHOOK, 2.0);
       }
+      // Right after the webhook path, as warm and on the same machine load.
+      floor = RoundTripFloor.measure(jobs, warmup);
       Tally u = new Tally();
       double dt = interval.toNanos() / 1e9;
       try (StatusClient client = StatusClient.builder(sim.url())
@@ -81,7 +87,8 @@ public final class LatencyBench {
             () -> dt * (1.5 + 3 * rnd.nextDouble()), DetectedBy.POLL, poll.p50Ms() * 1.1);
       }
     }
-    return new Result(hook, poll, declared, interval.toNanos() / 1e6, (System.nanoTime() - t0) / 1e9);
+    return new Result(hook, poll, declared, interval.toNanos() / 1e6, (System.nanoTime() - t0) / 1e9,
+        Stats.percentile(floor, 0.5), Stats.mean(floor));
   }
 
   private static Path path(String name, SimulatorServer sim, StatusClient client, Tally t, int jobs,

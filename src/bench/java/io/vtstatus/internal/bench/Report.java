@@ -210,16 +210,25 @@ public final class Report {
           p.roundTripMeanMs() > 0 ? ms(p.roundTripP50Ms()) + " / " + ms(p.roundTripMeanMs()) : "—"));
     }
     b.append("\nThe declared protocol's goal is the built-in poll path's p50 plus 10 %.\n");
+    b.append(String.format(Locale.ROOT, "%nFloor: a bare JDK `HttpClient` POST to a bare `HttpServer` on "
+        + "loopback, %d in a row in this run: p50 %s, mean %s. Webhook p50 ÷ floor = %.1f (goal ≤ 2: %s).%n",
+        r.webhook().jobs(), ms(r.floorP50Ms()), ms(r.floorMeanMs()), r.webhook().p50Ms() / r.floorP50Ms(),
+        holds(r.webhook().p50Ms() <= 2 * r.floorP50Ms())));
     return b.toString();
   }
 
   public static String json(LatencyBench.Result r) {
     Json.ObjectBuilder o = Json.obj().put("scenario", "latency").put("poll_interval_ms", r.pollIntervalMs());
     for (LatencyBench.Path p : List.of(r.webhook(), r.poll(), r.declared())) {
-      o.put(p.name(), Json.obj().put("jobs", p.jobs()).put("resolved", p.resolved())
-          .put("detected_by_path", p.detectedAsExpected()).put("p50_ms", n(p.p50Ms()))
-          .put("p99_ms", n(p.p99Ms())).put("mean_ms", n(p.meanMs())).put("goal_p50_ms", n(p.goalMs()))
-          .put("round_trip_p50_ms", n(p.roundTripP50Ms())).put("round_trip_mean_ms", n(p.roundTripMeanMs())).map());
+      Json.ObjectBuilder path = Json.obj().put("jobs", p.jobs()).put("resolved", p.resolved())
+          .put("detected_by_path", p.detectedAsExpected()).put("p50_ms", n(p.p50Ms()));
+      if (p == r.webhook()) {
+        path.put("floor_p50_ms", n(r.floorP50Ms())).put("floor_mean_ms", n(r.floorMeanMs()))
+            .put("p50_over_floor", n(p.p50Ms() / r.floorP50Ms()));
+      }
+      o.put(p.name(), path.put("p99_ms", n(p.p99Ms())).put("mean_ms", n(p.meanMs()))
+          .put("goal_p50_ms", n(p.goalMs())).put("round_trip_p50_ms", n(p.roundTripP50Ms()))
+          .put("round_trip_mean_ms", n(p.roundTripMeanMs())).map());
     }
     return o.put("seconds", n(r.seconds())).toString();
   }

@@ -6,6 +6,7 @@ import io.vtstatus.internal.bench.ScaleBench;
 import io.vtstatus.internal.bench.Scenario;
 import io.vtstatus.internal.bench.ScheduleBench;
 import io.vtstatus.internal.schedule.Schedules;
+import io.vtstatus.internal.util.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -34,17 +35,30 @@ public final class BenchCommand {
       "Scenarios: uniform, lognormal-tight, lognormal-wide, bimodal, shift (schedule comparison),",
       "scale (10,000 jobs on one client), latency (detection floor), wait-learning (50 `wait`",
       "runs learning across runs, against none), all (default).",
-      "  --jobs N          jobs per schedule scenario (default 500; shift runs N before and N after)",
+      "  --jobs N          jobs per schedule scenario (default 500; shift runs N before and N after),",
+      "                    jobs at once in scale (default 10,000), jobs per path in latency (200)",
       "  --webhooks MODE   webhooks in the schedule scenarios (default off); with 'all' and no",
       "                    --webhooks, lognormal-tight also runs N/2 jobs with 'on' and 'drop:0.5'",
       "  --scale F         durations and request cost are multiplied by F (default 0.1)",
       "  --concurrency N   mean jobs running at once (default 8)",
       "  --repeat N        scale runs N times in a row, seeds S, S+1, ... (default 3 with 'all', else 1)",
+      "  --durations A..B  scale's job durations, uniform in [A, B] (default 1s..10s)",
+      "  --drop F          the share of scale's webhook attempts the simulator drops (default 0.2)",
       "  --json            one JSON object per scenario on stdout instead of tables",
       "  --markdown FILE   also write the tables, command and machine to FILE",
-      "  --smoke           tiny sizes, a few seconds in all (for tests)");
+      "  --smoke           tiny sizes, a few seconds in all (for tests)",
+      "A scenario named alone refuses the flags it does not take: schedule scenarios take --jobs,",
+      "--webhooks, --scale, --concurrency, --seed; scale --jobs, --repeat, --seed, --durations,",
+      "--drop; latency --jobs, --seed; wait-learning --seed. With 'all', each flag goes to every",
+      "scenario that takes it.");
 
   static final List<String> EXTRA = List.of("scale", "latency", "wait-learning");
+  /** The flags every run takes: output and sizes, not what a scenario measures. */
+  static final Set<String> VALUE_FLAGS = Set.of("jobs", "scenario", "webhooks", "markdown", "seed",
+      "scale", "concurrency", "repeat", "durations", "drop");
+  static final Set<String> BOOLEAN_FLAGS = Set.of("json", "smoke", "help");
+  static final Set<String> COMMON = Set.of("scenario", "json", "markdown", "smoke", "help");
+  static final Set<String> SCHEDULE_FLAGS = Set.of("jobs", "webhooks", "scale", "concurrency", "seed");
   /** Consecutive scale runs in 'all': its polls-per-job goal must hold in each. */
   static final int SCALE_RUNS = 3;
 
@@ -60,15 +74,17 @@ public final class BenchCommand {
     List<String> names = new ArrayList<>();
     ScheduleBench.Webhooks webhooks;
     int jobs;
+    int scaleJobs;
+    double[] scaleDurations;
+    double drop;
+    int latencyJobs;
     double scale;
     int concurrency;
     long seed;
     boolean smoke;
     int repeat;
     try {
-      a = Args.parse(argv, Set.of("jobs", "scenario", "webhooks", "markdown", "seed", "scale", "concurrency",
-          "repeat"),
-          Set.of("json", "smoke", "help"));
+      a = Args.parse(argv, VALUE_FLAGS, BOOLEAN_FLAGS);
       if (a.has("help")) {
         out.println(HELP);
         return 0;
@@ -78,6 +94,9 @@ public final class BenchCommand {
       }
       smoke = a.has("smoke");
       String scenario = a.get("scenario", "all");
+      if (!scenario.equals("all")) {
+        refuseUntaken(a, scenario);
+      }
       if (scenario.equals("all")) {
         // scale first, in a JVM no earlier client has left threads in; latency next, warm.
         names.addAll(EXTRA);
@@ -94,6 +113,11 @@ public final class BenchCommand {
         throw new Args.UsageException("--webhooks: " + e.getMessage());
       }
       jobs = a.integer("jobs", smoke ? 30 : 500, 10, 1_000_000);
+      // The extra scenarios have sizes of their own, replaced only by an explicit --jobs.
+      scaleJobs = a.integer("jobs", smoke ? 200 : 10_000, 10, 1_000_000);
+      latencyJobs = a.integer("jobs", smoke ? 10 : 200, 10, 1_000_000);
+      scaleDurations = range(a.get("durations", smoke ? "50ms..500ms" : "1s..10s"));
+      drop = a.fraction("drop", 0.2);
       repeat = a.integer("repeat", scenario.equals("all") ? SCALE_RUNS : 1, 1, 20);
       concurrency = a.integer("concurrency", smoke ? 10 : 8, 1, 100_000);
       seed = a.integer("seed", 42, Integer.MIN_VALUE, Integer.MAX_VALUE);
@@ -120,9 +144,8 @@ public final class BenchCommand {
       for (String name : names) {
         load.add(loadAverage());
         if (name.equals("scale")) {
-          List<ScaleBench.Result> rs = smoke
-              ? ScaleBench.runs(repeat, 200, 0.05, 0.5, 0.2, seed, err::println)
-              : ScaleBench.runs(repeat, 10_000, 1, 10, 0.2, seed, err::println);
+          List<ScaleBench.Result> rs = ScaleBench.runs(repeat, scaleJobs, scaleDurations[0],
+              scaleDurations[1], drop, seed, err::println);
           String table = Report.markdown(rs);
           if (json) {
             for (int k = 0; k < rs.size(); k++) {
@@ -140,8 +163,8 @@ public final class BenchCommand {
           emit(out, json, WaitLearningBench.json(r), WaitLearningBench.markdown(r), md);
         } else if (name.equals("latency")) {
           LatencyBench.Result r = smoke
-              ? LatencyBench.run(10, 3, Duration.ofMillis(20), seed, err::println)
-              : LatencyBench.run(200, 20, Duration.ofMillis(20), seed, err::println);
+              ? LatencyBench.run(latencyJobs, 3, Duration.ofMillis(20), seed, err::println)
+              : LatencyBench.run(latencyJobs, 20, Duration.ofMillis(20), seed, err::println);
           emit(out, json, Report.json(r), Report.markdown(r), md);
         } else {
           Scenario s = Scenario.named(name).orElseThrow();
@@ -180,6 +203,59 @@ public final class BenchCommand {
       err.println("bench: wrote " + file);
     }
     return 0;
+  }
+
+  /** {@code A..B} as seconds {@code [A, B]}: two durations, the first no longer than the second. */
+  static double[] range(String text) throws Args.UsageException {
+    int dots = text.indexOf("..");
+    if (dots < 0) {
+      throw new Args.UsageException("--durations must be MIN..MAX (such as 5s..60s), not '"
+          + Args.printable(text) + "'");
+    }
+    Duration lo;
+    Duration hi;
+    try {
+      lo = Durations.parse(text.substring(0, dots));
+      hi = Durations.parse(text.substring(dots + 2));
+    } catch (IllegalArgumentException e) {
+      throw new Args.UsageException("--durations: " + e.getMessage());
+    }
+    if (lo.compareTo(hi) > 0) {
+      throw new Args.UsageException("--durations: " + Args.printable(text) + " ends before it starts");
+    }
+    return new double[] {lo.toNanos() / 1e9, hi.toNanos() / 1e9};
+  }
+
+  /** The flags {@code scenario} takes besides {@link #COMMON}; empty for an unknown name. */
+  static Set<String> flagsOf(String scenario) {
+    switch (scenario) {
+      case "scale":
+        return Set.of("jobs", "repeat", "seed", "durations", "drop");
+      case "latency":
+        return Set.of("jobs", "seed");
+      case "wait-learning":
+        return Set.of("seed");
+      default:
+        return Scenario.named(scenario).isPresent() ? SCHEDULE_FLAGS : Set.of();
+    }
+  }
+
+  /** A flag the named scenario would ignore is a usage error: a figure must mean what was asked. */
+  private static void refuseUntaken(Args a, String scenario) throws Args.UsageException {
+    Set<String> takes = flagsOf(scenario);
+    if (takes.isEmpty()) {
+      return;
+    }
+    List<String> given = new ArrayList<>(VALUE_FLAGS);
+    given.sort(null);
+    for (String f : given) {
+      if (a.has(f) && !COMMON.contains(f) && !takes.contains(f)) {
+        List<String> l = new ArrayList<>(takes);
+        l.sort(null);
+        throw new Args.UsageException("--scenario " + scenario + " does not take --" + f
+            + " (it takes --" + String.join(", --", l) + ")");
+      }
+    }
   }
 
   private static List<String> allNames() {
@@ -266,6 +342,9 @@ public final class BenchCommand {
         "  that lets the JIT compile the HTTP paths; each run has its own simulator, a fresh client",
         "  (nothing learned carries over) and its own seed (S, S+1, …). Its goals, polls per job",
         "  ≤ 1.1 among them, must hold in every run; the table says in which runs one does not.",
+        "* **`latency`** runs one job at a time per path; its webhook path is held to a floor measured",
+        "  in the same run, right after it: a bare JDK `HttpClient` POST to a bare `HttpServer` on loopback",
+        "  (`floor_p50_ms` beside the webhook's `p50_ms` in `--json`; goal: webhook p50 ≤ 2× the floor).",
         "* **`wait-learning`** runs the `wait` command 50 times in a row, each a new client and",
         "  schedule, learning across runs through a state file against not learning (see its section).",
         "* **CPU contention**: this is a 2-core machine and the simulator, four clients (or the",

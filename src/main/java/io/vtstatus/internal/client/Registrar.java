@@ -1,6 +1,7 @@
 package io.vtstatus.internal.client;
 
 import io.vtstatus.JobListener;
+import io.vtstatus.internal.jfr.Flight;
 import io.vtstatus.internal.util.Scheduler;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -84,11 +85,15 @@ final class Registrar implements Registration {
 
   private void attempt() {
     CompletableFuture<List<String>> f;
+    Object flight;
+    int attempt;
     synchronized (this) {
       if (stopped || inFlight) {
         return;
       }
       inFlight = true;
+      attempt = failures + 1;
+      flight = Flight.registrationBegin();
       if (timer != null) {
         timer.cancel();
         timer = null;
@@ -105,6 +110,7 @@ final class Registrar implements Registration {
         }
       }
       Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+      Flight.registrationEnd(flight, attempt, e);
       long next;
       if (e == null) {
         useKeys.accept(serverKeys);

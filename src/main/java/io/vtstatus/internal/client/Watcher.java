@@ -8,6 +8,7 @@ import io.vtstatus.JobStatus;
 import io.vtstatus.JobTimeoutException;
 import io.vtstatus.PollSchedule;
 import io.vtstatus.ProtocolException;
+import io.vtstatus.internal.jfr.Flight;
 import io.vtstatus.internal.util.Scheduler;
 import java.io.IOException;
 import java.net.URI;
@@ -232,6 +233,7 @@ final class Watcher implements WebhookSink {
       polls = w.polls + extraPolls;
     }
     JobResult r = event.result(w.jobId, by, polls, w.waited(now));
+    Flight.watchEnded(w.jobId, event.status(), by, null, polls, now - w.startNanos);
     try {
       listener.completed(r);
     } finally {
@@ -251,7 +253,15 @@ final class Watcher implements WebhookSink {
     }
     try {
       detach(w, unknown);
-      listener.failed(w.jobId, failure, w.waited(scheduler.nanoTime()));
+      long now = scheduler.nanoTime();
+      JobStatus last;
+      int polls;
+      synchronized (w) {
+        last = w.last;
+        polls = w.polls;
+      }
+      Flight.watchEnded(w.jobId, last, null, failure, polls, now - w.startNanos);
+      listener.failed(w.jobId, failure, w.waited(now));
     } finally {
       w.result.completeExceptionally(failure);
       w.done.countDown();
@@ -352,8 +362,11 @@ final class Watcher implements WebhookSink {
       attempt = w.polls;
     }
     CompletableFuture<StatusApi.Polled> f;
+    Object flight;
     try {
       listener.pollSent(w.jobId, attempt);
+      // Begun after the user's callback: the event's duration is the request's alone.
+      flight = Flight.pollBegin();
       long timeout = Math.min(requestTimeoutNanos, w.remaining(now));
       f = api.poll(w.jobId, w.statusUri, Duration.ofNanos(timeout));
     } catch (Throwable e) {
@@ -367,6 +380,7 @@ final class Watcher implements WebhookSink {
       f.cancel(true);
     }
     f.whenComplete((p, e) -> {
+      Flight.pollEnd(flight, w.jobId, attempt, p == null ? null : p.answer().status(), e);
       release.run();
       long recheck = w.landed();
       answered(w, attempt, p, e, recheck);

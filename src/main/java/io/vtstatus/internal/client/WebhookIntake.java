@@ -1,12 +1,14 @@
 package io.vtstatus.internal.client;
 
 import io.vtstatus.JobListener;
+import io.vtstatus.JobStatus;
 import io.vtstatus.ProtocolException;
 import io.vtstatus.WebhookOptions;
 import io.vtstatus.WebhookVerificationException;
 import io.vtstatus.WebhookVerifier;
 import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.json.JsonException;
+import io.vtstatus.internal.jfr.Flight;
 import io.vtstatus.internal.util.ExpiringMap;
 import io.vtstatus.internal.webhook.KeyRing;
 import io.vtstatus.internal.webhook.Signatures;
@@ -36,8 +38,15 @@ final class WebhookIntake {
   static final int MAX_SEEN_IDS = 100_000;
   static final long SEEN_ID_TTL_NANOS = TimeUnit.MINUTES.toNanos(10);
 
-  /** What to answer ({@code code}, {@code reason} for a refusal) and what to do once answered. */
-  record Verdict(int code, String reason, Runnable act) {}
+  /**
+   * What to answer ({@code code}, {@code reason} for a refusal) and what to do once answered;
+   * the job and status its body named, when it was read that far (null otherwise).
+   */
+  record Verdict(int code, String reason, Runnable act, String jobId, JobStatus status) {
+    Verdict(int code, String reason, Runnable act) {
+      this(code, reason, act, null, null);
+    }
+  }
 
   private final WebhookSink sink;
   private final JobListener listener;
@@ -88,6 +97,13 @@ final class WebhookIntake {
    * {@code 401} refused, {@code 413} too large. A refusal is reported to the listener.
    */
   Verdict check(Map<String, List<String>> headers, byte[] body) {
+    Object flight = Flight.webhookBegin();
+    Verdict v = judge(headers, body);
+    Flight.webhookEnd(flight, v.jobId(), v.status(), v.code() == 204, v.code());
+    return v;
+  }
+
+  private Verdict judge(Map<String, List<String>> headers, byte[] body) {
     try {
       return verdict(headers == null ? Map.of() : headers, body);
     } catch (Rejection r) {
@@ -144,12 +160,12 @@ final class WebhookIntake {
       throw new Rejection(400, x.getMessage());
     }
     if (id != null && !seen.putIfAbsent(id, Boolean.TRUE)) {
-      return new Verdict(204, null, null);
+      return new Verdict(204, null, null, e.jobId(), e.answer().status());
     }
     boolean verified = trusted;
     Delivery raw = new Delivery(copy(headers), body.clone());
     return new Verdict(trusted ? 204 : 202, null,
-        () -> sink.accept(e.jobId(), e.answer(), verified, raw));
+        () -> sink.accept(e.jobId(), e.answer(), verified, raw), e.jobId(), e.answer().status());
   }
 
   /**

@@ -150,10 +150,67 @@ class BenchCommandTest {
         new String[] {"bench", "--jobs", "x"},
         new String[] {"bench", "--scale", "0"},
         new String[] {"bench", "--repeat", "0"},
+        new String[] {"bench", "--scenario", "scale", "--durations", "5s"},
+        new String[] {"bench", "--scenario", "scale", "--durations", "9s..5s"},
+        new String[] {"bench", "--scenario", "scale", "--durations", "x..5s"},
+        new String[] {"bench", "--scenario", "scale", "--drop", "1.5"},
         new String[] {"bench", "extra"})) {
       CliRun r = run(args);
       assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
       assertTrue(r.err().startsWith("vtstatus bench: "), r.err());
+    }
+  }
+
+  @Test
+  void scaleRunsTheJobsAskedFor() throws Exception {
+    CliRun r = run("bench", "--scenario", "scale", "--smoke", "--jobs", "40", "--durations",
+        "100ms..300ms", "--drop", "0", "--json");
+    assertEquals(0, r.code(), r.err());
+    Map<String, Object> o = Json.parseObject(r.out().strip());
+    assertEquals("scale", o.get("scenario"));
+    assertEquals(40, number(o, "jobs"), o.toString());
+    assertEquals(40, number(o, "resolved_once"), o.toString());
+    assertEquals(0, number(o, "first_attempt_dropped"), o.toString());
+    assertEquals(0.1, number(o, "min_s"), 1e-9, o.toString());
+    assertEquals(0.3, number(o, "max_s"), 1e-9, o.toString());
+  }
+
+  @Test
+  void latencyRunsTheJobsAskedForOnEachPath() throws Exception {
+    CliRun r = run("bench", "--scenario", "latency", "--smoke", "--jobs", "12", "--json");
+    assertEquals(0, r.code(), r.err());
+    Map<String, Object> o = Json.parseObject(r.out().strip());
+    for (String path : List.of("webhook", "poll")) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> p = (Map<String, Object>) o.get(path);
+      assertEquals(12, number(p, "jobs"), path + " in " + o);
+    }
+    // The bare round trip measured beside the webhook path, in the same run.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> hook = (Map<String, Object>) o.get("webhook");
+    assertTrue(number(hook, "floor_p50_ms") > 0, hook.toString());
+    assertEquals(number(hook, "p50_ms") / number(hook, "floor_p50_ms"),
+        number(hook, "p50_over_floor"), 1e-3 * number(hook, "p50_over_floor"), hook.toString());
+  }
+
+  @Test
+  void aScenarioNamedAloneRefusesFlagsItWouldIgnore() {
+    for (String[] args : List.of(
+        new String[] {"bench", "--scenario", "scale", "--webhooks", "on"},
+        new String[] {"bench", "--scenario", "scale", "--concurrency", "3"},
+        new String[] {"bench", "--scenario", "scale", "--scale", "0.5"},
+        new String[] {"bench", "--scenario", "latency", "--repeat", "2"},
+        new String[] {"bench", "--scenario", "latency", "--webhooks", "on"},
+        new String[] {"bench", "--scenario", "wait-learning", "--jobs", "20"},
+        new String[] {"bench", "--scenario", "uniform", "--repeat", "2"},
+        new String[] {"bench", "--scenario", "uniform", "--drop", "0"},
+        new String[] {"bench", "--scenario", "latency", "--durations", "1s..2s"})) {
+      CliRun r = run(args);
+      String flag = args[3];
+      assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+      assertTrue(r.err().startsWith("vtstatus bench: --scenario " + args[2] + " does not take "
+          + flag + " (it takes --"), r.err());
+      assertEquals("", r.out());
     }
   }
 
