@@ -275,6 +275,9 @@ public final class StatusClient implements AutoCloseable {
     return d;
   }
 
+  /** The longest status read the client asks a server to hold by default ({@link Builder#longPoll}). */
+  public static final Duration DEFAULT_LONG_POLL = Duration.ofSeconds(50);
+
   /** The longest {@link Builder#requestTimeout} accepted. */
   public static final Duration MAX_REQUEST_TIMEOUT = Duration.ofHours(1);
   /** The largest {@link Builder#maxBodySize} accepted: 64 MiB. */
@@ -295,6 +298,7 @@ public final class StatusClient implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private JobListener listener = new JobListener() {};
     private int maxConcurrentRequests = 8;
+    private Duration longPoll = DEFAULT_LONG_POLL;
     private boolean webhookChosen;
     private JobProtocol protocol = JobProtocol.vtstatus();
     private Credentials credentials = Credentials.NONE;
@@ -448,6 +452,31 @@ public final class StatusClient implements AutoCloseable {
     }
 
     /**
+     * The longest a status read asks the server to hold it, as {@code Prefer: wait=N} (RFC
+     * 7240, whole seconds); default 50 s, below the 60 s idle timeout common in proxies; {@link
+     * Duration#ZERO} sends no {@code Prefer}. A server that honours it answers {@code
+     * Preference-Applied} when the job changes or the wait is over, and the client reads again
+     * at once; one that ignores it answers at once and the {@link PollSchedule} governs, at no
+     * extra request. Each read asks for no more than the watch has left (less the {@link
+     * #requestTimeout}), and may take that wait plus the request timeout. A path that cuts held
+     * reads is no failure: reads are held shorter from then on ({@link JobListener#longPollCut}).
+     * A held read holds one of the {@link #maxConcurrentRequests} while it waits.
+     *
+     * @throws IllegalArgumentException for a negative value, one over an hour, or one with a
+     *     fraction of a second
+     */
+    public Builder longPoll(Duration wait) {
+      Objects.requireNonNull(wait, "longPoll");
+      if (wait.isNegative() || wait.compareTo(Duration.ofHours(1)) > 0
+          || wait.toNanos() % 1_000_000_000L != 0) {
+        throw new IllegalArgumentException("Invalid longPoll: " + wait
+            + " (want whole seconds, 0 to 1 hour)");
+      }
+      this.longPoll = wait;
+      return this;
+    }
+
+    /**
      * The most HTTP requests in flight at once (threads of the request pool). Default 8: keep
      * it below the server's idle-connection limit.
      */
@@ -489,7 +518,8 @@ public final class StatusClient implements AutoCloseable {
           spec,
           credentials,
           body,
-          hooks.scheme()));
+          hooks.scheme(),
+          longPoll));
     }
   }
 }

@@ -282,6 +282,7 @@ public final class SimulatorServer implements AutoCloseable {
     private Optional<StandIn> standIn = Optional.empty();
     private Optional<String[]> webhookHeader = Optional.empty();
     private Optional<String> apiKey = Optional.empty();
+    private Duration maxWait = Config.DEFAULT_MAX_WAIT;
 
     private Builder() {}
 
@@ -461,6 +462,26 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     /**
+     * The longest a status read with {@code Prefer: wait=N} (RFC 7240) is held; default 50 s,
+     * whole seconds, {@link Duration#ZERO} to honour no waits. A held read of a pending job is
+     * answered the moment the job ends, or when the wait (the smaller of N and this) is over,
+     * with {@code Preference-Applied: wait=N}; it holds no thread while it waits.
+     *
+     * @throws IllegalArgumentException for a negative value, one over a day, or one with a
+     *     fraction of a second
+     */
+    public Builder maxWait(Duration maxWait) {
+      Objects.requireNonNull(maxWait, "maxWait");
+      if (maxWait.isNegative() || maxWait.compareTo(Duration.ofDays(1)) > 0
+          || maxWait.toNanos() % 1_000_000_000L != 0) {
+        throw new IllegalArgumentException("Invalid max wait: " + maxWait
+            + " (want whole seconds, 0 to 1 day)");
+      }
+      this.maxWait = maxWait;
+      return this;
+    }
+
+    /**
      * How long an ended job stays readable after it ended; default 1 h. Afterwards {@code GET
      * /status} answers 404 for it, as for a job that never existed.
      */
@@ -552,7 +573,7 @@ public final class SimulatorServer implements AutoCloseable {
           webhookTimeout, retain, maxJobs, maxWebhooks, signing, rotationOverlap, s, clock, log,
           webhookHeader.isEmpty() ? standIn
               : standIn.map(si -> si.withWebhookHeader(webhookHeader.get()[0], webhookHeader.get()[1])),
-          apiKey));
+          apiKey, maxWait));
     }
 
     private static double rate(String name, double v) {

@@ -64,6 +64,8 @@ final class Watch {
   Optional<Duration> retryAfter = Optional.empty();
   Optional<Duration> eta = Optional.empty();
   OptionalInt progress = OptionalInt.empty();
+  /** The last pending answer's {@code ETag}: the next read asks whether it still holds. */
+  Optional<StatusApi.Validator> validator = Optional.empty();
 
   Watch(String jobId, URI statusUri, long startNanos, Instant startWall, long timeoutNanos,
       long finalBudgetNanos) {

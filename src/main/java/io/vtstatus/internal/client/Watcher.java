@@ -11,6 +11,7 @@ import io.vtstatus.ProtocolException;
 import io.vtstatus.internal.util.Scheduler;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every watch of one client: when each polls, what an answer means, when each gives up, and
@@ -75,11 +78,26 @@ final class Watcher implements WebhookSink {
   private final WebhookSignals signals;
   private final Clock clock;
   private final long requestTimeoutNanos;
+  /**
+   * The longest wait a read asks the server to hold (whole seconds, 0: none): the configured
+   * cap, lowered below whatever the path was seen to cut held reads at.
+   */
+  private final AtomicLong holdSeconds;
+  private final AtomicBoolean cutReported = new AtomicBoolean();
   private final ConcurrentHashMap<String, Set<Watch>> watches = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   Watcher(Scheduler scheduler, StatusApi api, PollSchedule schedule, JobListener listener,
       Registration registration, Clock clock, Duration requestTimeout, int maxConcurrentRequests) {
+    this(scheduler, api, schedule, listener, registration, clock, requestTimeout,
+        maxConcurrentRequests, Duration.ZERO);
+  }
+
+  /** As above, asking the server to hold each read for up to {@code longPoll} (zero: never). */
+  Watcher(Scheduler scheduler, StatusApi api, PollSchedule schedule, JobListener listener,
+      Registration registration, Clock clock, Duration requestTimeout, int maxConcurrentRequests,
+      Duration longPoll) {
+    this.holdSeconds = new AtomicLong(longPoll.toSeconds());
     this.scheduler = scheduler;
     this.api = api;
     this.gate = new RequestGate(maxConcurrentRequests, scheduler);
@@ -352,10 +370,15 @@ final class Watcher implements WebhookSink {
       attempt = w.polls;
     }
     CompletableFuture<StatusApi.Polled> f;
+    long wait = waitSeconds(w.remaining(now));
     try {
       listener.pollSent(w.jobId, attempt);
-      long timeout = Math.min(requestTimeoutNanos, w.remaining(now));
-      f = api.poll(w.jobId, w.statusUri, Duration.ofNanos(timeout));
+      Optional<StatusApi.Validator> since;
+      synchronized (w) {
+        since = w.validator;
+      }
+      long timeout = Math.min(requestTimeoutNanos + TimeUnit.SECONDS.toNanos(wait), w.remaining(now));
+      f = api.poll(w.jobId, w.statusUri, Duration.ofNanos(timeout), new StatusApi.Read(since, wait));
     } catch (Throwable e) {
       // Nothing went out: the permit is free again, and a bug must not leave the watch hanging.
       release.run();
@@ -369,8 +392,56 @@ final class Watcher implements WebhookSink {
     f.whenComplete((p, e) -> {
       release.run();
       long recheck = w.landed();
+      if (e != null && cut(w, wait, now, e)) {
+        arm(w, scheduler.nanoTime());
+        return;
+      }
       answered(w, attempt, p, e, recheck);
     });
+  }
+
+  /**
+   * How long the next read may be held when {@code remainingNanos} are left: the cap, but
+   * short enough that the hold and a request's time both end by the deadline; 0 below a second.
+   */
+  private long waitSeconds(long remainingNanos) {
+    long cap = holdSeconds.get();
+    if (cap <= 0) {
+      return 0;
+    }
+    long room = remainingNanos - requestTimeoutNanos;
+    return room <= 0 ? 0 : Math.min(cap, room / TimeUnit.SECONDS.toNanos(1));
+  }
+
+  /**
+   * Whether {@code err} ended a read held for up to {@code wait} seconds (sent at {@code
+   * sentNanos}) before its time: a connection closed or a {@code 502}/{@code 504} after at least
+   * a second, which is what a proxy that cuts idle requests does. Then reads are held shorter
+   * from now on (three quarters of what the path allowed), the first cut is reported, and the
+   * watch reads again at once: the user sees no failure.
+   */
+  private boolean cut(Watch w, long wait, long sentNanos, Throwable err) {
+    if (wait <= 0 || w.ended()) {
+      return false;
+    }
+    Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    boolean cutLike = e instanceof StatusApi.Retryable
+        ? ((StatusApi.Retryable) e).status() == 502 || ((StatusApi.Retryable) e).status() == 504
+        : e instanceof IOException && !(e instanceof ProtocolException)
+            && !(e instanceof JobNotFoundException) && !(e instanceof HttpTimeoutException);
+    long held = scheduler.nanoTime() - sentNanos;
+    if (!cutLike || held < TimeUnit.SECONDS.toNanos(1) || held >= TimeUnit.SECONDS.toNanos(wait)) {
+      return false;
+    }
+    long shorter = held * 3 / 4 / TimeUnit.SECONDS.toNanos(1);
+    long before = holdSeconds.getAndUpdate(c -> Math.min(c, shorter));
+    if (shorter < before && cutReported.compareAndSet(false, true)) {
+      Engine.LOG.log(System.Logger.Level.WARNING, "a held status read of {0} was cut after {1} ms"
+          + " ({2}); reads are held for at most {3} s from now on", w.statusUri.getHost(),
+          TimeUnit.NANOSECONDS.toMillis(held), e.getClass().getSimpleName(), shorter);
+      listener.longPollCut(Duration.ofNanos(held), Duration.ofSeconds(shorter));
+    }
+    return true;
   }
 
   private void answered(Watch w, int attempt, StatusApi.Polled p, Throwable err, long recheck) {
@@ -417,8 +488,12 @@ final class Watcher implements WebhookSink {
       w.retryAfter = p.retryAfter();
       w.eta = a.eta();
       w.progress = a.progress();
+      w.validator = p.validator();
     }
-    arm(w, Math.min(now + nextDelayNanos(w, now), recheck));
+    long next = now + nextDelayNanos(w, now);
+    // A server that held the read answers when something changed or its wait ran out: reading
+    // again at once costs one request per hold, and misses nothing in between.
+    arm(w, Math.min(p.held() ? now : next, recheck));
   }
 
   /** A poll found {@code jobId} ended: every watch of it ends, and webhook health learns. */
