@@ -462,8 +462,9 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     /**
-     * The longest a status read with {@code Prefer: wait=N} (RFC 7240) is held; default 50 s,
-     * whole seconds, {@link Duration#ZERO} to honour no waits. A held read of a pending job is
+     * The longest a status read with {@code Prefer: wait=N} (RFC 7240) is held, in whole
+     * seconds; default {@link Duration#ZERO}: no read is held (50 s matches the client's default
+     * {@code StatusClient.Builder.longPoll}). A held read of a pending job is
      * answered the moment the job ends, or when the wait (the smaller of N and this) is over,
      * with {@code Preference-Applied: wait=N}; it holds no thread while it waits.
      *

@@ -35,8 +35,11 @@ public record Config(
     Optional<String> apiKey,
     Duration maxWait) {
 
-  /** The longest {@code Prefer: wait=N} the simulator honours unless told otherwise. */
-  public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(50);
+  /**
+   * The simulator honours no {@code Prefer: wait=N} unless told to: clients send it by default,
+   * and a server that answers at once is what every existing user of the simulator expects.
+   */
+  public static final Duration DEFAULT_MAX_WAIT = Duration.ZERO;
 
   /** Copies the retry list so the config stays immutable. */
   public Config {
