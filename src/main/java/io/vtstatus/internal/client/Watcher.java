@@ -415,10 +415,12 @@ final class Watcher implements WebhookSink {
 
   /**
    * Whether {@code err} ended a read held for up to {@code wait} seconds (sent at {@code
-   * sentNanos}) before its time: a connection closed or a {@code 502}/{@code 504} after at least
-   * a second, which is what a proxy that cuts idle requests does. Then reads are held shorter
-   * from now on (three quarters of what the path allowed), the first cut is reported, and the
-   * watch reads again at once: the user sees no failure.
+   * sentNanos}) before the server answered: a connection closed or a {@code 502}/{@code 504}
+   * after at least a second, which is what a proxy that cuts idle requests does. Then reads are
+   * held shorter from now on, the first cut is reported, and the watch reads again at once: the
+   * user sees no failure. The JDK's client resends a {@code GET} once, unseen, when its
+   * connection closes before an answer, so a path that cuts at T shows as a failure after up to
+   * 2T: three eighths of what we saw is below T either way.
    */
   private boolean cut(Watch w, long wait, long sentNanos, Throwable err) {
     if (wait <= 0 || w.ended()) {
@@ -430,15 +432,17 @@ final class Watcher implements WebhookSink {
         : e instanceof IOException && !(e instanceof ProtocolException)
             && !(e instanceof JobNotFoundException) && !(e instanceof HttpTimeoutException);
     long held = scheduler.nanoTime() - sentNanos;
-    if (!cutLike || held < TimeUnit.SECONDS.toNanos(1) || held >= TimeUnit.SECONDS.toNanos(wait)) {
+    if (!cutLike || held < TimeUnit.SECONDS.toNanos(1)) {
       return false;
     }
-    long shorter = held * 3 / 4 / TimeUnit.SECONDS.toNanos(1);
+    long shorter = held / 8 * 3 / TimeUnit.SECONDS.toNanos(1);
     long before = holdSeconds.getAndUpdate(c -> Math.min(c, shorter));
     if (shorter < before && cutReported.compareAndSet(false, true)) {
+      String how = e instanceof StatusApi.Retryable
+          ? "answered " + ((StatusApi.Retryable) e).status() : "its connection closed";
       Engine.LOG.log(System.Logger.Level.WARNING, "a held status read of {0} was cut after {1} ms"
-          + " ({2}); reads are held for at most {3} s from now on", w.statusUri.getHost(),
-          TimeUnit.NANOSECONDS.toMillis(held), e.getClass().getSimpleName(), shorter);
+          + " ({2}): {3} from now on", w.statusUri.getHost(), TimeUnit.NANOSECONDS.toMillis(held),
+          how, shorter > 0 ? "reads are held for at most " + shorter + " s" : "reads are not held");
       listener.longPollCut(Duration.ofNanos(held), Duration.ofSeconds(shorter));
     }
     return true;
