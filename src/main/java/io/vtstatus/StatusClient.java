@@ -117,6 +117,34 @@ public final class StatusClient implements AutoCloseable {
     return engine.watch(jobId, positive(timeout, "timeout")).userFuture();
   }
 
+  /**
+   * A token from which {@link #resume(String)} continues the wait for {@code jobId}, in this
+   * process or another one (after a restart, a retried CI step): a short versioned text with
+   * this client's server (scheme, host, port and path only), its protocol's name, the job id, the
+   * wait's absolute deadline, the polls so far and when the wait began. It holds no credential,
+   * header or key. Empty if no watch of {@code jobId} is live. Store it as you would the job id.
+   */
+  public Optional<String> resumeToken(String jobId) {
+    Objects.requireNonNull(jobId, "jobId");
+    return engine.resumeToken(jobId);
+  }
+
+  /**
+   * Continues the wait {@code token} (from {@link #resumeToken(String)}) describes, as {@link
+   * #watch(String, Duration)} would, to the same deadline: the job's first read is within a
+   * second, and the result's {@link JobResult#waited()} and {@link JobResult#polls()} count
+   * from the first watch. A deadline already past fails the future at once with {@link
+   * JobTimeoutException}. The client needs the same server and protocol, not the same
+   * credentials (it uses its own).
+   *
+   * @throws IllegalArgumentException if the token is malformed, of another version, for another
+   *     server or protocol (the message says which)
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<JobResult> resume(String token) {
+    return engine.resume(Objects.requireNonNull(token, "token"));
+  }
+
   /** Blocks until {@code jobId} ends; see {@link #await(String, Duration)}. */
   public JobResult await(String jobId) throws IOException, JobTimeoutException, InterruptedException {
     return await(jobId, engine.config().timeout());

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -113,13 +114,21 @@ final class Watcher implements WebhookSink {
 
   /** Starts watching {@code jobId} at {@code statusUri}, its first poll due as {@code first} says. */
   Watch start(String jobId, URI statusUri, Duration timeout, FirstPoll first) {
+    return start(jobId, statusUri, timeout, first, Optional.empty());
+  }
+
+  /** As above, continuing the wait {@code origin} describes, if any (a resume token's). */
+  Watch start(String jobId, URI statusUri, Duration timeout, FirstPoll first,
+      Optional<Watch.Origin> origin) {
     if (closed) {
       throw new IllegalStateException("client is closed");
     }
     long now = scheduler.nanoTime();
     long timeoutNanos = Engine.saturatedNanos(timeout);
     long budget = Math.min(Math.min(requestTimeoutNanos, MAX_FINAL_BUDGET_NANOS), timeoutNanos / 4);
-    Watch w = new Watch(jobId, statusUri, now, clock.instant(), timeoutNanos, budget);
+    Instant wall = clock.instant();
+    Watch w = new Watch(jobId, statusUri, now, wall, timeoutNanos, budget,
+        origin.orElseGet(() -> Watch.Origin.fresh(wall)));
     // compute, not computeIfAbsent + add: a concurrent detach may drop an emptied set between
     // the two, and a watch added to that set would never hear its webhook.
     watches.compute(jobId, (k, s) -> {
@@ -172,6 +181,16 @@ final class Watcher implements WebhookSink {
         fail(w, new CancellationException("client closed"));
       }
     }
+  }
+
+  /** A live watch of {@code jobId}, if there is one. */
+  Optional<Watch> anyWatch(String jobId) {
+    for (Watch w : watchesOf(jobId)) {
+      if (!w.ended()) {
+        return Optional.of(w);
+      }
+    }
+    return Optional.empty();
   }
 
   int active() {
