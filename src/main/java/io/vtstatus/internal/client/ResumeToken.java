@@ -19,14 +19,14 @@ import java.util.regex.Pattern;
  * began. On the wire: {@code vt1.} and the base64url of a small JSON object. Version 1 is the
  * only one; a later version gets a new number, so an old client refuses it by name.
  */
-record ResumeToken(String server, String protocol, String jobId, Optional<Instant> deadline,
+public record ResumeToken(String server, String protocol, String jobId, Optional<Instant> deadline,
     int polls, Instant began) {
   static final int VERSION = 1;
   /** Tokens longer than this are refused unread: ours are a few hundred characters. */
   static final int MAX_LENGTH = 2048;
   private static final Pattern SHAPE = Pattern.compile("vt([0-9]{1,6})\\.([A-Za-z0-9_-]*)");
 
-  ResumeToken {
+  public ResumeToken {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(jobId, "jobId");
@@ -35,7 +35,7 @@ record ResumeToken(String server, String protocol, String jobId, Optional<Instan
   }
 
   /** {@code uri} as a token names it: no user info, query or fragment; no trailing slash. */
-  static String serverOf(URI uri) {
+  public static String serverOf(URI uri) {
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     while (path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
@@ -57,7 +57,7 @@ record ResumeToken(String server, String protocol, String jobId, Optional<Instan
    *
    * @throws IllegalArgumentException saying whether it is malformed or of another version
    */
-  static ResumeToken decode(String token) {
+  public static ResumeToken decode(String token) {
     Objects.requireNonNull(token, "token");
     if (token.length() > MAX_LENGTH) {
       throw malformed("longer than " + MAX_LENGTH + " characters");
