@@ -1,6 +1,7 @@
 package io.vtstatus.internal.cli;
 
 import io.vtstatus.internal.bench.LatencyBench;
+import io.vtstatus.internal.bench.LongPollBench;
 import io.vtstatus.internal.bench.Report;
 import io.vtstatus.internal.bench.ScaleBench;
 import io.vtstatus.internal.bench.Scenario;
@@ -33,7 +34,9 @@ public final class BenchCommand {
       "   or: java -jar target/vtstatus-bench.jar [options] (next to target/vtstatus.jar)",
       "Scenarios: uniform, lognormal-tight, lognormal-wide, bimodal, shift (schedule comparison),",
       "scale (10,000 jobs on one client), latency (detection floor), wait-learning (50 `wait`",
-      "runs learning across runs, against none), all (default).",
+      "runs learning across runs, against none), longpoll (webhooks off, held reads against",
+      "adaptive polling on the same lognormal jobs of median 20 s; only when named),",
+      "all (default: every scenario but longpoll).",
       "  --jobs N          jobs per schedule scenario (default 500; shift runs N before and N after)",
       "  --webhooks MODE   webhooks in the schedule scenarios (default off); with 'all' and no",
       "                    --webhooks, lognormal-tight also runs N/2 jobs with 'on' and 'drop:0.5'",
@@ -45,6 +48,8 @@ public final class BenchCommand {
       "  --smoke           tiny sizes, a few seconds in all (for tests)");
 
   static final List<String> EXTRA = List.of("scale", "latency", "wait-learning");
+  /** Run only when named: a few minutes of real-time jobs that 'all' need not repeat. */
+  static final List<String> ON_REQUEST = List.of("longpoll");
   /** Consecutive scale runs in 'all': its polls-per-job goal must hold in each. */
   static final int SCALE_RUNS = 3;
 
@@ -82,7 +87,8 @@ public final class BenchCommand {
         // scale first, in a JVM no earlier client has left threads in; latency next, warm.
         names.addAll(EXTRA);
         Scenario.all().forEach(s -> names.add(s.name()));
-      } else if (Scenario.named(scenario).isPresent() || EXTRA.contains(scenario)) {
+      } else if (Scenario.named(scenario).isPresent() || EXTRA.contains(scenario)
+          || ON_REQUEST.contains(scenario)) {
         names.add(scenario);
       } else {
         throw new Args.UsageException("unknown scenario '" + scenario + "' (want "
@@ -138,6 +144,11 @@ public final class BenchCommand {
               ? WaitLearningBench.run(12, 3, 0.2, 0.5, seed, err::println)
               : WaitLearningBench.run(50, 11, 1.0, 0.5, seed, err::println);
           emit(out, json, WaitLearningBench.json(r), WaitLearningBench.markdown(r), md);
+        } else if (name.equals("longpoll")) {
+          LongPollBench.Result r = smoke
+              ? LongPollBench.run(20, 20, 0.5, 0.01, 10, seed, err::println)
+              : LongPollBench.run(jobs, 20, 0.5, scale, concurrency, seed, err::println);
+          emit(out, json, LongPollBench.json(r), LongPollBench.markdown(r), md);
         } else if (name.equals("latency")) {
           LatencyBench.Result r = smoke
               ? LatencyBench.run(10, 3, Duration.ofMillis(20), seed, err::println)
@@ -186,6 +197,7 @@ public final class BenchCommand {
     List<String> l = new ArrayList<>();
     Scenario.all().forEach(s -> l.add(s.name()));
     l.addAll(EXTRA);
+    l.addAll(ON_REQUEST);
     return l;
   }
 
