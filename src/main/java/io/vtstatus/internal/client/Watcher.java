@@ -85,6 +85,11 @@ final class Watcher implements WebhookSink {
    */
   private final AtomicLong holdSeconds;
   private final AtomicBoolean cutReported = new AtomicBoolean();
+  /**
+   * The server has held a read ({@code Preference-Applied}): from then on a watch's first read
+   * goes out at once, since a held read costs one request however early it starts.
+   */
+  private volatile boolean serverHolds;
   private final ConcurrentHashMap<String, Set<Watch>> watches = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -159,7 +164,8 @@ final class Watcher implements WebhookSink {
     if (signals.hinted(jobId)) {
       confirm(jobId);
     }
-    long delay = first == FirstPoll.NOW ? 0 : nextDelayNanos(w, now);
+    long delay = first == FirstPoll.NOW || serverHolds && holdSeconds.get() > 0 ? 0
+        : nextDelayNanos(w, now);
     if (first == FirstPoll.SOON && delay > FIRST_LOOK_NANOS) {
       w.earlyLook = true;
       delay = FIRST_LOOK_NANOS;
@@ -512,6 +518,9 @@ final class Watcher implements WebhookSink {
       w.eta = a.eta();
       w.progress = a.progress();
       w.validator = p.validator();
+    }
+    if (p.held()) {
+      serverHolds = true;
     }
     long next = now + nextDelayNanos(w, now);
     // A server that held the read answers when something changed or its wait ran out: reading

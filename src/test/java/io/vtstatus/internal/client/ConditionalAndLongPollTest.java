@@ -190,6 +190,22 @@ class ConditionalAndLongPollTest {
   }
 
   @Test
+  void onceTheServerHeldAReadANewWatchReadsAtOnce() {
+    Watcher w = watcher(Duration.ofSeconds(50));
+    w.start("b", URI.create("http://server/status?job=b"), Duration.ofMinutes(10),
+        Watcher.FirstPoll.SCHEDULED);
+    time.advance(Duration.ofMillis(4_999));
+    assertEquals(0, net.to("job=b").size(), "before anything was held, the schedule decides");
+    time.advance(Duration.ofMillis(1));
+    net.to("job=b").get(0).answer(200, PENDING.replace("\"a\"", "\"b\""),
+        "Preference-Applied", "wait=50");
+    w.start("c", URI.create("http://server/status?job=c"), Duration.ofMinutes(10),
+        Watcher.FirstPoll.SCHEDULED);
+    time.advance(Duration.ZERO);
+    assertEquals(1, net.to("job=c").size(), "a held read costs one request however early");
+  }
+
+  @Test
   void aServerThatIgnoresPreferCostsNoExtraRequest() {
     watch(watcher(Duration.ofSeconds(50)), Duration.ofMinutes(10));
     time.advance(Duration.ZERO);
