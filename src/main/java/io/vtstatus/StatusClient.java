@@ -5,6 +5,8 @@ import io.vtstatus.internal.client.ClientConfig;
 import io.vtstatus.internal.client.Credentials;
 import io.vtstatus.internal.client.ProtocolSpec;
 import io.vtstatus.internal.client.Engine;
+import io.vtstatus.internal.client.Outcomes;
+import io.vtstatus.internal.util.Durations;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -273,17 +275,7 @@ public final class StatusClient implements AutoCloseable {
     try {
       return h.result().get();
     } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof JobTimeoutException) {
-        throw (JobTimeoutException) c;
-      }
-      if (c instanceof IOException) {
-        throw (IOException) c;
-      }
-      if (c instanceof RuntimeException) {
-        throw (RuntimeException) c;
-      }
-      throw new IOException(c);
+      throw Outcomes.unwrap(e);
     }
   }
 
@@ -494,13 +486,7 @@ public final class StatusClient implements AutoCloseable {
      *     fraction of a second
      */
     public Builder longPoll(Duration wait) {
-      Objects.requireNonNull(wait, "longPoll");
-      if (wait.isNegative() || wait.compareTo(Duration.ofHours(1)) > 0
-          || wait.toNanos() % 1_000_000_000L != 0) {
-        throw new IllegalArgumentException("Invalid longPoll: " + wait
-            + " (want whole seconds, 0 to 1 hour)");
-      }
-      this.longPoll = wait;
+      this.longPoll = Durations.wholeSeconds(wait, "longPoll", Duration.ofHours(1));
       return this;
     }
 

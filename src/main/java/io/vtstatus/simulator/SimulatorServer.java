@@ -5,6 +5,7 @@ import io.vtstatus.JobStatus;
 import io.vtstatus.internal.sim.Config;
 import io.vtstatus.internal.sim.StandIn;
 import io.vtstatus.internal.sim.Simulator;
+import io.vtstatus.internal.util.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -472,13 +473,7 @@ public final class SimulatorServer implements AutoCloseable {
      *     fraction of a second
      */
     public Builder maxWait(Duration maxWait) {
-      Objects.requireNonNull(maxWait, "maxWait");
-      if (maxWait.isNegative() || maxWait.compareTo(Duration.ofDays(1)) > 0
-          || maxWait.toNanos() % 1_000_000_000L != 0) {
-        throw new IllegalArgumentException("Invalid max wait: " + maxWait
-            + " (want whole seconds, 0 to 1 day)");
-      }
-      this.maxWait = maxWait;
+      this.maxWait = Durations.wholeSeconds(maxWait, "max wait", Duration.ofDays(1));
       return this;
     }
 

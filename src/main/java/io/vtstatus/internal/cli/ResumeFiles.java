@@ -4,6 +4,7 @@ import io.vtstatus.JobResult;
 import io.vtstatus.JobStatus;
 import io.vtstatus.JobTimeoutException;
 import io.vtstatus.StatusClient;
+import io.vtstatus.internal.client.Outcomes;
 import io.vtstatus.internal.client.ResumeToken;
 import java.io.IOException;
 import java.net.URI;
@@ -115,17 +116,7 @@ final class ResumeFiles {
       f.cancel(true);
       throw e;
     } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof JobTimeoutException) {
-        throw (JobTimeoutException) c;
-      }
-      if (c instanceof IOException) {
-        throw (IOException) c;
-      }
-      if (c instanceof RuntimeException) {
-        throw (RuntimeException) c;
-      }
-      throw new IOException(c);
+      throw Outcomes.unwrap(e);
     }
   }
 }
