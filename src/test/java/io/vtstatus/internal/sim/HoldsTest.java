@@ -106,9 +106,21 @@ class HoldsTest {
   }
 
   @Test
-  void theWaitRunningOutAnswersTheExchange() throws Exception {
-    park(job("a"), "a", TimeUnit.MILLISECONDS.toNanos(1));
-    assertEquals("a 200", next());
+  void theWaitRunningOutAnswersTheExchangeAndLeavesItsNeighbours() throws Exception {
+    Job a = job("a");
+    park(a, "long", HOUR);
+    park(a, "short", TimeUnit.MILLISECONDS.toNanos(1));
+    assertEquals("short 200", next());
+    assertEquals(1, holds.size(), "the other exchange of the job is still held");
+    holds.ended(a);
+    assertEquals("long 200", next());
+  }
+
+  @Test
+  void withTheSchedulerGoneAParkedExchangeIsClosed() {
+    scheduler.shutdownNow();
+    Parked ex = park(job("a"), "a", HOUR);
+    assertEquals(1, ex.closes.get());
     assertEquals(0, holds.size());
   }
 
