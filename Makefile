@@ -61,7 +61,9 @@ MUTATION_TARGETS := io.vtstatus.internal.json \
   io.vtstatus.internal.webhook,io.vtstatus.WebhookVerifier \
   io.vtstatus.internal.client.UrlTemplate,io.vtstatus.internal.client.Credentials,io.vtstatus.internal.client.ProtocolSpec,io.vtstatus.JobProtocol \
   io.vtstatus.internal.sim.StandIn \
-  io.vtstatus.internal.client.WebhookIntake,io.vtstatus.internal.client.WebhookScheme,io.vtstatus.internal.client.WebhookShape
+  io.vtstatus.internal.client.WebhookIntake,io.vtstatus.internal.client.WebhookScheme,io.vtstatus.internal.client.WebhookShape \
+  io.vtstatus.internal.client.ResumeToken \
+  io.vtstatus.internal.sim.Holds
 TARGET ?= $(MUTATION_TARGETS)
 TESTS ?=
 PIT_THREADS ?= 2

@@ -30,6 +30,14 @@ public interface JobListener {
   /** A status request failed; the client will retry if time allows. */
   default void pollFailed(String jobId, int attempt, Exception failure) {}
 
+  /**
+   * Something between the client and the server cut a held status read ({@code Prefer: wait=N})
+   * after {@code heldFor}, closing it or answering {@code 502}/{@code 504}: no watch fails, and
+   * from now on reads are held for at most {@code nowWait} ({@link Duration#ZERO}: not held).
+   * Called once per client.
+   */
+  default void longPollCut(Duration heldFor, Duration nowWait) {}
+
   /** The job's status changed from {@code from} to {@code to} as far as this client knows. */
   default void statusChanged(String jobId, JobStatus from, JobStatus to) {}
 

@@ -5,6 +5,8 @@ import io.vtstatus.internal.client.ClientConfig;
 import io.vtstatus.internal.client.Credentials;
 import io.vtstatus.internal.client.ProtocolSpec;
 import io.vtstatus.internal.client.Engine;
+import io.vtstatus.internal.client.Outcomes;
+import io.vtstatus.internal.util.Durations;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -115,6 +117,34 @@ public final class StatusClient implements AutoCloseable {
   /** As {@link #watch(String)}, giving up after {@code timeout} instead of the client's default. */
   public CompletableFuture<JobResult> watch(String jobId, Duration timeout) {
     return engine.watch(jobId, positive(timeout, "timeout")).userFuture();
+  }
+
+  /**
+   * A token from which {@link #resume(String)} continues the wait for {@code jobId}, in this
+   * process or another one (after a restart, a retried CI step): a short versioned text with
+   * this client's server (scheme, host, port and path only), its protocol's name, the job id, the
+   * wait's absolute deadline, the polls so far and when the wait began. It holds no credential,
+   * header or key. Empty if no watch of {@code jobId} is live. Store it as you would the job id.
+   */
+  public Optional<String> resumeToken(String jobId) {
+    Objects.requireNonNull(jobId, "jobId");
+    return engine.resumeToken(jobId);
+  }
+
+  /**
+   * Continues the wait {@code token} (from {@link #resumeToken(String)}) describes, as {@link
+   * #watch(String, Duration)} would, to the same deadline: the job's first read is within a
+   * second, and the result's {@link JobResult#waited()} and {@link JobResult#polls()} count
+   * from the first watch. A deadline already past fails the future at once with {@link
+   * JobTimeoutException}. The client needs the same server and protocol, not the same
+   * credentials (it uses its own).
+   *
+   * @throws IllegalArgumentException if the token is malformed, of another version, for another
+   *     server or protocol (the message says which)
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<JobResult> resume(String token) {
+    return engine.resume(Objects.requireNonNull(token, "token"));
   }
 
   /** Blocks until {@code jobId} ends; see {@link #await(String, Duration)}. */
@@ -245,17 +275,7 @@ public final class StatusClient implements AutoCloseable {
     try {
       return h.result().get();
     } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof JobTimeoutException) {
-        throw (JobTimeoutException) c;
-      }
-      if (c instanceof IOException) {
-        throw (IOException) c;
-      }
-      if (c instanceof RuntimeException) {
-        throw (RuntimeException) c;
-      }
-      throw new IOException(c);
+      throw Outcomes.unwrap(e);
     }
   }
 
@@ -274,6 +294,9 @@ public final class StatusClient implements AutoCloseable {
     }
     return d;
   }
+
+  /** The longest status read the client asks a server to hold by default ({@link Builder#longPoll}). */
+  public static final Duration DEFAULT_LONG_POLL = Duration.ofSeconds(50);
 
   /** The longest {@link Builder#requestTimeout} accepted. */
   public static final Duration MAX_REQUEST_TIMEOUT = Duration.ofHours(1);
@@ -295,6 +318,7 @@ public final class StatusClient implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private JobListener listener = new JobListener() {};
     private int maxConcurrentRequests = 8;
+    private Duration longPoll = DEFAULT_LONG_POLL;
     private boolean webhookChosen;
     private JobProtocol protocol = JobProtocol.vtstatus();
     private Credentials credentials = Credentials.NONE;
@@ -448,6 +472,25 @@ public final class StatusClient implements AutoCloseable {
     }
 
     /**
+     * The longest a status read asks the server to hold it, as {@code Prefer: wait=N} (RFC
+     * 7240, whole seconds); default 50 s, below the 60 s idle timeout common in proxies; {@link
+     * Duration#ZERO} sends no {@code Prefer}. A server that honours it answers {@code
+     * Preference-Applied} when the job changes or the wait is over, and the client reads again
+     * at once; one that ignores it answers at once and the {@link PollSchedule} governs, at no
+     * extra request. Each read asks for no more than the watch has left (less the {@link
+     * #requestTimeout}), and may take that wait plus the request timeout. A path that cuts held
+     * reads is no failure: reads are held shorter from then on ({@link JobListener#longPollCut}).
+     * A held read holds one of the {@link #maxConcurrentRequests} while it waits.
+     *
+     * @throws IllegalArgumentException for a negative value, one over an hour, or one with a
+     *     fraction of a second
+     */
+    public Builder longPoll(Duration wait) {
+      this.longPoll = Durations.wholeSeconds(wait, "longPoll", Duration.ofHours(1));
+      return this;
+    }
+
+    /**
      * The most HTTP requests in flight at once (threads of the request pool). Default 8: keep
      * it below the server's idle-connection limit.
      */
@@ -489,7 +532,8 @@ public final class StatusClient implements AutoCloseable {
           spec,
           credentials,
           body,
-          hooks.scheme()));
+          hooks.scheme(),
+          longPoll));
     }
   }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /**
  * The rules of wire protocol v1 ({@code docs/PROTOCOL.md}) that the client and the simulator
@@ -77,5 +78,35 @@ public final class Protocol {
         .put(RESULT, status.wireName())
         .put(STATUS, status.wireName())
         .put(UPDATED_AT, timestamp(updatedAt));
+  }
+
+  /** The most seconds a {@code wait=N} preference may name; longer values read as this. */
+  public static final long MAX_WAIT_SECONDS = 86_400;
+
+  /**
+   * The {@code wait=N} preference (RFC 7240) in a {@code Prefer} or {@code Preference-Applied}
+   * header: N seconds, or empty when the header is absent or holds no valid wait. A header may
+   * hold several preferences ({@code respond-async, wait=10}), each with parameters after
+   * {@code ;}.
+   */
+  public static OptionalLong waitPreference(String header) {
+    if (header == null) {
+      return OptionalLong.empty();
+    }
+    for (String pref : header.split(",")) {
+      String p = pref.strip();
+      int semi = p.indexOf(';');
+      if (semi >= 0) {
+        p = p.substring(0, semi).strip();
+      }
+      if (p.length() > 5 && p.regionMatches(true, 0, "wait=", 0, 5)) {
+        String n = p.substring(5);
+        if (n.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          return OptionalLong.of(n.length() > 6 ? MAX_WAIT_SECONDS
+              : Math.min(MAX_WAIT_SECONDS, Long.parseLong(n)));
+        }
+      }
+    }
+    return OptionalLong.empty();
   }
 }

@@ -5,6 +5,7 @@ import io.vtstatus.JobStatus;
 import io.vtstatus.internal.sim.Config;
 import io.vtstatus.internal.sim.StandIn;
 import io.vtstatus.internal.sim.Simulator;
+import io.vtstatus.internal.util.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -282,6 +283,7 @@ public final class SimulatorServer implements AutoCloseable {
     private Optional<StandIn> standIn = Optional.empty();
     private Optional<String[]> webhookHeader = Optional.empty();
     private Optional<String> apiKey = Optional.empty();
+    private Duration maxWait = Config.DEFAULT_MAX_WAIT;
 
     private Builder() {}
 
@@ -461,6 +463,21 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     /**
+     * The longest a status read with {@code Prefer: wait=N} (RFC 7240) is held, in whole
+     * seconds; default {@link Duration#ZERO}: no read is held (50 s matches the client's default
+     * {@code StatusClient.Builder.longPoll}). A held read of a pending job is
+     * answered the moment the job ends, or when the wait (the smaller of N and this) is over,
+     * with {@code Preference-Applied: wait=N}; it holds no thread while it waits.
+     *
+     * @throws IllegalArgumentException for a negative value, one over a day, or one with a
+     *     fraction of a second
+     */
+    public Builder maxWait(Duration maxWait) {
+      this.maxWait = Durations.wholeSeconds(maxWait, "max wait", Duration.ofDays(1));
+      return this;
+    }
+
+    /**
      * How long an ended job stays readable after it ended; default 1 h. Afterwards {@code GET
      * /status} answers 404 for it, as for a job that never existed.
      */
@@ -552,7 +569,7 @@ public final class SimulatorServer implements AutoCloseable {
           webhookTimeout, retain, maxJobs, maxWebhooks, signing, rotationOverlap, s, clock, log,
           webhookHeader.isEmpty() ? standIn
               : standIn.map(si -> si.withWebhookHeader(webhookHeader.get()[0], webhookHeader.get()[1])),
-          apiKey));
+          apiKey, maxWait));
     }
 
     private static double rate(String name, double v) {

@@ -1,6 +1,7 @@
 package io.vtstatus.internal.cli;
 
 import io.vtstatus.internal.bench.LatencyBench;
+import io.vtstatus.internal.bench.LongPollBench;
 import io.vtstatus.internal.bench.Report;
 import io.vtstatus.internal.bench.ScaleBench;
 import io.vtstatus.internal.bench.Scenario;
@@ -34,7 +35,9 @@ public final class BenchCommand {
       "   or: java -jar target/vtstatus-bench.jar [options] (next to target/vtstatus.jar)",
       "Scenarios: uniform, lognormal-tight, lognormal-wide, bimodal, shift (schedule comparison),",
       "scale (10,000 jobs on one client), latency (detection floor), wait-learning (50 `wait`",
-      "runs learning across runs, against none), all (default).",
+      "runs learning across runs, against none), longpoll (webhooks off, held reads against",
+      "adaptive polling on the same lognormal jobs of median 20 s; only when named),",
+      "all (default: every scenario but longpoll).",
       "  --jobs N          jobs per schedule scenario (default 500; shift runs N before and N after),",
       "                    jobs at once in scale (default 10,000), jobs per path in latency (200)",
       "  --webhooks MODE   webhooks in the schedule scenarios (default off); with 'all' and no",
@@ -59,6 +62,8 @@ public final class BenchCommand {
   static final Set<String> BOOLEAN_FLAGS = Set.of("json", "smoke", "help");
   static final Set<String> COMMON = Set.of("scenario", "json", "markdown", "smoke", "help");
   static final Set<String> SCHEDULE_FLAGS = Set.of("jobs", "webhooks", "scale", "concurrency", "seed");
+  /** Run only when named: a few minutes of real-time jobs that 'all' need not repeat. */
+  static final List<String> ON_REQUEST = List.of("longpoll");
   /** Consecutive scale runs in 'all': its polls-per-job goal must hold in each. */
   static final int SCALE_RUNS = 3;
 
@@ -101,7 +106,8 @@ public final class BenchCommand {
         // scale first, in a JVM no earlier client has left threads in; latency next, warm.
         names.addAll(EXTRA);
         Scenario.all().forEach(s -> names.add(s.name()));
-      } else if (Scenario.named(scenario).isPresent() || EXTRA.contains(scenario)) {
+      } else if (Scenario.named(scenario).isPresent() || EXTRA.contains(scenario)
+          || ON_REQUEST.contains(scenario)) {
         names.add(scenario);
       } else {
         throw new Args.UsageException("unknown scenario '" + scenario + "' (want "
@@ -161,6 +167,11 @@ public final class BenchCommand {
               ? WaitLearningBench.run(12, 3, 0.2, 0.5, seed, err::println)
               : WaitLearningBench.run(50, 11, 1.0, 0.5, seed, err::println);
           emit(out, json, WaitLearningBench.json(r), WaitLearningBench.markdown(r), md);
+        } else if (name.equals("longpoll")) {
+          LongPollBench.Result r = smoke
+              ? LongPollBench.run(20, 20, 0.5, 0.01, 10, seed, err::println)
+              : LongPollBench.run(jobs, 20, 0.5, scale, concurrency, seed, err::println);
+          emit(out, json, LongPollBench.json(r), LongPollBench.markdown(r), md);
         } else if (name.equals("latency")) {
           LatencyBench.Result r = smoke
               ? LatencyBench.run(latencyJobs, 3, Duration.ofMillis(20), seed, err::println)
@@ -235,6 +246,8 @@ public final class BenchCommand {
         return Set.of("jobs", "seed");
       case "wait-learning":
         return Set.of("seed");
+      case "longpoll":
+        return Set.of("jobs", "scale", "concurrency", "seed");
       default:
         return Scenario.named(scenario).isPresent() ? SCHEDULE_FLAGS : Set.of();
     }
@@ -262,6 +275,7 @@ public final class BenchCommand {
     List<String> l = new ArrayList<>();
     Scenario.all().forEach(s -> l.add(s.name()));
     l.addAll(EXTRA);
+    l.addAll(ON_REQUEST);
     return l;
   }
 
@@ -310,6 +324,7 @@ public final class BenchCommand {
         "Simulator throughput against Go (`make bench-http`): [BENCHMARKS-http.md](BENCHMARKS-http.md).",
         "Jar size, CLI start-up and 1,000 jobs on one client, measured by hand: [BENCHMARKS-footprint.md](BENCHMARKS-footprint.md).",
         "Time spent in `acceptWebhook` under 8 threads × 10,000 deliveries: [BENCHMARKS-webhooks.md](BENCHMARKS-webhooks.md).",
+        "Held reads (`Prefer: wait=N`) against adaptive polling, webhooks off (`--scenario longpoll`, run only when named): [BENCHMARKS-longpoll.md](BENCHMARKS-longpoll.md).",
         "",
         "## How to read this",
         "",

@@ -39,6 +39,8 @@ final class ServerCommand {
           "  --webhook-retries LIST   delays before each attempt (default 0,100ms,500ms,2s,10s,30s)",
           "  --webhook-timeout D      total time of each webhook attempt, connect to body (default 5s)",
           "  --retain D               how long ended jobs stay readable (default 1h)",
+          "  --max-wait D             hold /status reads that send Prefer: wait=N up to D, whole",
+          "                           seconds, e.g. 50s (default 0: none held)",
           "  --max-jobs N             most jobs held; the first ended is evicted first (default 100000)",
           "  --max-webhooks N         most webhook registrations held (default 1000)",
           "  --signing S              webhook signatures: v1 (HMAC, whsec_), v1a (Ed25519: the",
@@ -122,6 +124,7 @@ final class ServerCommand {
     m.put("webhook-retries", (b, v) -> b.webhookRetries(retries(v)));
     m.put("webhook-timeout", (b, v) -> b.webhookTimeout(Durations.parse(v)));
     m.put("retain", (b, v) -> b.retain(Durations.parse(v)));
+    m.put("max-wait", (b, v) -> b.maxWait(durationOrZero(v)));
     m.put("max-jobs", (b, v) -> b.maxJobs(integer(v)));
     m.put("max-webhooks", (b, v) -> b.maxWebhooks(integer(v)));
     m.put("signing", (b, v) -> b.signing(signing(v)));

@@ -47,7 +47,11 @@ final class WaitCommand {
       "                     [--model FILE | --no-learn] [--quiet] [--json]",
       "                     [--protocol NAME|FILE] [--header 'Name: value' | --header @FILE]...",
       "                     [--webhook-secret whsec_...|env:NAME | --webhook-header 'Name: value']",
+      "                     [--resume-file FILE]",
       "Waits for job ID (or submits a new job with POST /jobs and waits for it).",
+      "--resume-file: the wait's resume token is written there when it starts; a later run",
+      "for the same server and job finds it and keeps the first run's deadline and counts",
+      "(a CI step killed and retried). An answer, or a timeout (exit 3), removes the file.",
       "--protocol: vtstatus (default), replicate, openai-batch, heygen-translate, assemblyai,",
       "or a protocol file (docs/PROTOCOLS.md); other protocols than vtstatus need --job and",
       "poll unless --webhook-port N listens for that API's deliveries (on /webhook; give that",
@@ -139,9 +143,10 @@ final class WaitCommand {
     String spec;
     WebhookOptions webhook;
     Optional<Path> modelFile;
+    Optional<Path> resumeFile;
     try {
       a = Args.parse(argv, Set.of("server", "job", "webhook-port", "timeout", "schedule", "model",
-          "protocol", "header", "webhook-secret", "webhook-header"),
+          "protocol", "header", "webhook-secret", "webhook-header", "resume-file"),
           Set.of("no-webhook", "quiet", "json", "help", "no-learn"));
       if (a.has("help")) {
         out.println(HELP);
@@ -162,6 +167,7 @@ final class WaitCommand {
       }
       spec = a.get("schedule", "adaptive");
       modelFile = modelFile(a, spec);
+      resumeFile = fileFlag(a, "resume-file");
       ScheduleSpec.check(spec);
       if (a.has("no-webhook") && a.has("webhook-port")) {
         throw new Args.UsageException("--webhook-port and --no-webhook exclude each other");
@@ -215,6 +221,7 @@ final class WaitCommand {
             requestTimeout.compareTo(timeout) < 0 ? requestTimeout : timeout);
         if (done.isPresent()) {
           (progress == null ? quietListener : new ProgressLines(progress, start)).completed(done.get());
+          ResumeFiles.remove(resumeFile);
           return report(done.get(), 0, out, json);
         }
       } catch (JobNotFoundException e) {
@@ -232,7 +239,13 @@ final class WaitCommand {
         }
       }
       timeout = timeout.minusNanos(System.nanoTime() - start);
+      if ((timeout.isNegative() || timeout.isZero())
+          && ResumeFiles.read(resumeFile, server, id).isPresent()) {
+        // The saved wait keeps its own deadline; this run's timeout is not used.
+        timeout = Duration.ofMillis(1);
+      }
       if (timeout.isNegative() || timeout.isZero()) {
+        ResumeFiles.remove(resumeFile);
         err.println("vtstatus wait: gave up waiting for job " + id + " after its first look");
         printFailure(out, json, "timeout", id);
         return TIMED_OUT;
@@ -283,9 +296,19 @@ final class WaitCommand {
           progress.println("submitted job " + id);
         }
       }
+      Optional<String> saved = ResumeFiles.read(resumeFile, server, id);
+      JobResult r;
+      if (resumeFile.isEmpty()) {
+        r = client.await(id, timeout);
+      } else {
+        r = ResumeFiles.await(client, id, saved, timeout, resumeFile.get(),
+            progress == null ? w -> { } : w -> progress.println(w));
+      }
+      ResumeFiles.remove(resumeFile);
       // The first look asked once already: count it, so that polls means requests made.
-      return report(client.await(id, timeout), a.get("job").isPresent() && probe ? 1 : 0, out, json);
+      return report(r, a.get("job").isPresent() && probe ? 1 : 0, out, json);
     } catch (JobTimeoutException e) {
+      ResumeFiles.remove(resumeFile);
       if (e.getCause() instanceof ConnectException) {
         err.println("vtstatus wait: server unreachable: " + server + " (" + e.getCause().getMessage() + ")");
         printFailure(out, json, "unreachable", e.jobId());
@@ -322,21 +345,29 @@ final class WaitCommand {
       if (!adaptive) {
         throw new Args.UsageException("--model needs the adaptive schedule (only it learns), not --schedule " + spec);
       }
-      String f = a.get("model").get();
-      if (f.isBlank()) {
-        throw new Args.UsageException("--model needs a file name");
-      }
-      try {
-        Path p = Path.of(f);
-        if (Files.isDirectory(p)) {
-          throw new Args.UsageException("--model " + f + " is a directory");
-        }
-        return Optional.of(p);
-      } catch (InvalidPathException e) {
-        throw new Args.UsageException("--model: " + e.getMessage());
-      }
+      return fileFlag(a, "model");
     }
     return Optional.empty();
+  }
+
+  /** A file named by flag {@code name}: not blank, not a directory; empty without the flag. */
+  private static Optional<Path> fileFlag(Args a, String name) throws Args.UsageException {
+    if (!a.has(name)) {
+      return Optional.empty();
+    }
+    String f = a.get(name).get();
+    if (f.isBlank()) {
+      throw new Args.UsageException("--" + name + " needs a file name");
+    }
+    try {
+      Path p = Path.of(f);
+      if (Files.isDirectory(p)) {
+        throw new Args.UsageException("--" + name + " " + f + " is a directory");
+      }
+      return Optional.of(p);
+    } catch (InvalidPathException e) {
+      throw new Args.UsageException("--" + name + ": " + e.getMessage());
+    }
   }
 
   /** {@code --model FILE}, or the per-server file when the adaptive schedule learns by default. */

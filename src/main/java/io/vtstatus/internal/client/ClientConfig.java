@@ -25,4 +25,5 @@ public record ClientConfig(
     ProtocolSpec protocol,
     Credentials credentials,
     int maxBodySize,
-    WebhookScheme webhookScheme) {}
+    WebhookScheme webhookScheme,
+    Duration longPoll) {}

@@ -117,7 +117,7 @@ public final class Engine {
     this.registrar = r;
     this.watcher = new Watcher(scheduler, api, cfg.schedule(), listener,
         r == null ? Registration.NONE : r, cfg.clock(), cfg.requestTimeout(),
-        cfg.maxConcurrentRequests());
+        cfg.maxConcurrentRequests(), cfg.longPoll());
     target[0] = watcher;
   }
 
@@ -230,6 +230,49 @@ public final class Engine {
     requireBuiltin("has no default job");
     return new Handle(this, watcher.start(Protocol.DEFAULT_JOB, api.defaultStatusUri(), timeout,
         Watcher.FirstPoll.NOW));
+  }
+
+  /** A token for a live watch of {@code jobId}; empty if none. */
+  public Optional<String> resumeToken(String jobId) {
+    return watcher.anyWatch(jobId).map(w -> w.resumeToken(ResumeToken.serverOf(cfg.server()),
+        cfg.protocol().name()).encode());
+  }
+
+  /**
+   * Continues the wait {@code token} describes, to the same deadline. A deadline already past
+   * fails the future at once with {@link io.vtstatus.JobTimeoutException}.
+   *
+   * @throws IllegalArgumentException for a malformed token, one of another version, server or
+   *     protocol, or a job id the protocol refuses
+   */
+  public CompletableFuture<JobResult> resume(String token) {
+    ResumeToken t = ResumeToken.decode(token);
+    String here = ResumeToken.serverOf(cfg.server());
+    if (!t.server().equals(here)) {
+      throw new IllegalArgumentException("Resume token is for another server (" + t.server()
+          + "); this client's is " + here);
+    }
+    if (!t.protocol().equals(cfg.protocol().name())) {
+      throw new IllegalArgumentException("Resume token is for protocol " + t.protocol()
+          + "; this client speaks " + cfg.protocol().name());
+    }
+    URI statusUri = api.statusUri(t.jobId());
+    java.time.Instant now = cfg.clock().instant();
+    Duration waited = Duration.between(t.began(), now);
+    if (waited.isNegative()) {
+      waited = Duration.ZERO;
+    }
+    if (t.deadline().isPresent() && !now.isBefore(t.deadline().get())) {
+      return CompletableFuture.failedFuture(new io.vtstatus.JobTimeoutException(t.jobId(),
+          JobStatus.PENDING, waited, t.polls()));
+    }
+    Duration timeout = t.deadline().isPresent() ? Duration.between(now, t.deadline().get())
+        : Duration.ofNanos(UNBOUNDED_NANOS);
+    Watch.Origin origin = new Watch.Origin(t.began(), saturatedNanos(waited), t.polls());
+    // The job may have ended while nobody watched it: look within a second, as for any job
+    // this client did not create.
+    return new Handle(this, watcher.start(t.jobId(), statusUri, timeout, Watcher.FirstPoll.SOON,
+        Optional.of(origin))).userFuture();
   }
 
   public String submit(Optional<Duration> duration, Optional<JobStatus> outcome)

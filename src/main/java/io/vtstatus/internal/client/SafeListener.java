@@ -44,6 +44,11 @@ final class SafeListener implements JobListener {
   }
 
   @Override
+  public void longPollCut(Duration heldFor, Duration nowWait) {
+    run(() -> d.longPollCut(heldFor, nowWait));
+  }
+
+  @Override
   public void statusChanged(String jobId, JobStatus from, JobStatus to) {
     run(() -> d.statusChanged(jobId, from, to));
   }

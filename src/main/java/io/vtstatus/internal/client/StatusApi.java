@@ -115,21 +115,50 @@ final class StatusApi {
     return URI.create(base + "/status");
   }
 
-  /** A {@code GET /status} answer and the server's {@code Retry-After}, if it sent one. */
-  record Polled(StatusAnswer answer, Optional<Duration> retryAfter) {}
+  /**
+   * A {@code GET /status} answer and the server's {@code Retry-After}, if it sent one; its
+   * {@code ETag}; whether it was a {@code 304} (then {@code answer} is the one the validator
+   * came with); whether the server held the read ({@code Preference-Applied: wait=N}).
+   */
+  record Polled(StatusAnswer answer, Optional<Duration> retryAfter, Optional<String> etag,
+      boolean unchanged, boolean held) {
+    Polled(StatusAnswer answer, Optional<Duration> retryAfter) {
+      this(answer, retryAfter, Optional.empty(), false, false);
+    }
+
+    /** What a later read of the same job sends as {@code If-None-Match}, if anything. */
+    Optional<Validator> validator() {
+      return etag.map(e -> new Validator(e, answer));
+    }
+  }
+
+  /** An {@code ETag} and the answer it came with, which a {@code 304} stands for. */
+  record Validator(String etag, StatusAnswer answer) {}
+
+  /** How a status read is asked: its validator, if any, and how long the server may hold it. */
+  record Read(Optional<Validator> since, long waitSeconds) {
+    static final Read PLAIN = new Read(Optional.empty(), 0);
+  }
 
   /** A failure worth retrying (network trouble, 408, 429, 5xx), with the server's wish. */
   static final class Retryable extends IOException {
     private static final long serialVersionUID = 1L;
     private final transient Optional<Duration> retryAfter;
+    private final int status;
 
-    Retryable(String message, Optional<Duration> retryAfter) {
+    Retryable(String message, Optional<Duration> retryAfter, int status) {
       super(message);
       this.retryAfter = retryAfter;
+      this.status = status;
     }
 
     Optional<Duration> retryAfter() {
       return retryAfter == null ? Optional.empty() : retryAfter;
+    }
+
+    /** The HTTP status it answered. */
+    int status() {
+      return status;
     }
   }
 
@@ -140,7 +169,17 @@ final class StatusApi {
    * worth retrying ({@link Retryable} carries {@code Retry-After}).
    */
   CompletableFuture<Polled> poll(String jobId, URI statusUri, Duration timeout) {
-    CompletableFuture<Polled> first = pollOnce(jobId, statusUri, timeout);
+    return poll(jobId, statusUri, timeout, Read.PLAIN);
+  }
+
+  /**
+   * As {@link #poll(String, URI, Duration)}, asked as {@code read} says: with {@code
+   * If-None-Match} (a {@code 304} then completes with the validator's answer, marked unchanged;
+   * a {@code 304} to a read without one is a {@link ProtocolException}), and with {@code
+   * Prefer: wait=N} when its wait is positive.
+   */
+  CompletableFuture<Polled> poll(String jobId, URI statusUri, Duration timeout, Read read) {
+    CompletableFuture<Polled> first = pollOnce(jobId, statusUri, timeout, read);
     if (!credentials.rotating()) {
       return first;
     }
@@ -150,7 +189,7 @@ final class StatusApi {
     AtomicReference<CompletableFuture<Polled>> inFlight = new AtomicReference<>(first);
     first.whenComplete((p, e) -> {
       if (cause(e) instanceof CredentialsRefusedException && !result.isDone()) {
-        CompletableFuture<Polled> second = pollOnce(jobId, statusUri, timeout);
+        CompletableFuture<Polled> second = pollOnce(jobId, statusUri, timeout, read);
         inFlight.set(second);
         second.whenComplete((p2, e2) -> settle(result, p2, e2));
         if (result.isCancelled()) {
@@ -180,10 +219,20 @@ final class StatusApi {
     }
   }
 
-  private CompletableFuture<Polled> pollOnce(String jobId, URI statusUri, Duration timeout) {
+  private CompletableFuture<Polled> pollOnce(String jobId, URI statusUri, Duration timeout,
+      Read read) {
     Transport.Call call;
     try {
-      call = Transport.Call.get(statusUri, timeout, credentialsFor(statusUri));
+      Map<String, String> headers = credentialsFor(statusUri);
+      if (read.since().isPresent() || read.waitSeconds() > 0) {
+        Map<String, String> h = new HashMap<>(headers);
+        read.since().ifPresent(v -> h.put("If-None-Match", v.etag()));
+        if (read.waitSeconds() > 0) {
+          h.put("Prefer", "wait=" + read.waitSeconds());
+        }
+        headers = h;
+      }
+      call = Transport.Call.get(statusUri, timeout, headers);
     } catch (IllegalArgumentException e) {
       // A supplier gave a value no request can carry; the message names the header only.
       return CompletableFuture.failedFuture(new ProtocolException(
@@ -198,7 +247,7 @@ final class StatusApi {
     CompletableFuture<Transport.Reply> sent = transport.send(call);
     return cancelsUpstream(sent, sent.thenApply(reply -> {
       try {
-        return interpret(jobId, call, reply);
+        return interpret(jobId, call, reply, read);
       } catch (IOException e) {
         throw new CompletionException(e);
       }
@@ -219,9 +268,13 @@ final class StatusApi {
     return derived;
   }
 
-  private Polled interpret(String jobId, Transport.Call call, Transport.Reply reply) throws IOException {
+  private Polled interpret(String jobId, Transport.Call call, Transport.Reply reply, Read read)
+      throws IOException {
     int code = reply.status();
     Optional<Duration> retryAfter = retryAfter(reply.header("Retry-After"), clock);
+    Optional<String> etag = reply.header("ETag").filter(StatusApi::usableEtag);
+    boolean held = read.waitSeconds() > 0
+        && Protocol.waitPreference(reply.header("Preference-Applied").orElse(null)).isPresent();
     if (code == 200) {
       String what = call.describe() + " answer";
       StatusAnswer a = protocol.read(StatusAnswer.utf8(reply.body(), what), what, maxBody,
@@ -229,7 +282,16 @@ final class StatusApi {
       if (a.unknownWord().isPresent()) {
         reportUnknown(jobId, a.unknownWord().get());
       }
-      return new Polled(a, retryAfter);
+      return new Polled(a, retryAfter, etag, false, held);
+    }
+    if (code == 304) {
+      if (read.since().isEmpty()) {
+        // Nothing was cached, so nothing can be "not modified": waiting on would never end.
+        throw new ProtocolException(call.describe() + " answered 304 Not Modified to a read"
+            + " that sent no If-None-Match");
+      }
+      Validator v = read.since().get();
+      return new Polled(v.answer(), retryAfter, Optional.of(etag.orElse(v.etag())), true, held);
     }
     String excerpt = quote(reply.body());
     String said = call.describe() + " answered " + code + ": " + excerpt;
@@ -242,7 +304,7 @@ final class StatusApi {
           : " (credentials refused; not retried)"), code, excerpt);
     }
     if (code == 408 || code == 429 || code >= 500) {
-      throw new Retryable(said, retryAfter);
+      throw new Retryable(said, retryAfter, code);
     }
     throw new ProtocolException(said);
   }
@@ -346,6 +408,15 @@ final class StatusApi {
       return id.get();
     }
     throw new IOException("cannot create a job at " + base + ": " + last.getMessage(), last);
+  }
+
+  /**
+   * An {@code ETag} we can send back: short, and only visible ASCII (a header value must not
+   * carry line breaks or control characters, and the transport refuses what it cannot send).
+   */
+  static boolean usableEtag(String tag) {
+    return !tag.isEmpty() && tag.length() <= 256
+        && tag.chars().allMatch(c -> c > 0x20 && c < 0x7f || c == ' ');
   }
 
   /** A {@code Retry-After} header (seconds or an HTTP date) as a delay, capped at an hour. */

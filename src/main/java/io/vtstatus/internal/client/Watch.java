@@ -24,7 +24,12 @@ final class Watch {
   final String jobId;
   final URI statusUri;
   final long startNanos;
+  /** When the first watch of this wait began: this one, or the one a resume token continues. */
   final Instant startWall;
+  /** How long the wait had lasted when this watch began (0 unless resumed). */
+  final long priorNanos;
+  /** The wall-clock deadline, for resume tokens; empty for a watch without a deadline. */
+  final Optional<Instant> deadlineWall;
   /** False for a timeout too long to matter: such a watch has no deadline timer at all. */
   final boolean bounded;
   final long deadlineNanos;
@@ -64,14 +69,33 @@ final class Watch {
   Optional<Duration> retryAfter = Optional.empty();
   Optional<Duration> eta = Optional.empty();
   OptionalInt progress = OptionalInt.empty();
+  /** The last pending answer's {@code ETag}: the next read asks whether it still holds. */
+  Optional<StatusApi.Validator> validator = Optional.empty();
+
+  /** Where a wait stands when its watch begins: a new wait, or one a resume token carried on. */
+  record Origin(Instant began, long priorNanos, int priorPolls) {
+    static Origin fresh(Instant now) {
+      return new Origin(now, 0, 0);
+    }
+  }
 
   Watch(String jobId, URI statusUri, long startNanos, Instant startWall, long timeoutNanos,
       long finalBudgetNanos) {
+    this(jobId, statusUri, startNanos, startWall, timeoutNanos, finalBudgetNanos,
+        Origin.fresh(startWall));
+  }
+
+  /** {@code nowWall}: the wall clock at {@code startNanos}; {@code origin}: where the wait stands. */
+  Watch(String jobId, URI statusUri, long startNanos, Instant nowWall, long timeoutNanos,
+      long finalBudgetNanos, Origin origin) {
     this.jobId = jobId;
     this.statusUri = statusUri;
     this.startNanos = startNanos;
-    this.startWall = startWall;
+    this.startWall = origin.began();
+    this.priorNanos = origin.priorNanos();
+    this.polls = origin.priorPolls();
     this.bounded = timeoutNanos < Engine.UNBOUNDED_NANOS;
+    this.deadlineWall = bounded ? Optional.of(nowWall.plusNanos(timeoutNanos)) : Optional.empty();
     this.deadlineNanos = bounded ? startNanos + timeoutNanos : Long.MAX_VALUE;
     this.finalPollNanos = bounded ? deadlineNanos - finalBudgetNanos : Long.MAX_VALUE;
   }
@@ -81,8 +105,14 @@ final class Watch {
     return bounded ? deadlineNanos - now : Long.MAX_VALUE;
   }
 
+  /** How long the wait has lasted at {@code now}, counted from its first watch. */
   Duration waited(long now) {
-    return Duration.ofNanos(now - startNanos);
+    return Duration.ofNanos(now - startNanos + priorNanos);
+  }
+
+  /** A token another client can continue this wait from (see {@link ResumeToken}). */
+  synchronized ResumeToken resumeToken(String server, String protocol) {
+    return new ResumeToken(server, protocol, jobId, deadlineWall, polls, startWall);
   }
 
   synchronized boolean ended() {

@@ -12,8 +12,10 @@ import io.vtstatus.internal.jfr.Flight;
 import io.vtstatus.internal.util.Scheduler;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every watch of one client: when each polls, what an answer means, when each gives up, and
@@ -76,11 +80,31 @@ final class Watcher implements WebhookSink {
   private final WebhookSignals signals;
   private final Clock clock;
   private final long requestTimeoutNanos;
+  /**
+   * The longest wait a read asks the server to hold (whole seconds, 0: none): the configured
+   * cap, lowered below whatever the path was seen to cut held reads at.
+   */
+  private final AtomicLong holdSeconds;
+  private final AtomicBoolean cutReported = new AtomicBoolean();
+  /**
+   * The server has held a read ({@code Preference-Applied}): from then on a watch's first read
+   * goes out at once, since a held read costs one request however early it starts.
+   */
+  private volatile boolean serverHolds;
   private final ConcurrentHashMap<String, Set<Watch>> watches = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   Watcher(Scheduler scheduler, StatusApi api, PollSchedule schedule, JobListener listener,
       Registration registration, Clock clock, Duration requestTimeout, int maxConcurrentRequests) {
+    this(scheduler, api, schedule, listener, registration, clock, requestTimeout,
+        maxConcurrentRequests, Duration.ZERO);
+  }
+
+  /** As above, asking the server to hold each read for up to {@code longPoll} (zero: never). */
+  Watcher(Scheduler scheduler, StatusApi api, PollSchedule schedule, JobListener listener,
+      Registration registration, Clock clock, Duration requestTimeout, int maxConcurrentRequests,
+      Duration longPoll) {
+    this.holdSeconds = new AtomicLong(longPoll.toSeconds());
     this.scheduler = scheduler;
     this.api = api;
     this.gate = new RequestGate(maxConcurrentRequests, scheduler);
@@ -96,13 +120,21 @@ final class Watcher implements WebhookSink {
 
   /** Starts watching {@code jobId} at {@code statusUri}, its first poll due as {@code first} says. */
   Watch start(String jobId, URI statusUri, Duration timeout, FirstPoll first) {
+    return start(jobId, statusUri, timeout, first, Optional.empty());
+  }
+
+  /** As above, continuing the wait {@code origin} describes, if any (a resume token's). */
+  Watch start(String jobId, URI statusUri, Duration timeout, FirstPoll first,
+      Optional<Watch.Origin> origin) {
     if (closed) {
       throw new IllegalStateException("client is closed");
     }
     long now = scheduler.nanoTime();
     long timeoutNanos = Engine.saturatedNanos(timeout);
     long budget = Math.min(Math.min(requestTimeoutNanos, MAX_FINAL_BUDGET_NANOS), timeoutNanos / 4);
-    Watch w = new Watch(jobId, statusUri, now, clock.instant(), timeoutNanos, budget);
+    Instant wall = clock.instant();
+    Watch w = new Watch(jobId, statusUri, now, wall, timeoutNanos, budget,
+        origin.orElseGet(() -> Watch.Origin.fresh(wall)));
     // compute, not computeIfAbsent + add: a concurrent detach may drop an emptied set between
     // the two, and a watch added to that set would never hear its webhook.
     watches.compute(jobId, (k, s) -> {
@@ -133,7 +165,8 @@ final class Watcher implements WebhookSink {
     if (signals.hinted(jobId)) {
       confirm(jobId);
     }
-    long delay = first == FirstPoll.NOW ? 0 : nextDelayNanos(w, now);
+    long delay = first == FirstPoll.NOW || serverHolds && holdSeconds.get() > 0 ? 0
+        : nextDelayNanos(w, now);
     if (first == FirstPoll.SOON && delay > FIRST_LOOK_NANOS) {
       w.earlyLook = true;
       delay = FIRST_LOOK_NANOS;
@@ -155,6 +188,16 @@ final class Watcher implements WebhookSink {
         fail(w, new CancellationException("client closed"));
       }
     }
+  }
+
+  /** A live watch of {@code jobId}, if there is one. */
+  Optional<Watch> anyWatch(String jobId) {
+    for (Watch w : watchesOf(jobId)) {
+      if (!w.ended()) {
+        return Optional.of(w);
+      }
+    }
+    return Optional.empty();
   }
 
   int active() {
@@ -363,12 +406,17 @@ final class Watcher implements WebhookSink {
     }
     CompletableFuture<StatusApi.Polled> f;
     Object flight;
+    long wait = waitSeconds(w.remaining(now));
     try {
       listener.pollSent(w.jobId, attempt);
       // Begun after the user's callback: the event's duration is the request's alone.
       flight = Flight.pollBegin();
-      long timeout = Math.min(requestTimeoutNanos, w.remaining(now));
-      f = api.poll(w.jobId, w.statusUri, Duration.ofNanos(timeout));
+      Optional<StatusApi.Validator> since;
+      synchronized (w) {
+        since = w.validator;
+      }
+      long timeout = Math.min(requestTimeoutNanos + TimeUnit.SECONDS.toNanos(wait), w.remaining(now));
+      f = api.poll(w.jobId, w.statusUri, Duration.ofNanos(timeout), new StatusApi.Read(since, wait));
     } catch (Throwable e) {
       // Nothing went out: the permit is free again, and a bug must not leave the watch hanging.
       release.run();
@@ -383,8 +431,60 @@ final class Watcher implements WebhookSink {
       Flight.pollEnd(flight, w.jobId, attempt, p == null ? null : p.answer().status(), e);
       release.run();
       long recheck = w.landed();
+      if (e != null && cut(w, wait, now, e)) {
+        arm(w, scheduler.nanoTime());
+        return;
+      }
       answered(w, attempt, p, e, recheck);
     });
+  }
+
+  /**
+   * How long the next read may be held when {@code remainingNanos} are left: the cap, but
+   * short enough that the hold and a request's time both end by the deadline; 0 below a second.
+   */
+  private long waitSeconds(long remainingNanos) {
+    long cap = holdSeconds.get();
+    if (cap <= 0) {
+      return 0;
+    }
+    long room = remainingNanos - requestTimeoutNanos;
+    return room <= 0 ? 0 : Math.min(cap, room / TimeUnit.SECONDS.toNanos(1));
+  }
+
+  /**
+   * Whether {@code err} ended a read held for up to {@code wait} seconds (sent at {@code
+   * sentNanos}) before the server answered: a connection closed or a {@code 502}/{@code 504}
+   * after at least a second, which is what a proxy that cuts idle requests does. Then reads are
+   * held shorter from now on, the first cut is reported, and the watch reads again at once: the
+   * user sees no failure. The JDK's client resends a {@code GET} once, unseen, when its
+   * connection closes before an answer, so a path that cuts at T shows as a failure after up to
+   * 2T: three eighths of what we saw is below T either way.
+   */
+  private boolean cut(Watch w, long wait, long sentNanos, Throwable err) {
+    if (wait <= 0 || w.ended()) {
+      return false;
+    }
+    Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    boolean cutLike = e instanceof StatusApi.Retryable
+        ? ((StatusApi.Retryable) e).status() == 502 || ((StatusApi.Retryable) e).status() == 504
+        : e instanceof IOException && !(e instanceof ProtocolException)
+            && !(e instanceof JobNotFoundException) && !(e instanceof HttpTimeoutException);
+    long held = scheduler.nanoTime() - sentNanos;
+    if (!cutLike || held < TimeUnit.SECONDS.toNanos(1)) {
+      return false;
+    }
+    long shorter = held / 8 * 3 / TimeUnit.SECONDS.toNanos(1);
+    long before = holdSeconds.getAndUpdate(c -> Math.min(c, shorter));
+    if (shorter < before && cutReported.compareAndSet(false, true)) {
+      String how = e instanceof StatusApi.Retryable
+          ? "answered " + ((StatusApi.Retryable) e).status() : "its connection closed";
+      Engine.LOG.log(System.Logger.Level.WARNING, "a held status read of {0} was cut after {1} ms"
+          + " ({2}): {3} from now on", w.statusUri.getHost(), TimeUnit.NANOSECONDS.toMillis(held),
+          how, shorter > 0 ? "reads are held for at most " + shorter + " s" : "reads are not held");
+      listener.longPollCut(Duration.ofNanos(held), Duration.ofSeconds(shorter));
+    }
+    return true;
   }
 
   private void answered(Watch w, int attempt, StatusApi.Polled p, Throwable err, long recheck) {
@@ -431,8 +531,15 @@ final class Watcher implements WebhookSink {
       w.retryAfter = p.retryAfter();
       w.eta = a.eta();
       w.progress = a.progress();
+      w.validator = p.validator();
     }
-    arm(w, Math.min(now + nextDelayNanos(w, now), recheck));
+    if (p.held()) {
+      serverHolds = true;
+    }
+    long next = now + nextDelayNanos(w, now);
+    // A server that held the read answers when something changed or its wait ran out: reading
+    // again at once costs one request per hold, and misses nothing in between.
+    arm(w, Math.min(p.held() ? now : next, recheck));
   }
 
   /** A poll found {@code jobId} ended: every watch of it ends, and webhook health learns. */

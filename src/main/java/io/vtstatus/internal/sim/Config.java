@@ -32,7 +32,14 @@ public record Config(
     Clock clock,
     Optional<PrintStream> log,
     Optional<StandIn> standIn,
-    Optional<String> apiKey) {
+    Optional<String> apiKey,
+    Duration maxWait) {
+
+  /**
+   * The simulator honours no {@code Prefer: wait=N} unless told to: clients send it by default,
+   * and a server that answers at once is what every existing user of the simulator expects.
+   */
+  public static final Duration DEFAULT_MAX_WAIT = Duration.ZERO;
 
   /** Copies the retry list so the config stays immutable. */
   public Config {
@@ -48,7 +55,8 @@ public record Config(
       Optional<PrintStream> log) {
     this(host, port, delay, errorRate, hints, failRate, throttleRate, latencyMin, latencyMax,
         dropWebhooks, duplicateWebhooks, webhookRetries, webhookTimeout, retain, maxJobs,
-        maxWebhooks, signing, rotationOverlap, seed, clock, log, Optional.empty(), Optional.empty());
+        maxWebhooks, signing, rotationOverlap, seed, clock, log, Optional.empty(), Optional.empty(),
+        DEFAULT_MAX_WAIT);
   }
 
   /** {@code toString} of a record would print the key. */

@@ -40,18 +40,20 @@ final class Exchanges {
   private final ScheduledExecutorService scheduler;
   private final ExecutorService httpExecutor;
   private final Consumer<String> log;
+  private final Holds holds;
   private final Recorder<RecordedRequest> requests =
       new Recorder<>(MAX_RECORDS, MAX_RECORD_BYTES, Exchanges::size);
   private final AtomicLong requestCount = new AtomicLong();
 
   Exchanges(Config cfg, Rand rand, Routes routes, ScheduledExecutorService scheduler,
-      ExecutorService httpExecutor, Consumer<String> log) {
+      ExecutorService httpExecutor, Holds holds, Consumer<String> log) {
     this.cfg = cfg;
     this.rand = rand;
     this.routes = routes;
     this.scheduler = scheduler;
     this.httpExecutor = httpExecutor;
     this.log = log;
+    this.holds = holds;
   }
 
   /** Every request received so far, good or bad. */
@@ -151,6 +153,10 @@ final class Exchanges {
   }
 
   private void respond(HttpExchange ex, Response r) {
+    if (r.hold().isPresent()) {
+      holds.park(ex, r.hold().get(), answer -> respond(ex, answer));
+      return;
+    }
     Duration delay = cfg.latencyMax().isZero() ? Duration.ZERO
         : rand.between(cfg.latencyMin(), cfg.latencyMax());
     if (delay.isZero()) {

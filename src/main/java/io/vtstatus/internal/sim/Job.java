@@ -28,8 +28,11 @@ final class Job {
   /** What a reader sees; replaced as a whole so status and time always agree. */
   record State(JobStatus status, Instant updatedAt) {}
 
-  /** The {@code /status} body (without hints) for {@code state}, as UTF-8; never modified. */
-  record Rendered(State state, byte[] body) {}
+  /**
+   * The {@code /status} body (without hints) for {@code state}, as UTF-8, and its {@code ETag};
+   * never modified.
+   */
+  record Rendered(State state, byte[] body, String etag) {}
 
   final String id;
   final JobStatus outcome;

@@ -26,6 +26,8 @@ final class Jobs {
   private final ScheduledExecutorService scheduler;
   private final Deliveries deliveries;
   private final Consumer<String> log;
+  /** Hears each job's end, on the thread that ended it: held long polls are answered then. */
+  private final Consumer<Job> ended;
   private final JobStore store;
   /**
    * Idempotency-Key to job id, the newest {@value #MAX_IDEMPOTENCY_KEYS}. A key is kept as long as
@@ -35,12 +37,13 @@ final class Jobs {
   private volatile boolean closed;
 
   Jobs(Config cfg, Rand rand, ScheduledExecutorService scheduler, Deliveries deliveries,
-      Consumer<String> log) {
+      Consumer<String> log, Consumer<Job> ended) {
     this.cfg = cfg;
     this.rand = rand;
     this.scheduler = scheduler;
     this.deliveries = deliveries;
     this.log = log;
+    this.ended = ended;
     this.store = new JobStore(cfg.maxJobs(), cfg.retain().toNanos());
     this.idempotencyKeys = new ExpiringMap<>(MAX_IDEMPOTENCY_KEYS,
         DurationSamplers.MAX.plus(cfg.retain()).toNanos(), System::nanoTime);
@@ -161,6 +164,7 @@ final class Jobs {
     job.timer = null;
     job.rendered = null;
     store.ended(job, now);
+    ended.accept(job);
     log.accept("job " + job.id + " " + outcome.wireName() + (byHand ? " (by hand)" : "")
         + " after " + Durations.format(Duration.ofNanos(now - job.startNanos)));
     if (!closed) {

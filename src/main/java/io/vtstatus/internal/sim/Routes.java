@@ -11,12 +11,14 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -52,7 +54,7 @@ final class Routes {
         try {
           requireMethod(method, "GET");
           requireKey(headers);
-          return standInStatus(id.get());
+          return standInStatus(id.get(), headers);
         } catch (BadRequest e) {
           Response r = cfg.standIn().get().error(e.code, e.getMessage());
           return e.header == null ? r : r.with(e.header, e.value);
@@ -70,7 +72,7 @@ final class Routes {
       case "/status":
         requireMethod(method, "GET");
         requireKey(headers);
-        return getStatus(query);
+        return getStatus(query, headers);
       case "/jobs":
         requireMethod(method, "POST");
         requireKey(headers);
@@ -122,11 +124,12 @@ final class Routes {
   }
 
   /** {@code GET} of a stand-in's status path: as {@code /status?job=ID}, in the API's shape. */
-  private Response standInStatus(String id) throws BadRequest {
+  private Response standInStatus(String id, Headers headers) throws BadRequest {
     if (!Protocol.isJobId(id)) {
       throw new BadRequest(404, "unknown job");
     }
-    return answerStatus(jobs.get(id).orElseThrow(() -> new BadRequest(404, "unknown job: " + id)));
+    return answerStatus(jobs.get(id).orElseThrow(() -> new BadRequest(404, "unknown job: " + id)),
+        headers);
   }
 
   private static String jobId(String id) throws BadRequest {
@@ -171,7 +174,7 @@ final class Routes {
     return m;
   }
 
-  private Response getStatus(String query) throws BadRequest {
+  private Response getStatus(String query, Headers headers) throws BadRequest {
     List<String> ids = jobParams(query);
     if (ids.size() > 1) {
       throw new BadRequest(400, "more than one job parameter");
@@ -189,10 +192,15 @@ final class Routes {
           "unknown job: " + id + " (ended jobs are kept for " + flag(cfg.retain())
               + ", at most " + cfg.maxJobs() + " jobs in all)"));
     }
-    return answerStatus(job);
+    return answerStatus(job, headers);
   }
 
-  private Response answerStatus(Job job) {
+  /**
+   * A status read: {@code 304} when {@code If-None-Match} names the answer's {@code ETag}; with
+   * {@code Prefer: wait=N} (capped by {@code --max-wait}) and the job pending, held until the
+   * job ends or the wait is over, and then answered with the job as it is at that moment.
+   */
+  private Response answerStatus(Job job, Headers headers) {
     job.countStatusRequest();
     if (cfg.failRate() > 0 && rand.chance(cfg.failRate())) {
       return error(503, "simulated failure (--fail-rate)").with("Retry-After", "1");
@@ -200,7 +208,60 @@ final class Routes {
     if (cfg.throttleRate() > 0 && rand.chance(cfg.throttleRate())) {
       return error(429, "simulated throttling").with("Retry-After", "1");
     }
-    return statusResponse(200, job);
+    String ifNoneMatch = headers.getFirst("If-None-Match");
+    long wait = Math.min(cfg.maxWait().toSeconds(),
+        Protocol.waitPreference(headers.getFirst("Prefer")).orElse(0));
+    if (wait <= 0) {
+      return conditional(job, ifNoneMatch);
+    }
+    String applied = "wait=" + wait;
+    if (jobs.current(job).status().isTerminal()) {
+      return conditional(job, ifNoneMatch).with("Preference-Applied", applied);
+    }
+    return Response.held(job, TimeUnit.SECONDS.toNanos(wait),
+        () -> conditional(job, ifNoneMatch).with("Preference-Applied", applied));
+  }
+
+  /** The job's status answer, or {@code 304} (its validator and hints only) if unchanged. */
+  private Response conditional(Job job, String ifNoneMatch) {
+    Response full = statusResponse(200, job);
+    String etag = full.headers().get("ETag");
+    if (ifNoneMatch == null || etag == null || !matches(ifNoneMatch, etag)) {
+      return full;
+    }
+    Response r = Response.empty(304).with("ETag", etag);
+    String retryAfter = full.headers().get("Retry-After");
+    return retryAfter == null ? r : r.with("Retry-After", retryAfter);
+  }
+
+  /**
+   * Whether an {@code If-None-Match} list names {@code etag}: {@code *}, or any entry equal to
+   * it by the weak comparison RFC 9110 prescribes for it ({@code W/} ignored on both sides).
+   */
+  static boolean matches(String ifNoneMatch, String etag) {
+    String want = opaque(etag);
+    for (String tag : ifNoneMatch.split(",")) {
+      String t = tag.strip();
+      if (t.equals("*") || opaque(t).equals(want)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String opaque(String tag) {
+    return tag.startsWith("W/") ? tag.substring(2) : tag;
+  }
+
+  /**
+   * The validator of a status answer in state {@code s}: it changes whenever the state does.
+   * Weak when the body also carries what changes between reads of one state (hints, a stand-in's
+   * progress).
+   */
+  static String etag(Job.State s, boolean weak) {
+    Instant t = s.updatedAt();
+    return (weak ? "W/\"" : "\"") + s.status().wireName().charAt(0)
+        + Long.toHexString(t.getEpochSecond()) + "." + Integer.toHexString(t.getNano()) + "\"";
   }
 
   /** An error answer, in the shape of the API the simulator stands in for. */
@@ -216,7 +277,8 @@ final class Routes {
     if (cfg.standIn().isPresent()) {
       long total = job.dueNanos - job.startNanos;
       double done = total <= 0 ? 1 : (double) (now - job.startNanos) / total;
-      return Response.json(code, cfg.standIn().get().body(job.id, s.status(), done));
+      return Response.json(code, cfg.standIn().get().body(job.id, s.status(), done))
+          .with("ETag", etag(s, true));
     }
     if (!hinted) {
       // Without hints the body depends on the state alone, so it is built once per state rather
@@ -225,10 +287,10 @@ final class Routes {
       if (cached == null || cached.state() != s) {
         cached = new Job.Rendered(s, Protocol.statusBody(job.id, s.status(), s.updatedAt())
             .toString()
-            .getBytes(StandardCharsets.UTF_8));
+            .getBytes(StandardCharsets.UTF_8), etag(s, false));
         job.rendered = cached;
       }
-      return new Response(code, cached.body(), Map.of());
+      return new Response(code, cached.body(), Map.of("ETag", cached.etag()));
     }
     Json.ObjectBuilder b = Protocol.statusBody(job.id, s.status(), s.updatedAt());
     long total = job.dueNanos - job.startNanos;
@@ -237,7 +299,8 @@ final class Routes {
     long etaMs = (left + 999_999) / 1_000_000;
     long retryAfter = Math.max(1, (left + 999_999_999) / 1_000_000_000);
     b.put(Protocol.PROGRESS, progress).put(Protocol.ETA_MS, etaMs);
-    return Response.json(code, b.toString()).with("Retry-After", Long.toString(retryAfter));
+    return Response.json(code, b.toString()).with("Retry-After", Long.toString(retryAfter))
+        .with("ETag", etag(s, true));
   }
 
   private Response createJob(String body, String idempotencyKey) throws BadRequest {

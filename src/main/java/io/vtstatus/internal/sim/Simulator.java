@@ -39,6 +39,7 @@ public final class Simulator {
   private final Deliveries deliveries;
   private final Jobs jobs;
   private final Exchanges exchanges;
+  private final Holds holds;
   private final HttpServer server;
   private volatile boolean closed;
 
@@ -51,9 +52,10 @@ public final class Simulator {
     this.httpExecutor = HttpPool.forSimulator(HTTP_THREADS, scheduler);
     this.webhooks = new Webhooks(cfg.maxWebhooks(), cfg.signing(), rand, this::log);
     this.deliveries = new Deliveries(cfg, rand, scheduler, this::log, webhooks, limits);
-    this.jobs = new Jobs(cfg, rand, scheduler, deliveries, this::log);
+    this.holds = new Holds(scheduler, httpExecutor);
+    this.jobs = new Jobs(cfg, rand, scheduler, deliveries, this::log, holds::ended);
     Routes routes = new Routes(cfg, rand, jobs, webhooks, deliveries, this::log);
-    this.exchanges = new Exchanges(cfg, rand, routes, scheduler, httpExecutor, this::log);
+    this.exchanges = new Exchanges(cfg, rand, routes, scheduler, httpExecutor, holds, this::log);
     try {
       this.server = HttpServers.create(new InetSocketAddress(cfg.host(), cfg.port()), httpExecutor);
     } catch (IOException | RuntimeException e) {
@@ -177,6 +179,7 @@ public final class Simulator {
     }
     closed = true;
     jobs.close();
+    holds.close();
     server.stop(0);
     deliveries.close();
     shutdownThreads();

@@ -56,4 +56,19 @@ public final class Durations {
     }
     return String.format(Locale.ROOT, "%dµs", n / 1000);
   }
+
+  /**
+   * {@code d} if it is whole seconds from zero to {@code max}: a wait as {@code Prefer: wait=N}
+   * names it.
+   *
+   * @throws IllegalArgumentException naming {@code what} and the bad value otherwise
+   */
+  public static Duration wholeSeconds(Duration d, String what, Duration max) {
+    java.util.Objects.requireNonNull(d, what);
+    if (d.isNegative() || d.compareTo(max) > 0 || d.getNano() != 0) {
+      throw new IllegalArgumentException("Invalid " + what + ": " + d + " (want whole seconds, 0 to "
+          + max.toSeconds() + " s)");
+    }
+    return d;
+  }
 }
