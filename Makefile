@@ -3,7 +3,7 @@ MVN ?= mvn -B -q
 JAR := target/vtstatus.jar
 JAVA ?= java
 
-.PHONY: all jar test demo server examples bench soak clean bench-http mutation
+.PHONY: all jar test demo server examples bench soak clean bench-http mutation javadoc
 
 all: jar
 
@@ -28,6 +28,13 @@ server: $(JAR)
 
 examples: $(JAR)
 	bash examples/run.sh
+
+# API documentation of the exported packages (module-info.java says which), into
+# target/apidocs/index.html. Every doclint check is on and a warning fails the build.
+JAVADOC ?= javadoc
+javadoc:
+	$(JAVADOC) --release 17 -Xdoclint:all -Werror -quiet -d target/apidocs \
+	  --module-source-path 'io.vtstatus=src/main/java' --module io.vtstatus
 
 # The benchmark harness lives in src/bench/java and its own jar, never in the one users copy.
 # ARGS replaces the default arguments: make bench ARGS='--scenario scale --json'.

@@ -323,7 +323,7 @@ public final class BenchCommand {
         "",
         "Simulator throughput against Go (`make bench-http`): [BENCHMARKS-http.md](BENCHMARKS-http.md).",
         "Jar size, CLI start-up and 1,000 jobs on one client, measured by hand: [BENCHMARKS-footprint.md](BENCHMARKS-footprint.md).",
-        "Time spent in `acceptWebhook` under 8 threads × 10,000 deliveries: [BENCHMARKS-webhooks.md](BENCHMARKS-webhooks.md).",
+        "What a webhook signature costs (`v1`, `v1a`) and the time spent in `acceptWebhook` under 8 threads × 10,000 deliveries: [BENCHMARKS-webhooks.md](BENCHMARKS-webhooks.md).",
         "Held reads (`Prefer: wait=N`) against adaptive polling, webhooks off (`--scenario longpoll`, run only when named): [BENCHMARKS-longpoll.md](BENCHMARKS-longpoll.md).",
         "",
         "## How to read this",
