@@ -53,7 +53,7 @@ $(BENCH_JAR): $(JAR) $(shell find src/bench -type f 2>/dev/null)
 	@printf 'Main-Class: io.vtstatus.internal.cli.BenchCommand\nClass-Path: vtstatus.jar\n' > target/bench-manifest.txt
 	@$(JARTOOL) --create --file $@ --manifest target/bench-manifest.txt -C target/bench-classes .
 
-bench-http: jar
+bench-http: $(BENCH_JAR)
 	bash bench/http.sh --markdown docs/BENCHMARKS-http.md
 
 # The long versions: hour-scale soaks, and the tests whose counts `make test` keeps short.

@@ -23,6 +23,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 jar_env=${JAR:+JAR=$JAR }
 JAR=${JAR:-$root/target/vtstatus.jar}
+# The simulators run from the bench jar, which finds vtstatus.jar beside it (its Class-Path).
+BENCH_JAR=$(dirname "$JAR")/vtstatus-bench.jar
 BASE_PORT=${BASE_PORT:-18180}
 if [[ -n "${JAVA_HOME:-}" ]]; then JAVA17=$JAVA_HOME/bin/java; else JAVA17=$(command -v java); fi
 markdown=""
@@ -61,6 +63,7 @@ if [[ ${#need[@]} -gt 0 ]]; then
   fi
 fi
 [[ -f "$JAR" ]] || { echo "http.sh: no jar at $JAR (run 'make jar' or set JAR)" >&2; exit 1; }
+[[ -f "$BENCH_JAR" ]] || { echo "http.sh: no bench jar at $BENCH_JAR (run 'make target/vtstatus-bench.jar')" >&2; exit 1; }
 
 java_version() { "$1" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -1; }
 major() { local v=$1; v=${v#1.}; echo "${v%%[.+-]*}"; }
@@ -128,10 +131,11 @@ start_go() {
 # start_sim name java [jvm options...]: a simulator whose jobs stay pending, with one job; not
 # run in $(...), so the pid reaches the cleanup list.
 start_sim() {
-  local name=$1 java=$2
-  shift 2
+  local name=$1 java=$2 arrangement=$3
   next_port
-  "$java" "$@" -jar "$JAR" server --port "$port" --delay 1h >"$work/$name.log" 2>&1 &
+  # The request pools to compare are the bench jar's (RequestPools), never the shipped jar's.
+  "$java" -cp "$BENCH_JAR" io.vtstatus.internal.sim.RequestPools "$arrangement" "$port" \
+    >"$work/$name.log" 2>&1 &
   pids+=($!); pid[$name]=$!
   wait_port "http://127.0.0.1:$port/health"
   local id
@@ -150,12 +154,12 @@ label[j17-direct]="simulator, no hand-off"
 label[j2]="simulator (request pool)"
 start_go go-fixed fixed
 start_go go-marshal marshal
-start_sim j17 "$JAVA17"
-start_sim j17-fixed "$JAVA17" -Dvtstatus.bench.simExecutor=fixed
-start_sim j17-direct "$JAVA17" -Dvtstatus.bench.simExecutor=direct
+start_sim j17 "$JAVA17" elastic
+start_sim j17-fixed "$JAVA17" fixed
+start_sim j17-direct "$JAVA17" direct
 if [[ -n "$JAVA2" ]]; then
   servers+=(j2)
-  start_sim j2 "$JAVA2"
+  start_sim j2 "$JAVA2" elastic
 else
   log "no second JDK found under /usr/lib/jvm (set JDK2): its rows are skipped"
 fi
@@ -318,7 +322,7 @@ requests it answered, which sharing disturbs far less), rather than the absolute
 The simulator rows: **request pool** is what ships (4 request threads, plus one for each
 exchange stuck on a slow client for 200 ms); **plain fixed pool** is the same 4 threads without
 that watchdog; **no hand-off** runs every exchange on the JDK server's dispatcher thread (the
-\`vtstatus.bench.simExecutor\` switch, for this benchmark only).
+the bench jar's \`RequestPools\`, run for this benchmark only; all three simulator rows start from it, each with a job that takes an hour).
 
 $table
 

@@ -28,13 +28,6 @@ final class HttpPool extends ThreadPoolExecutor {
   static final long STUCK_MILLIS = 200;
   static final long CHECK_MILLIS = 25;
   static final int MAX_THREADS = 256;
-  /**
-   * For {@code bench/http.sh} only: {@code fixed} (the pool without its watchdog) or {@code
-   * direct} (exchanges on the server's dispatcher thread, no hand-off; one slow client stops
-   * everyone) instead of this pool, to measure what each arrangement costs.
-   */
-  static final String BENCH_PROPERTY = "vtstatus.bench.simExecutor";
-
   /** A worker that says since when it has been busy with its current exchange (0: idle). */
   private static final class Worker extends Thread {
     volatile long busySince;
@@ -66,59 +59,6 @@ final class HttpPool extends ThreadPoolExecutor {
     this.base = base;
     this.max = max;
     this.workers = workers;
-  }
-
-  /** The simulator's request executor (see {@link #BENCH_PROPERTY} for the benchmark's others). */
-  static java.util.concurrent.ExecutorService forSimulator(int base,
-      ScheduledExecutorService scheduler) {
-    String arrangement = System.getProperty(BENCH_PROPERTY, "elastic");
-    switch (arrangement) {
-      case "fixed":
-        return new HttpPool(base, base, "vtstatus-sim-http", new CopyOnWriteArrayList<>());
-      case "direct":
-        return new DirectExecutor();
-      default:
-        return start(base, MAX_THREADS, "vtstatus-sim-http", scheduler);
-    }
-  }
-
-  /** Runs each exchange on the calling (dispatcher) thread. */
-  private static final class DirectExecutor extends java.util.concurrent.AbstractExecutorService {
-    private volatile boolean down;
-
-    @Override
-    public void execute(Runnable r) {
-      if (down) {
-        throw new RejectedExecutionException("closed");
-      }
-      r.run();
-    }
-
-    @Override
-    public void shutdown() {
-      down = true;
-    }
-
-    @Override
-    public java.util.List<Runnable> shutdownNow() {
-      down = true;
-      return java.util.List.of();
-    }
-
-    @Override
-    public boolean isShutdown() {
-      return down;
-    }
-
-    @Override
-    public boolean isTerminated() {
-      return down;
-    }
-
-    @Override
-    public boolean awaitTermination(long timeout, TimeUnit unit) {
-      return down;
-    }
   }
 
   /** A pool of {@code base} threads growing to {@code max}, watched from {@code scheduler}. */

@@ -12,8 +12,10 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The simulator's engine: it builds the parts, starts and stops the threads behind them, and
@@ -43,13 +45,14 @@ public final class Simulator {
   private final HttpServer server;
   private volatile boolean closed;
 
-  private Simulator(Config cfg, DeliveryLimits limits) throws IOException {
+  private Simulator(Config cfg, DeliveryLimits limits,
+      Function<ScheduledExecutorService, ExecutorService> requestPool) throws IOException {
     this.cfg = cfg;
     Rand rand = new Rand(cfg.seed());
     this.scheduler = new ScheduledThreadPoolExecutor(1, Threads.daemon("vtstatus-sim-scheduler"));
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    this.httpExecutor = HttpPool.forSimulator(HTTP_THREADS, scheduler);
+    this.httpExecutor = requestPool.apply(scheduler);
     this.webhooks = new Webhooks(cfg.maxWebhooks(), cfg.signing(), rand, this::log);
     this.deliveries = new Deliveries(cfg, rand, scheduler, this::log, webhooks, limits);
     this.holds = new Holds(scheduler, httpExecutor);
@@ -68,12 +71,23 @@ public final class Simulator {
 
   /** Binds and starts a simulator. */
   public static Simulator start(Config cfg) throws IOException {
-    return new Simulator(cfg, DeliveryLimits.DEFAULT);
+    return start(cfg, DeliveryLimits.DEFAULT);
   }
 
   /** Binds and starts a simulator with other delivery bounds (tests). */
   static Simulator start(Config cfg, DeliveryLimits limits) throws IOException {
-    return new Simulator(cfg, limits);
+    return new Simulator(cfg, limits,
+        s -> HttpPool.start(HTTP_THREADS, HttpPool.MAX_THREADS, "vtstatus-sim-http", s));
+  }
+
+  /**
+   * Binds and starts a simulator whose requests run on the executor {@code requestPool} makes
+   * from the simulator's scheduler: {@code bench/http.sh} compares other arrangements with
+   * {@link HttpPool} through it. The simulator shuts that executor down when it closes.
+   */
+  static Simulator start(Config cfg,
+      Function<ScheduledExecutorService, ExecutorService> requestPool) throws IOException {
+    return new Simulator(cfg, DeliveryLimits.DEFAULT, requestPool);
   }
 
   /** The bound port. */
