@@ -331,6 +331,12 @@ public final class StatusClient implements AutoCloseable {
           || server.getHost() == null) {
         throw new IllegalArgumentException("Invalid server URI (need http://host[:port]): " + server);
       }
+      // Paths are appended to it ("/status", a protocol's templates): a query or fragment would
+      // end up in the middle of every URL.
+      if (server.getRawQuery() != null || server.getRawFragment() != null) {
+        throw new IllegalArgumentException("Invalid server URI (no query or fragment: paths are"
+            + " appended to it; put parameters in a JobProtocol template): " + server);
+      }
       this.server = server;
     }
 

@@ -94,6 +94,13 @@ class ApiTest {
         () -> PollSchedule.exponential(Duration.ofSeconds(2), 2, Duration.ofSeconds(1)));
     assertThrows(IllegalArgumentException.class, () -> StatusClient.builder(URI.create("ftp://x")));
     assertThrows(IllegalArgumentException.class, () -> StatusClient.builder(URI.create("http:/nohost")));
+    // Paths are appended to the server URI: a query or fragment would land mid-URL.
+    IllegalArgumentException q = assertThrows(IllegalArgumentException.class,
+        () -> StatusClient.builder(URI.create("http://127.0.0.1:1/api?key=k")));
+    assertTrue(q.getMessage().contains("no query or fragment"), q.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> StatusClient.builder(URI.create("http://127.0.0.1:1/api#top")));
+    StatusClient.builder(URI.create("http://127.0.0.1:1/api/"));
     StatusClient.Builder b = StatusClient.builder(URI.create("http://127.0.0.1:1"));
     assertThrows(IllegalArgumentException.class, () -> b.timeout(Duration.ZERO));
     assertThrows(IllegalArgumentException.class, () -> b.requestTimeout(Duration.ofMillis(-5)));
