@@ -21,14 +21,36 @@ import java.util.Map;
  */
 public interface JobListener {
 
-  /** A status request for {@code jobId} is about to be sent (attempt counts from 1). */
-  default void pollSent(String jobId, int attempt) {}
+  /**
+   * A status request for {@code jobId} is about to be sent.
+   *
+   * @param jobId the job
+   * @param poll the request's number in the wait, from 1: after it is sent, {@link
+   *     PollContext#polls()} and {@link JobResult#polls()} count it (a resumed wait goes on
+   *     from its first watch's count)
+   */
+  default void pollSent(String jobId, int poll) {}
 
-  /** A status request was answered with {@code status}, or failed with {@code failure}. */
-  default void pollAnswered(String jobId, int attempt, JobStatus status) {}
+  /**
+   * Status request number {@code poll} for {@code jobId} was answered with {@code status} (a
+   * {@code 304} with the status it stands for).
+   *
+   * @param jobId the job
+   * @param poll the request's number, as {@link #pollSent} gave it
+   * @param status what the answer said
+   */
+  default void pollAnswered(String jobId, int poll, JobStatus status) {}
 
-  /** A status request failed; the client will retry if time allows. */
-  default void pollFailed(String jobId, int attempt, Exception failure) {}
+  /**
+   * Status request number {@code poll} for {@code jobId} failed; the client retries if time
+   * allows.
+   *
+   * @param jobId the job
+   * @param poll the request's number, as {@link #pollSent} gave it
+   * @param failure why: an {@link java.io.IOException} (a timeout, a connection refused, a
+   *     retryable status such as {@code 503})
+   */
+  default void pollFailed(String jobId, int poll, Exception failure) {}
 
   /**
    * Something between the client and the server cut a held status read ({@code Prefer: wait=N})

@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param jobId the job's id
  * @param status its terminal status, {@link JobStatus#COMPLETED} or {@link JobStatus#ERROR}
  * @param detectedBy which signal told us first
- * @param polls how many status requests this watch sent
+ * @param polls how many status requests the wait sent (from its first watch, for a resumed wait)
  * @param waited time from {@code watch()} to detection
  * @param updatedAt the server's {@code updated_at}, when it sent one
  * @param output the job's output where the {@link JobProtocol} declares it: a JSON string as it

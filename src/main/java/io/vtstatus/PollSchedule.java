@@ -12,7 +12,7 @@ import java.util.Objects;
  * <p>A custom schedule is a lambda away:
  *
  * <pre>{@code
- * PollSchedule schedule = ctx -> ctx.serverHint().orElse(Duration.ofSeconds(ctx.attempt() < 3 ? 1 : 5));
+ * PollSchedule schedule = ctx -> ctx.serverHint().orElse(Duration.ofSeconds(ctx.polls() < 3 ? 1 : 5));
  * }</pre>
  *
  * <p>The client clamps whatever is returned to the time left before the watch's deadline, and

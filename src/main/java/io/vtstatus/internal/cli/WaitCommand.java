@@ -392,7 +392,7 @@ final class WaitCommand {
 
     @Override
     public Duration nextDelay(PollContext ctx) {
-      return ctx.attempt() == 0 ? Duration.ZERO : chosen.nextDelay(ctx);
+      return ctx.polls() == 0 ? Duration.ZERO : chosen.nextDelay(ctx);
     }
 
     @Override
