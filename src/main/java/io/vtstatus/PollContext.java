@@ -39,6 +39,15 @@ public record PollContext(
   /**
    * Checks that every component is present, and {@code 0 <= answeredPolls <= polls}.
    *
+   * @param jobId the job being watched
+   * @param polls status requests the wait has sent
+   * @param answeredPolls requests this watch sent that were answered
+   * @param elapsed time since {@code watch()} was called
+   * @param lastStatus the last status seen
+   * @param retryAfter the server's {@code Retry-After} from the last answer, if any
+   * @param eta the server's {@code eta_ms} from the last answer, if any
+   * @param progress the server's {@code progress} from the last answer, if any
+   * @param webhooksArriving whether verified webhooks are known to reach this client
    * @throws NullPointerException if a component is null
    * @throws IllegalArgumentException if a count is negative, or more polls were answered than sent
    */
