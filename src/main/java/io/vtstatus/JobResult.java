@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param status its terminal status, {@link JobStatus#COMPLETED} or {@link JobStatus#ERROR}
  * @param detectedBy which signal told us first
  * @param polls how many status requests the wait sent (from its first watch, for a resumed wait)
- * @param waited time from {@code watch()} to detection
+ * @param waited time from {@code watch()} to detection (from the first watch, for a resumed wait)
  * @param updatedAt the server's {@code updated_at}, when it sent one
  * @param output the job's output where the {@link JobProtocol} declares it: a JSON string as it
  *     is, any other JSON value as its compact JSON text; empty when absent or JSON null

@@ -20,6 +20,8 @@ import java.util.Objects;
  * earlier) so that its answer is due by the deadline: a schedule never makes a watch give up
  * early. A watch's first poll comes within a second whatever this schedule says, unless the job
  * was created by the client's own {@code submit()}: a job watched later may have ended already.
+ * Once the server has held a read ({@link StatusClient.Builder#longPoll}), a first read goes out
+ * at once. {@link PollContext#polls()} is 0 when the schedule is asked for a first poll.
  *
  * <p>Its methods run on the client's threads (the scheduler's, a request thread's or the webhook
  * listener's), or on the caller's inside {@code watch()} and {@code await()}. What they throw is

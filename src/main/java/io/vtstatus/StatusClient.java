@@ -25,7 +25,9 @@ import java.util.function.Supplier;
 
 /**
  * Tells you when a remote job is done, as soon as the server knows: it listens for a webhook
- * and polls {@code GET /status} on a {@link PollSchedule}, and the first terminal signal wins.
+ * and polls the job's status ({@code GET /status?job=ID}, or where a {@link JobProtocol} says)
+ * on a {@link PollSchedule}, asking the server to hold each read ({@linkplain Builder#longPoll
+ * long polls}), and the first terminal signal wins.
  *
  * <pre>{@code
  * try (StatusClient client = StatusClient.builder(URI.create("http://127.0.0.1:8080")).build()) {
@@ -36,8 +38,9 @@ import java.util.function.Supplier;
  *
  * <p>One client watches any number of jobs on a bounded set of threads: one scheduler (unless
  * you give it {@linkplain Builder#executor yours}), request threads (at most {@linkplain
- * Builder#maxConcurrentRequests maxConcurrentRequests} + 2; each request is a blocking exchange,
- * so a stalled server holds one until the request timeout, never longer), two HTTP I/O threads
+ * Builder#maxConcurrentRequests maxConcurrentRequests} + 2; each request is a blocking exchange
+ * on one of them, so a stalled server holds one until the request timeout, and a held status
+ * read until the request timeout plus the hold it asked for, never longer), two HTTP I/O threads
  * and the webhook listener's. All of them are daemon threads, so a program that forgets {@link
  * #close()} still exits. It is thread-safe. {@link #close()} stops everything, fails pending
  * watches with {@link CancellationException} and pending requests at once, and ends the threads
@@ -46,7 +49,8 @@ import java.util.function.Supplier;
  *
  * <p>A job this client did not {@linkplain #submit() create} may have ended before its watch
  * began, and then no webhook will come: its first poll goes out within a second of {@code
- * watch()}, whatever the schedule says. A job it created waits for the schedule's first poll.
+ * watch()}, whatever the schedule says. A job it created waits for the schedule's first poll,
+ * unless the server has held a read already: then every first read goes out at once.
  *
  * <p>The deadline is a promise: a watch ends by its timeout (plus scheduling slack) with the
  * answer or with {@link JobTimeoutException}, whatever the server does: every request, body

@@ -38,11 +38,11 @@ public record RecordedRequest(
    * Copies {@code headers} so the record stays immutable.
    *
    * @param method the request's method
-   * @param path its path, decoded
-   * @param query its raw query, or {@code null}
-   * @param headers its headers
-   * @param body its body, as recorded
-   * @param truncated whether the body was cut short when recorded
+   * @param path the raw path
+   * @param query the raw query, empty when there was none
+   * @param headers the request headers
+   * @param body the body as UTF-8
+   * @param truncated whether any part was cut to fit the bounds
    */
   public RecordedRequest {
     headers = Map.copyOf(headers);
@@ -52,10 +52,10 @@ public record RecordedRequest(
    * A record with nothing truncated.
    *
    * @param method the request's method
-   * @param path its path, decoded
-   * @param query its raw query, or {@code null}
-   * @param headers its headers
-   * @param body its body
+   * @param path the raw path
+   * @param query the raw query, empty when there was none
+   * @param headers the request headers
+   * @param body the body as UTF-8
    */
   public RecordedRequest(
       String method, String path, String query, Map<String, List<String>> headers, String body) {

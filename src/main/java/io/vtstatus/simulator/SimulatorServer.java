@@ -17,8 +17,9 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A simulated job-status backend speaking wire protocol v1 ({@code docs/PROTOCOL.md}), for tests
- * and demos; shaped like OkHttp's {@code MockWebServer}.
+ * A simulated job-status backend speaking wire protocol v1 ({@code docs/PROTOCOL.md}), or standing
+ * in for another API a {@link io.vtstatus.JobProtocol} declares ({@link Builder#protocol}), for
+ * tests and demos; shaped like OkHttp's {@code MockWebServer}.
  *
  * <pre>{@code
  * try (SimulatorServer sim = SimulatorServer.builder()
