@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Puts the client together and takes it apart: the scheduler, the transport, the webhook
- * listener, registration and the watches, each in a class of its own. It owns the two
+ * listener, registration and the watches, each in a class of its own. It builds them in one
+ * direction: the listener binds first (its URL), then the keys, registration, the watcher and
+ * the intake that feeds it, then the listener starts with that intake. It owns the two
  * lifecycle rules: every thread started is a daemon, and {@link #close()} lets the listener's
  * acknowledgements finish before it stops anything.
  */

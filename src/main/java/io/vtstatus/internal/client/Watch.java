@@ -17,8 +17,9 @@ import java.util.function.LongConsumer;
  * One caller waiting for one job: its state machine and its timers. A watch is pending until it
  * ends, exactly once, by a result or a failure; ending cancels its poll timer, its deadline
  * timer and its request in flight, and nothing can arm a timer on an ended watch. Every field
- * that changes is guarded by the watch's monitor; callers hold it only for short steps and never
- * while calling out.
+ * that changes is private and guarded by the watch's monitor, which only its own methods take,
+ * for short steps and never while calling out: callers record what happened ({@code record...})
+ * and read what they report ({@link #snapshot()}, {@link #context}) through them.
  */
 final class Watch {
   final String jobId;
