@@ -925,11 +925,9 @@ class WatcherTest {
     assertFalse(w.webhooksArriving(), "a contradicted hint is no evidence that webhooks arrive");
   }
 
-  @Test
-  void aFirstLookThatFindsAJobOverIsNoEvidenceAboutWebhooks() {
-    registration.registered = true;
-    List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
-    PollSchedule s = new PollSchedule() {
+  /** Polls every 10 minutes; tells {@code told} each duration it learns and by what signal. */
+  private static PollSchedule everyTenMinutesTelling(List<String> told) {
+    return new PollSchedule() {
       @Override
       public Duration nextDelay(io.vtstatus.PollContext ctx) {
         return Duration.ofMinutes(10);
@@ -945,7 +943,13 @@ class WatcherTest {
         told.add(d + " by " + by);
       }
     };
-    Watcher w = watcher(s, 8);
+  }
+
+  @Test
+  void aFirstLookThatFindsAJobOverIsNoEvidenceAboutWebhooks() {
+    registration.registered = true;
+    List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Watcher w = watcher(everyTenMinutesTelling(told), 8);
     // A restarted service awaits jobs that ended while it was down: no webhook was ever coming.
     for (int i = 0; i < WebhookSignals.SILENT_AFTER_POLL_WINS + 1; i++) {
       w.start("old" + i, URI.create("http://server/status?job=old" + i), Duration.ofHours(1),
@@ -964,23 +968,7 @@ class WatcherTest {
   void aFirstLookRetriedAfterAFailedRequestIsStillNoEvidenceAboutWebhooks() {
     registration.registered = true;
     List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
-    PollSchedule s = new PollSchedule() {
-      @Override
-      public Duration nextDelay(io.vtstatus.PollContext ctx) {
-        return Duration.ofMinutes(10);
-      }
-
-      @Override
-      public void jobFinished(Duration d) {
-        told.add(d + " by nothing said");
-      }
-
-      @Override
-      public void jobFinished(Duration d, DetectedBy by) {
-        told.add(d + " by " + by);
-      }
-    };
-    Watcher w = watcher(s, 8);
+    Watcher w = watcher(everyTenMinutesTelling(told), 8);
     int n = WebhookSignals.SILENT_AFTER_POLL_WINS + 1;
     for (int i = 0; i < n; i++) {
       w.start("old" + i, URI.create("http://server/status?job=old" + i), Duration.ofHours(1),
