@@ -10,7 +10,7 @@ import java.time.Duration;
 public class CustomSchedule {
   public static void main(String[] args) throws Exception {
     PollSchedule mine = ctx -> ctx.serverHint()
-        .orElse(ctx.attempt() < 3 ? Duration.ofMillis(200) : Duration.ofSeconds(1));
+        .orElse(ctx.polls() < 3 ? Duration.ofMillis(200) : Duration.ofSeconds(1));
     try (SimulatorServer server = SimulatorServer.builder()
             .delay(JobDurations.fixed(Duration.ofMillis(1500)))
             .build()

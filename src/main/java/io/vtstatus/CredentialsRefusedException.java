@@ -9,22 +9,38 @@ package io.vtstatus;
 public final class CredentialsRefusedException extends ProtocolException {
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status: {@code 401} or {@code 403}. */
   private final int statusCode;
+  /** The start of the server's answer, credentials redacted. */
   private final String excerpt;
 
-  /** A refusal with HTTP status {@code statusCode}; {@code excerpt} is the start of its answer. */
+  /**
+   * A refusal with HTTP status {@code statusCode}; {@code excerpt} is the start of its answer.
+   *
+   * @param message the detail message
+   * @param statusCode the HTTP status, {@code 401} or {@code 403}
+   * @param excerpt the start of the server's answer, credentials redacted
+   */
   public CredentialsRefusedException(String message, int statusCode, String excerpt) {
     super(message);
     this.statusCode = statusCode;
     this.excerpt = excerpt;
   }
 
-  /** The HTTP status: {@code 401} or {@code 403}. */
+  /**
+   * The HTTP status: {@code 401} or {@code 403}.
+   *
+   * @return the HTTP status: {@code 401} or {@code 403}
+   */
   public int statusCode() {
     return statusCode;
   }
 
-  /** The start of the server's answer (at most 200 characters, credentials redacted). */
+  /**
+   * The start of the server's answer (at most 200 characters, credentials redacted).
+   *
+   * @return the start of the server's answer (at most 200 characters, credentials redacted)
+   */
   public String excerpt() {
     return excerpt;
   }

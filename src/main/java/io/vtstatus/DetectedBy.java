@@ -9,7 +9,11 @@ public enum DetectedBy {
   /** A {@code GET /status} answer (including one made to confirm an unsigned webhook). */
   POLL;
 
-  /** The word for this signal in output and JSON: {@code webhook} or {@code poll}. */
+  /**
+   * The word for this signal in output and JSON: {@code webhook} or {@code poll}.
+   *
+   * @return the word for this signal in output and JSON: {@code webhook} or {@code poll}
+   */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }

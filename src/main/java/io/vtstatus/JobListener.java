@@ -21,30 +21,65 @@ import java.util.Map;
  */
 public interface JobListener {
 
-  /** A status request for {@code jobId} is about to be sent (attempt counts from 1). */
-  default void pollSent(String jobId, int attempt) {}
+  /**
+   * A status request for {@code jobId} is about to be sent.
+   *
+   * @param jobId the job
+   * @param poll the request's number in the wait, from 1: after it is sent, {@link
+   *     PollContext#polls()} and {@link JobResult#polls()} count it (a resumed wait goes on
+   *     from its first watch's count)
+   */
+  default void pollSent(String jobId, int poll) {}
 
-  /** A status request was answered with {@code status}, or failed with {@code failure}. */
-  default void pollAnswered(String jobId, int attempt, JobStatus status) {}
+  /**
+   * Status request number {@code poll} for {@code jobId} was answered with {@code status} (a
+   * {@code 304} with the status it stands for).
+   *
+   * @param jobId the job
+   * @param poll the request's number, as {@link #pollSent} gave it
+   * @param status what the answer said
+   */
+  default void pollAnswered(String jobId, int poll, JobStatus status) {}
 
-  /** A status request failed; the client will retry if time allows. */
-  default void pollFailed(String jobId, int attempt, Exception failure) {}
+  /**
+   * Status request number {@code poll} for {@code jobId} failed; the client retries if time
+   * allows.
+   *
+   * @param jobId the job
+   * @param poll the request's number, as {@link #pollSent} gave it
+   * @param failure why: an {@link java.io.IOException} (a timeout, a connection refused, a
+   *     retryable status such as {@code 503})
+   */
+  default void pollFailed(String jobId, int poll, Exception failure) {}
 
   /**
    * Something between the client and the server cut a held status read ({@code Prefer: wait=N})
    * after {@code heldFor}, closing it or answering {@code 502}/{@code 504}: no watch fails, and
    * from now on reads are held for at most {@code nowWait} ({@link Duration#ZERO}: not held).
    * Called once per client.
+   *
+   * @param heldFor how long the read was held when it was cut
+   * @param nowWait the longest hold asked for from now on
    */
   default void longPollCut(Duration heldFor, Duration nowWait) {}
 
-  /** The job's status changed from {@code from} to {@code to} as far as this client knows. */
+  /**
+   * The job's status changed from {@code from} to {@code to} as far as this client knows.
+   *
+   * @param jobId the job's id
+   * @param from the status before
+   * @param to the status now
+   */
   default void statusChanged(String jobId, JobStatus from, JobStatus to) {}
 
   /**
    * A webhook for {@code jobId} was accepted, saying {@code status} ({@link JobStatus#PENDING}
    * for a state that ends nothing, such as Replicate's {@code start}). {@code verified} is false
    * for one the client's scheme did not verify, which it confirms with a poll before trusting.
+   *
+   * @param jobId the job's id
+   * @param status what the webhook says
+   * @param verified whether the client's scheme verified it
    */
   default void webhookReceived(String jobId, JobStatus status, boolean verified) {}
 
@@ -57,27 +92,54 @@ public interface JobListener {
    * StatusClient#acceptWebhook}; that verifies them again, and a replica that does not watch the
    * job reports it here in turn, so relay only deliveries that came from the sender. {@code
    * headers} and {@code body} are copies, yours to keep.
+   *
+   * @param jobId the job's id
+   * @param headers the delivery's headers, a copy
+   * @param body the delivery's body, a copy
    */
   default void webhookForUnwatchedJob(String jobId, Map<String, List<String>> headers, byte[] body) {}
 
   /**
    * A webhook delivery was rejected (by the listener or {@link StatusClient#acceptWebhook}) with
    * {@code httpStatus}; {@code reason} says why, never quoting a secret.
+   *
+   * @param httpStatus the status answered to the sender
+   * @param reason why, never quoting a secret
    */
   default void webhookRejected(int httpStatus, String reason) {}
 
-  /** The listener was registered with the server (or registration failed with {@code failure}). */
+  /**
+   * The listener was registered with the server (or registration failed with {@code failure}).
+   *
+   * @param url the URL registered
+   * @param failure why registration failed, or {@code null} when it succeeded
+   */
   default void webhookRegistered(String url, Exception failure) {}
 
   /**
    * A status answer for {@code jobId} carried {@code word}, which the client's {@link
    * JobProtocol} does not declare: the watch keeps waiting. Called once per word and client.
+   *
+   * @param jobId the job's id
+   * @param word the undeclared word, as the server sent it
    */
   default void unknownStatus(String jobId, String word) {}
 
-  /** The watch ended with {@code result}; called exactly once per successful watch. */
+  /**
+   * The watch ended with {@code result}; called exactly once per successful watch.
+   *
+   * @param result how the job ended
+   */
   default void completed(JobResult result) {}
 
-  /** The watch ended without a result (timeout, unknown job, protocol error, cancel, close). */
+  /**
+   * The watch ended without a result (timeout, unknown job, protocol error, cancel, close).
+   *
+   * @param jobId the job's id
+   * @param failure why: a {@link JobTimeoutException}, {@link JobNotFoundException}, {@link
+   *     ProtocolException}, {@link java.util.concurrent.CancellationException}, or whatever
+   *     else ended the watch
+   * @param waited how long the watch waited
+   */
   default void failed(String jobId, Throwable failure, Duration waited) {}
 }

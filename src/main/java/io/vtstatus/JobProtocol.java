@@ -54,12 +54,18 @@ public final class JobProtocol {
    * The vtstatus protocol ({@code docs/PROTOCOL.md}): {@code GET /status?job=ID} answering
    * {@code {"result"|"status": "pending"|"completed"|"error"}}. The only protocol that creates
    * jobs and registers webhooks; the default.
+   *
+   * @return the vtstatus protocol
    */
   public static JobProtocol vtstatus() {
     return VTSTATUS;
   }
 
-  /** A builder declaring an HTTP+JSON status API. */
+  /**
+   * A builder declaring an HTTP+JSON status API.
+   *
+   * @return a new builder
+   */
   public static Builder json() {
     return new Builder();
   }
@@ -78,6 +84,8 @@ public final class JobProtocol {
    * <p>Sources: replicate-javascript {@code index.test.ts}, {@code lib/util.js}; replicate-go
    * {@code wait.go}; replicate-python {@code prediction.py}; replicate.com docs (predictions
    * lifecycle).
+   *
+   * @return the Replicate profile
    */
   public static JobProtocol replicate() {
     return json().name("replicate")
@@ -109,6 +117,8 @@ public final class JobProtocol {
    *
    * <p>Sources: openai-python {@code types/batch.py}, {@code types/batch_error.py}, {@code
    * lib/_webhooks.py}, {@code types/webhooks/batch_completed_webhook_event.py}.
+   *
+   * @return the OpenAI batches profile
    */
   public static JobProtocol openAiBatch() {
     return json().name("openai-batch")
@@ -140,6 +150,8 @@ public final class JobProtocol {
    *
    * <p>Sources: heygen-cli {@code gen/video-translate.go} (response schema), {@code
    * gen/webhook.go}; docs.heygen.com webhook events page.
+   *
+   * @return the HeyGen profile
    */
   public static JobProtocol heygenVideoTranslate() {
     return json().name("heygen-translate")
@@ -169,6 +181,8 @@ public final class JobProtocol {
    *
    * <p>Sources: assemblyai-python-sdk {@code types.py}, {@code tests/unit/factories.py};
    * assemblyai.com webhook docs.
+   *
+   * @return the AssemblyAI profile
    */
   public static JobProtocol assemblyAi() {
     return json().name("assemblyai")
@@ -184,12 +198,20 @@ public final class JobProtocol {
         .build();
   }
 
-  /** The protocol's name: {@code vtstatus}, a profile's, or the one given to {@link Builder#name}. */
+  /**
+   * The protocol's name: {@code vtstatus}, a profile's, or the one given to {@link Builder#name}.
+   *
+   * @return the protocol's name
+   */
   public String name() {
     return spec.name();
   }
 
-  /** The status URL template, as declared. */
+  /**
+   * The status URL template, as declared.
+   *
+   * @return the status URL template, as declared
+   */
   public String statusUrl() {
     return spec.template().toString();
   }
@@ -197,22 +219,36 @@ public final class JobProtocol {
   /**
    * The declared vocabulary in declaration order, each word with the status it means; empty for
    * {@link #vtstatus()}.
+   *
+   * @return the declared vocabulary in declaration order, each word with the status it means
    */
   public Map<String, JobStatus> words() {
     return spec.words();
   }
 
-  /** The JSON Pointer to the status word, as declared; empty for {@link #vtstatus()}. */
+  /**
+   * The JSON Pointer to the status word, as declared; empty for {@link #vtstatus()}.
+   *
+   * @return the JSON Pointer to the status word, as declared; empty for {@link #vtstatus()}
+   */
   public Optional<String> statusPointer() {
     return spec.statusPointer().map(Object::toString);
   }
 
-  /** The JSON Pointer to the job's output, if declared. */
+  /**
+   * The JSON Pointer to the job's output, if declared.
+   *
+   * @return the JSON Pointer to the job's output, if declared
+   */
   public Optional<String> outputPointer() {
     return spec.output().map(Object::toString);
   }
 
-  /** The JSON Pointer to a failed job's error message, if declared. */
+  /**
+   * The JSON Pointer to a failed job's error message, if declared.
+   *
+   * @return the JSON Pointer to a failed job's error message, if declared
+   */
   public Optional<String> errorPointer() {
     return spec.error().map(Object::toString);
   }
@@ -220,6 +256,8 @@ public final class JobProtocol {
   /**
    * True when a client of this protocol can receive webhooks: {@link #vtstatus()}, the built-in
    * profiles, and a protocol declaring its webhook body ({@link Builder#webhookJobId}).
+   *
+   * @return true when a client of this protocol can receive webhooks
    */
   public boolean readsWebhooks() {
     return spec.readsWebhooks();
@@ -261,7 +299,12 @@ public final class JobProtocol {
 
     private Builder() {}
 
-    /** A name for messages and the CLI (default {@code json}): 1–64 of {@code [A-Za-z0-9._-]}. */
+    /**
+     * A name for messages and the CLI (default {@code json}): 1–64 of {@code [A-Za-z0-9._-]}.
+     *
+     * @param name the name
+     * @return this builder
+     */
     public Builder name(String name) {
       Objects.requireNonNull(name, "name");
       if (name.isEmpty() || name.length() > 64 || !name.matches("[A-Za-z0-9._-]+")) {
@@ -278,6 +321,8 @@ public final class JobProtocol {
      * query value; ids {@code .}, {@code ..}, empty or with control characters are refused
      * before any request.
      *
+     * @param template the URL template, with {@code {id}} where the job id goes
+     * @return this builder
      * @throws IllegalArgumentException quoting a malformed template
      */
     public Builder statusUrl(String template) {
@@ -285,23 +330,44 @@ public final class JobProtocol {
       return this;
     }
 
-    /** The RFC 6901 JSON Pointer to the status word, such as {@code /status} or {@code /data/status}. */
+    /**
+     * The RFC 6901 JSON Pointer to the status word, such as {@code /status} or {@code
+     * /data/status}.
+     *
+     * @param pointer where the status word is
+     * @return this builder
+     */
     public Builder status(String pointer) {
       this.status = JsonPointer.compile(pointer);
       return this;
     }
 
-    /** Words meaning the job is still running. */
+    /**
+     * Words meaning the job is still running.
+     *
+     * @param words one or more words, each matched exactly as written
+     * @return this builder
+     */
     public Builder pending(String... words) {
       return words(JobStatus.PENDING, words);
     }
 
-    /** Words meaning the job completed successfully. */
+    /**
+     * Words meaning the job completed successfully.
+     *
+     * @param words one or more words, each matched exactly as written
+     * @return this builder
+     */
     public Builder completed(String... words) {
       return words(JobStatus.COMPLETED, words);
     }
 
-    /** Words meaning the job ended badly (failed, cancelled, expired...). */
+    /**
+     * Words meaning the job ended badly (failed, cancelled, expired...).
+     *
+     * @param words one or more words, each matched exactly as written
+     * @return this builder
+     */
     public Builder failed(String... words) {
       return words(JobStatus.ERROR, words);
     }
@@ -333,13 +399,23 @@ public final class JobProtocol {
       return s == JobStatus.ERROR ? "failed" : s.wireName();
     }
 
-    /** The pointer to the job's output (its value becomes {@link JobResult#output()}). */
+    /**
+     * The pointer to the job's output (its value becomes {@link JobResult#output()}).
+     *
+     * @param pointer where the output is
+     * @return this builder
+     */
     public Builder output(String pointer) {
       this.output = Optional.of(JsonPointer.compile(pointer));
       return this;
     }
 
-    /** The pointer to a failed job's error message ({@link JobResult#error()}). */
+    /**
+     * The pointer to a failed job's error message ({@link JobResult#error()}).
+     *
+     * @param pointer where the error message is
+     * @return this builder
+     */
     public Builder error(String pointer) {
       this.error = Optional.of(JsonPointer.compile(pointer));
       return this;
@@ -349,6 +425,10 @@ public final class JobProtocol {
      * The pointer to the API's estimate of the time left, a number of {@code unit}s
      * ({@link ChronoUnit#MILLIS} or {@link ChronoUnit#SECONDS}); schedules see it as {@link
      * PollContext#eta()}.
+     *
+     * @param pointer where the estimate is
+     * @param unit its unit: {@link ChronoUnit#MILLIS} or {@link ChronoUnit#SECONDS}
+     * @return this builder
      */
     public Builder eta(String pointer, ChronoUnit unit) {
       JsonPointer p = JsonPointer.compile(pointer);
@@ -361,7 +441,12 @@ public final class JobProtocol {
       return this;
     }
 
-    /** The pointer to the API's percent done, a number 0–100 ({@link PollContext#progress()}). */
+    /**
+     * The pointer to the API's percent done, a number 0–100 ({@link PollContext#progress()}).
+     *
+     * @param pointer where the percent done is
+     * @return this builder
+     */
     public Builder progress(String pointer) {
       this.progress = Optional.of(JsonPointer.compile(pointer));
       return this;
@@ -371,6 +456,9 @@ public final class JobProtocol {
      * The pointer to when the job last changed, an RFC 3339 string or a number of Unix seconds
      * ({@link JobResult#updatedAt()}; the adaptive schedule learns durations more exactly with
      * it). A value of another form is ignored.
+     *
+     * @param pointer where the time of the job's last change is
+     * @return this builder
      */
     public Builder updatedAt(String pointer) {
       this.updatedAt = Optional.of(JsonPointer.compile(pointer));
@@ -380,6 +468,8 @@ public final class JobProtocol {
     /**
      * Makes a status word the protocol does not declare a {@link ProtocolException} that ends
      * the watch, instead of waiting on.
+     *
+     * @return this builder
      */
     public Builder strictWords() {
       this.strictWords = true;
@@ -390,6 +480,9 @@ public final class JobProtocol {
      * The pointer to the job id in a webhook body ({@code /id} in Replicate's prediction
      * object, {@code /data/id} in OpenAI's event). Declaring it lets clients of this protocol
      * receive webhooks; give {@link #webhookStatus} or {@link #webhookEventType} with it.
+     *
+     * @param pointer where the job id is in a webhook body
+     * @return this builder
      */
     public Builder webhookJobId(String pointer) {
       this.webhookJobId = JsonPointer.compile(pointer);
@@ -400,6 +493,9 @@ public final class JobProtocol {
      * The pointer to the status word in a webhook body, read with this protocol's words (for
      * senders that post the job's state, as Replicate and AssemblyAI do). A word that is not
      * terminal, or not declared, ends nothing.
+     *
+     * @param pointer where the status word is in a webhook body
+     * @return this builder
      */
     public Builder webhookStatus(String pointer) {
       this.webhookStatus = Optional.of(JsonPointer.compile(pointer));
@@ -410,13 +506,23 @@ public final class JobProtocol {
      * The pointer to the event type in a webhook body (for senders that post events, as OpenAI
      * and HeyGen do), mapped to a status by {@link #webhookEvent}; an unmapped type ends
      * nothing.
+     *
+     * @param pointer where the event type is in a webhook body
+     * @return this builder
      */
     public Builder webhookEventType(String pointer) {
       this.webhookEventType = Optional.of(JsonPointer.compile(pointer));
       return this;
     }
 
-    /** The event {@code type} means the job is {@code status} ({@code batch.completed} → completed). */
+    /**
+     * The event {@code type} means the job is {@code status} ({@code batch.completed} →
+     * completed).
+     *
+     * @param type the event type, as the sender writes it
+     * @param status the status it means
+     * @return this builder
+     */
     public Builder webhookEvent(String type, JobStatus status) {
       Objects.requireNonNull(status, "status");
       if (type == null || type.isEmpty()) {
@@ -430,13 +536,21 @@ public final class JobProtocol {
     /**
      * The pointer to the output in a webhook body; without one (or when the body has none there)
      * the client reads the job's status once more to fill {@link JobResult#output()}.
+     *
+     * @param pointer where the output is in a webhook body
+     * @return this builder
      */
     public Builder webhookOutput(String pointer) {
       this.webhookOutput = Optional.of(JsonPointer.compile(pointer));
       return this;
     }
 
-    /** The pointer to a failed job's error message in a webhook body. */
+    /**
+     * The pointer to a failed job's error message in a webhook body.
+     *
+     * @param pointer where the error message is in a webhook body
+     * @return this builder
+     */
     public Builder webhookError(String pointer) {
       this.webhookError = Optional.of(JsonPointer.compile(pointer));
       return this;
@@ -445,6 +559,7 @@ public final class JobProtocol {
     /**
      * The protocol declared.
      *
+     * @return the protocol
      * @throws IllegalStateException naming what is missing: the status URL, the status pointer,
      *     or a word for each of pending, completed and failed
      */

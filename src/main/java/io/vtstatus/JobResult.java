@@ -11,8 +11,8 @@ import java.util.Optional;
  * @param jobId the job's id
  * @param status its terminal status, {@link JobStatus#COMPLETED} or {@link JobStatus#ERROR}
  * @param detectedBy which signal told us first
- * @param polls how many status requests this watch sent
- * @param waited time from {@code watch()} to detection
+ * @param polls how many status requests the wait sent (from its first watch, for a resumed wait)
+ * @param waited time from {@code watch()} to detection (from the first watch, for a resumed wait)
  * @param updatedAt the server's {@code updated_at}, when it sent one
  * @param output the job's output where the {@link JobProtocol} declares it: a JSON string as it
  *     is, any other JSON value as its compact JSON text; empty when absent or JSON null
@@ -31,7 +31,19 @@ public record JobResult(
     Optional<String> error,
     Optional<String> document) {
 
-  /** Checks that every component is present and the status is terminal. */
+  /**
+   * Checks that every component is present and the status is terminal.
+   *
+   * @param jobId the job's id
+   * @param status its terminal status
+   * @param detectedBy which signal told us first
+   * @param polls how many status requests the wait sent
+   * @param waited time from {@code watch()} to detection
+   * @param updatedAt the server's {@code updated_at}, when it sent one
+   * @param output the job's output, when the protocol declares it
+   * @param error a failed job's error message, when the protocol declares it
+   * @param document the JSON text that ended the watch, when there was one
+   */
   public JobResult {
     Objects.requireNonNull(jobId, "jobId");
     Objects.requireNonNull(status, "status");
@@ -46,7 +58,16 @@ public record JobResult(
     }
   }
 
-  /** A result without output, error or document (the vtstatus protocol's shape). */
+  /**
+   * A result without output, error or document (the vtstatus protocol's shape).
+   *
+   * @param jobId the job's id
+   * @param status its terminal status
+   * @param detectedBy which signal told us first
+   * @param polls how many status requests the wait sent
+   * @param waited time from {@code watch()} to detection
+   * @param updatedAt the server's {@code updated_at}, when it sent one
+   */
   public JobResult(String jobId, JobStatus status, DetectedBy detectedBy, int polls,
       Duration waited, Optional<Instant> updatedAt) {
     this(jobId, status, detectedBy, polls, waited, updatedAt, Optional.empty(), Optional.empty(),
@@ -69,7 +90,11 @@ public record JobResult(
     return s.map(v -> v.length() > 200 ? v.substring(0, 200) + "…" : v).orElse("none");
   }
 
-  /** True when the job completed successfully. */
+  /**
+   * True when the job completed successfully.
+   *
+   * @return true when the job completed successfully
+   */
   public boolean isCompleted() {
     return status == JobStatus.COMPLETED;
   }

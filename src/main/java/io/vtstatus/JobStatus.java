@@ -12,12 +12,20 @@ public enum JobStatus {
   /** Finished with an error ({@code error}, {@code failed}, {@code failure}). */
   ERROR;
 
-  /** True for {@link #COMPLETED} and {@link #ERROR}: the job will not change again. */
+  /**
+   * True for {@link #COMPLETED} and {@link #ERROR}: the job will not change again.
+   *
+   * @return true for {@link #COMPLETED} and {@link #ERROR}: the job will not change again
+   */
   public boolean isTerminal() {
     return this != PENDING;
   }
 
-  /** The protocol's word for this status: {@code pending}, {@code completed} or {@code error}. */
+  /**
+   * The protocol's word for this status: {@code pending}, {@code completed} or {@code error}.
+   *
+   * @return the protocol's word for this status
+   */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -25,6 +33,9 @@ public enum JobStatus {
   /**
    * Maps a server's word to a status, accepting the vocabulary of real backends
    * (case-insensitive); empty if the word is not one we know.
+   *
+   * @param word the server's word
+   * @return the status, or empty for a word we do not know
    */
   public static Optional<JobStatus> fromWire(String word) {
     if (word == null) {

@@ -12,7 +12,7 @@ import java.util.Objects;
  * <p>A custom schedule is a lambda away:
  *
  * <pre>{@code
- * PollSchedule schedule = ctx -> ctx.serverHint().orElse(Duration.ofSeconds(ctx.attempt() < 3 ? 1 : 5));
+ * PollSchedule schedule = ctx -> ctx.serverHint().orElse(Duration.ofSeconds(ctx.polls() < 3 ? 1 : 5));
  * }</pre>
  *
  * <p>The client clamps whatever is returned to the time left before the watch's deadline, and
@@ -20,6 +20,8 @@ import java.util.Objects;
  * earlier) so that its answer is due by the deadline: a schedule never makes a watch give up
  * early. A watch's first poll comes within a second whatever this schedule says, unless the job
  * was created by the client's own {@code submit()}: a job watched later may have ended already.
+ * Once the server has held a read ({@link StatusClient.Builder#longPoll}), a first read goes out
+ * at once. {@link PollContext#polls()} is 0 when the schedule is asked for a first poll.
  *
  * <p>Its methods run on the client's threads (the scheduler's, a request thread's or the webhook
  * listener's), or on the caller's inside {@code watch()} and {@code await()}. What they throw is
@@ -28,7 +30,12 @@ import java.util.Objects;
 @FunctionalInterface
 public interface PollSchedule {
 
-  /** The delay before the next poll; {@link Duration#ZERO} polls at once. Never null. */
+  /**
+   * The delay before the next poll; {@link Duration#ZERO} polls at once. Never null.
+   *
+   * @param context what the client knows of the watch
+   * @return the delay, not null
+   */
   Duration nextDelay(PollContext context);
 
   /**
@@ -37,6 +44,8 @@ public interface PollSchedule {
    * watch that started first. Not told for a job that ended before its watch began (a verified
    * webhook that came first, or an {@code updated_at} before the watch): how long it ran is
    * unknown. Learning schedules use it; the default does nothing.
+   *
+   * @param observedDuration how long the job ran, as observed
    */
   default void jobFinished(Duration observedDuration) {}
 
@@ -44,6 +53,9 @@ public interface PollSchedule {
    * As {@link #jobFinished(Duration)}, also saying which signal found the end; the client calls
    * this one. Learning schedules use it to estimate how often webhooks fail to arrive. The
    * default forwards to {@link #jobFinished(Duration)}.
+   *
+   * @param observedDuration how long the job ran, as observed
+   * @param detectedBy which signal found the end
    */
   default void jobFinished(Duration observedDuration, DetectedBy detectedBy) {
     jobFinished(observedDuration);
@@ -61,10 +73,17 @@ public interface PollSchedule {
    * {@link #nextDelay} sees, as jobs known to run at least that long; this call tells it to stop
    * counting one, and a watch that gave up becomes such a record for good. Called on a client
    * thread; must not block. The default does nothing.
+   *
+   * @param lastContext the watch's last context
    */
   default void watchEnded(PollContext lastContext) {}
 
-  /** Polls every {@code interval}, ignoring server hints. */
+  /**
+   * Polls every {@code interval}, ignoring server hints.
+   *
+   * @param interval the delay between two polls, positive
+   * @return the schedule
+   */
   static PollSchedule fixed(Duration interval) {
     return Schedules.fixed(positive(interval, "interval"));
   }
@@ -72,6 +91,11 @@ public interface PollSchedule {
   /**
    * Exponential backoff with full jitter: the n-th delay is uniform in {@code [0, min(max,
    * initial * factor^n)]}. Honours server hints when present.
+   *
+   * @param initial the first delay's cap, positive
+   * @param factor how much the cap grows with each answered poll, at least 1
+   * @param max the largest cap
+   * @return the schedule
    */
   static PollSchedule exponential(Duration initial, double factor, Duration max) {
     positive(initial, "initial");
@@ -87,6 +111,8 @@ public interface PollSchedule {
 
   /**
    * The original Go client's ladder, for comparison: 4, 4, 4, 4, 4, 4, 2, 2, 1, 1 s, then 1 s.
+   *
+   * @return the schedule
    */
   static PollSchedule stepped() {
     return Schedules.stepped();
@@ -96,6 +122,8 @@ public interface PollSchedule {
    * The default: learns how long this client's jobs take and polls by the hazard-based optimum
    * for one poll worth 50 ms of delay; honours server hints; jitters per job; and stretches
    * into a sparse safety net while webhooks are arriving.
+   *
+   * @return the schedule
    */
   static PollSchedule adaptive() {
     return Schedules.adaptive(Schedules.DEFAULT_REQUEST_COST);
@@ -104,6 +132,9 @@ public interface PollSchedule {
   /**
    * An adaptive schedule for a different trade: one poll is worth {@code requestCost} of extra
    * detection delay. Larger means fewer polls and later detection.
+   *
+   * @param requestCost the extra detection delay one poll is worth, positive
+   * @return the schedule
    */
   static PollSchedule adaptive(Duration requestCost) {
     return Schedules.adaptive(positive(requestCost, "requestCost"));
@@ -126,6 +157,10 @@ public interface PollSchedule {
    * PollSchedule schedule = PollSchedule.adaptive(Duration.ofMillis(50),
    *     Path.of(System.getProperty("user.home"), ".local/state/myapp/poll-model.json"));
    * }</pre>
+   *
+   * @param requestCost the extra detection delay one poll is worth, positive
+   * @param stateFile where the learned state is read from and written to
+   * @return the schedule
    */
   static PollSchedule adaptive(Duration requestCost, Path stateFile) {
     Objects.requireNonNull(stateFile, "stateFile");

@@ -25,7 +25,9 @@ import java.util.function.Supplier;
 
 /**
  * Tells you when a remote job is done, as soon as the server knows: it listens for a webhook
- * and polls {@code GET /status} on a {@link PollSchedule}, and the first terminal signal wins.
+ * and polls the job's status ({@code GET /status?job=ID}, or where a {@link JobProtocol} says)
+ * on a {@link PollSchedule}, asking the server to hold each read ({@linkplain Builder#longPoll
+ * long polls}), and the first terminal signal wins.
  *
  * <pre>{@code
  * try (StatusClient client = StatusClient.builder(URI.create("http://127.0.0.1:8080")).build()) {
@@ -36,8 +38,9 @@ import java.util.function.Supplier;
  *
  * <p>One client watches any number of jobs on a bounded set of threads: one scheduler (unless
  * you give it {@linkplain Builder#executor yours}), request threads (at most {@linkplain
- * Builder#maxConcurrentRequests maxConcurrentRequests} + 2; each request is a blocking exchange,
- * so a stalled server holds one until the request timeout, never longer), two HTTP I/O threads
+ * Builder#maxConcurrentRequests maxConcurrentRequests} + 2; each request is a blocking exchange
+ * on one of them, so a stalled server holds one until the request timeout, and a held status
+ * read until the request timeout plus the hold it asked for, never longer), two HTTP I/O threads
  * and the webhook listener's. All of them are daemon threads, so a program that forgets {@link
  * #close()} still exits. It is thread-safe. {@link #close()} stops everything, fails pending
  * watches with {@link CancellationException} and pending requests at once, and ends the threads
@@ -46,7 +49,8 @@ import java.util.function.Supplier;
  *
  * <p>A job this client did not {@linkplain #submit() create} may have ended before its watch
  * began, and then no webhook will come: its first poll goes out within a second of {@code
- * watch()}, whatever the schedule says. A job it created waits for the schedule's first poll.
+ * watch()}, whatever the schedule says. A job it created waits for the schedule's first poll,
+ * unless the server has held a read already: then every first read goes out at once.
  *
  * <p>The deadline is a promise: a watch ends by its timeout (plus scheduling slack) with the
  * answer or with {@link JobTimeoutException}, whatever the server does: every request, body
@@ -64,7 +68,12 @@ public final class StatusClient implements AutoCloseable {
     this.engine = Engine.start(config);
   }
 
-  /** A builder for a client of the server at {@code server} (e.g. {@code http://127.0.0.1:8080}). */
+  /**
+   * A builder for a client of the server at {@code server} (e.g. {@code http://127.0.0.1:8080}).
+   *
+   * @param server the server's URI
+   * @return a new builder
+   */
   public static Builder builder(URI server) {
     return new Builder(server);
   }
@@ -72,6 +81,10 @@ public final class StatusClient implements AutoCloseable {
   /**
    * The original Go client's entry point: a client of {@code serverUrl} whose webhook listener
    * uses {@code webhookPort} on loopback. Use {@link #startClientWithWebhook()} next.
+   *
+   * @param serverUrl the server's URL, such as {@code http://127.0.0.1:8080}
+   * @param webhookPort the listener's port on loopback, 0 for any free one
+   * @return the client, built with the defaults otherwise
    */
   public static StatusClient create(String serverUrl, int webhookPort) {
     return builder(URI.create(serverUrl)).webhook(WebhookOptions.port(webhookPort)).build();
@@ -83,6 +96,7 @@ public final class StatusClient implements AutoCloseable {
    * schedule while the listener registers beside it, returns the job's terminal status, and
    * closes this client (its threads and port are released before this returns).
    *
+   * @return the default job's terminal status
    * @throws JobTimeoutException if the job is still pending after this client's timeout
    * @throws IOException if the server answers something unusable
    * @throws InterruptedException if interrupted while waiting (the watch is cancelled)
@@ -107,6 +121,8 @@ public final class StatusClient implements AutoCloseable {
    * <p>The future completes on the {@linkplain Builder#callbackExecutor callback executor}, so
    * what you chain to it never runs on (or blocks) the client's own threads.
    *
+   * @param jobId the job's id
+   * @return the watch's future
    * @throws IllegalArgumentException if {@code jobId} is not {@code [A-Za-z0-9._-]{1,128}}
    * @throws IllegalStateException if the client is closed
    */
@@ -114,7 +130,13 @@ public final class StatusClient implements AutoCloseable {
     return engine.watch(jobId, engine.config().timeout()).userFuture();
   }
 
-  /** As {@link #watch(String)}, giving up after {@code timeout} instead of the client's default. */
+  /**
+   * As {@link #watch(String)}, giving up after {@code timeout} instead of the client's default.
+   *
+   * @param jobId the job's id
+   * @param timeout how long to wait at most
+   * @return the watch's future
+   */
   public CompletableFuture<JobResult> watch(String jobId, Duration timeout) {
     return engine.watch(jobId, positive(timeout, "timeout")).userFuture();
   }
@@ -125,6 +147,9 @@ public final class StatusClient implements AutoCloseable {
    * this client's server (scheme, host, port and path only), its protocol's name, the job id, the
    * wait's absolute deadline, the polls so far and when the wait began. It holds no credential,
    * header or key. Empty if no watch of {@code jobId} is live. Store it as you would the job id.
+   *
+   * @param jobId the job's id
+   * @return the token, or empty if no watch of {@code jobId} is live
    */
   public Optional<String> resumeToken(String jobId) {
     Objects.requireNonNull(jobId, "jobId");
@@ -139,6 +164,8 @@ public final class StatusClient implements AutoCloseable {
    * JobTimeoutException}. The client needs the same server and protocol, not the same
    * credentials (it uses its own).
    *
+   * @param token a token from {@link #resumeToken(String)}
+   * @return the wait's future, as {@link #watch(String)} returns it
    * @throws IllegalArgumentException if the token is malformed, of another version, for another
    *     server or protocol (the message says which)
    * @throws IllegalStateException if the client is closed
@@ -147,7 +174,15 @@ public final class StatusClient implements AutoCloseable {
     return engine.resume(Objects.requireNonNull(token, "token"));
   }
 
-  /** Blocks until {@code jobId} ends; see {@link #await(String, Duration)}. */
+  /**
+   * Blocks until {@code jobId} ends; see {@link #await(String, Duration)}.
+   *
+   * @param jobId the job's id
+   * @return how the job ended
+   * @throws IOException as {@link #await(String, Duration)}
+   * @throws JobTimeoutException if it is still pending after the client's timeout
+   * @throws InterruptedException if interrupted (the watch is cancelled)
+   */
   public JobResult await(String jobId) throws IOException, JobTimeoutException, InterruptedException {
     return await(jobId, engine.config().timeout());
   }
@@ -157,6 +192,9 @@ public final class StatusClient implements AutoCloseable {
    * with {@link JobStatus#ERROR}. Returns by {@code timeout} (plus scheduling slack) whatever
    * the server does, and does not depend on the callback executor.
    *
+   * @param jobId the job's id
+   * @param timeout how long to wait at most
+   * @return how the job ended
    * @throws JobTimeoutException if it is still pending after {@code timeout} (carries the last
    *     status seen)
    * @throws JobNotFoundException if the server does not know the job
@@ -174,7 +212,9 @@ public final class StatusClient implements AutoCloseable {
    * safely: the request carries an {@code Idempotency-Key}. A watch of a job created here (within
    * the last 10 minutes) waits for the schedule's first poll: it is known to be running.
    *
+   * @return the new job's id
    * @throws IOException if the server refuses or cannot be reached
+   * @throws InterruptedException if interrupted while waiting for the answer
    */
   public String submit() throws IOException, InterruptedException {
     return engine.submit(Optional.empty(), Optional.empty());
@@ -183,6 +223,12 @@ public final class StatusClient implements AutoCloseable {
   /**
    * Creates a job that takes {@code duration} and ends with {@code outcome}, on servers that
    * accept those fields (our simulator does).
+   *
+   * @param duration how long the job runs
+   * @param outcome how it ends: {@link JobStatus#COMPLETED} or {@link JobStatus#ERROR}
+   * @return the new job's id
+   * @throws IOException if the server refuses or cannot be reached
+   * @throws InterruptedException if interrupted while waiting for the answer
    */
   public String submit(Duration duration, JobStatus outcome) throws IOException, InterruptedException {
     Objects.requireNonNull(duration, "duration");
@@ -216,6 +262,10 @@ public final class StatusClient implements AutoCloseable {
    * this call never waits for the client's work. It never throws: null or malformed input is a
    * {@code 400}. Thread-safe; the built-in listener uses the same path. Header names are matched
    * whatever their case.
+   *
+   * @param headers the delivery's request headers
+   * @param body the delivery's body, exactly the bytes received
+   * @return the HTTP status to answer the sender with
    */
   public int acceptWebhook(Map<String, List<String>> headers, byte[] body) {
     return engine.acceptWebhook(headers, body);
@@ -224,17 +274,27 @@ public final class StatusClient implements AutoCloseable {
   /**
    * The URL webhooks are registered as: the listener's, or {@link WebhookOptions#inbound(URI)}'s;
    * empty without either.
+   *
+   * @return the URL webhooks are registered as
    */
   public Optional<URI> webhookUrl() {
     return engine.webhookUrl();
   }
 
-  /** The server this client talks to. */
+  /**
+   * The server this client talks to.
+   *
+   * @return the server this client talks to
+   */
   public URI server() {
     return engine.config().server();
   }
 
-  /** The number of watches not yet ended. */
+  /**
+   * The number of watches not yet ended.
+   *
+   * @return the number of watches not yet ended
+   */
   public int activeWatches() {
     return engine.activeWatches();
   }
@@ -345,6 +405,9 @@ public final class StatusClient implements AutoCloseable {
      * registered with the server at start-up. {@link WebhookOptions#inbound()}: your own server
      * receives them and feeds {@link StatusClient#acceptWebhook}. {@link
      * WebhookOptions#disabled()} polls only.
+     *
+     * @param options how webhooks are received
+     * @return this builder
      */
     public Builder webhook(WebhookOptions options) {
       this.webhook = Objects.requireNonNull(options, "options");
@@ -358,6 +421,9 @@ public final class StatusClient implements AutoCloseable {
      * #build()} refuses webhooks for a protocol that declares no webhook body); {@link
      * StatusClient#submit()} and {@link StatusClient#startClientWithWebhook()} throw {@link
      * IllegalStateException}.
+     *
+     * @param protocol the protocol
+     * @return this builder
      */
     public Builder protocol(JobProtocol protocol) {
       this.protocol = Objects.requireNonNull(protocol, "protocol");
@@ -370,6 +436,9 @@ public final class StatusClient implements AutoCloseable {
      * The value is never logged, quoted in an exception or a listener event, or printed by
      * {@code toString()}. Setting a name again replaces its value.
      *
+     * @param name the header's name
+     * @param value the header's value
+     * @return this builder
      * @throws IllegalArgumentException for a name that is not an HTTP token or one the client
      *     sets itself ({@code Host}, {@code Accept}, {@code Content-Type}...), or a value with a
      *     line break or control character (the message does not quote the value)
@@ -386,6 +455,10 @@ public final class StatusClient implements AutoCloseable {
      * before it ends the watch with {@link CredentialsRefusedException}. A supplier that throws,
      * or gives null or a value with a line break, fails the watch with a {@link
      * ProtocolException}. Called on the client's threads: return quickly.
+     *
+     * @param name the header's name
+     * @param value asked for the header's value before every request
+     * @return this builder
      */
     public Builder header(String name, Supplier<String> value) {
       Objects.requireNonNull(value, "value");
@@ -399,6 +472,9 @@ public final class StatusClient implements AutoCloseable {
      * (its answers are tiny), 1 MiB with another protocol (Replicate's logs make large answers
      * normal);
      * at most {@value #MAX_BODY_SIZE}.
+     *
+     * @param bytes the largest answer read, in bytes
+     * @return this builder
      */
     public Builder maxBodySize(int bytes) {
       if (bytes < 1024 || bytes > MAX_BODY_SIZE) {
@@ -409,7 +485,12 @@ public final class StatusClient implements AutoCloseable {
       return this;
     }
 
-    /** The poll schedule shared by every job. Default: {@link PollSchedule#adaptive()}. */
+    /**
+     * The poll schedule shared by every job. Default: {@link PollSchedule#adaptive()}.
+     *
+     * @param schedule the schedule
+     * @return this builder
+     */
     public Builder pollSchedule(PollSchedule schedule) {
       this.schedule = Objects.requireNonNull(schedule, "schedule");
       return this;
@@ -419,6 +500,9 @@ public final class StatusClient implements AutoCloseable {
      * How long a watch waits in all before {@link JobTimeoutException}. Default 10 minutes. A
      * timeout of about 73 years or more (such as {@code ChronoUnit.FOREVER.getDuration()})
      * means no limit.
+     *
+     * @param timeout how long a watch waits in all, positive
+     * @return this builder
      */
     public Builder timeout(Duration timeout) {
       this.timeout = positive(timeout, "timeout");
@@ -429,6 +513,9 @@ public final class StatusClient implements AutoCloseable {
      * How long one HTTP request may take in all: connecting, the headers and the whole body.
      * Default 10 seconds, at most an hour. A watch's last request is cut shorter, to end by the
      * watch's deadline.
+     *
+     * @param timeout the longest one request may take, positive
+     * @return this builder
      */
     public Builder requestTimeout(Duration timeout) {
       positive(timeout, "requestTimeout");
@@ -448,6 +535,9 @@ public final class StatusClient implements AutoCloseable {
      * client's timer tasks and, for timers, its {@link JobListener} and {@link PollSchedule}
      * calls run on its threads: keep it free of long tasks. Default: one named daemon thread of
      * the client's own, stopped by {@link #close()}.
+     *
+     * @param executor the scheduler for timers
+     * @return this builder
      */
     public Builder executor(ScheduledExecutorService executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -459,19 +549,32 @@ public final class StatusClient implements AutoCloseable {
      * chain to them runs. Default: {@link ForkJoinPool#commonPool()}. The client's own threads
      * never run your continuations, so a continuation that blocks cannot stall other watches;
      * {@link StatusClient#await} does not use this executor at all.
+     *
+     * @param executor where the futures complete
+     * @return this builder
      */
     public Builder callbackExecutor(Executor executor) {
       this.callbackExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
-    /** The wall clock used to check webhook timestamps. Default: the system UTC clock. */
+    /**
+     * The wall clock used to check webhook timestamps. Default: the system UTC clock.
+     *
+     * @param clock the wall clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Receives the client's events (polls, status changes, webhooks, completions). */
+    /**
+     * Receives the client's events (polls, status changes, webhooks, completions).
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(JobListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -488,6 +591,8 @@ public final class StatusClient implements AutoCloseable {
      * reads is no failure: reads are held shorter from then on ({@link JobListener#longPollCut}).
      * A held read holds one of the {@link #maxConcurrentRequests} while it waits.
      *
+     * @param wait the longest hold to ask for, {@link Duration#ZERO} for none
+     * @return this builder
      * @throws IllegalArgumentException for a negative value, one over an hour, or one with a
      *     fraction of a second
      */
@@ -499,6 +604,9 @@ public final class StatusClient implements AutoCloseable {
     /**
      * The most HTTP requests in flight at once (threads of the request pool). Default 8: keep
      * it below the server's idle-connection limit.
+     *
+     * @param n the most requests in flight, at least 1
+     * @return this builder
      */
     public Builder maxConcurrentRequests(int n) {
       if (n < 1 || n > 1024) {
@@ -511,6 +619,8 @@ public final class StatusClient implements AutoCloseable {
     /**
      * Builds and starts the client: the webhook listener binds now (failing with {@link
      * java.io.UncheckedIOException} if the port is taken) and registers in the background.
+     *
+     * @return the started client
      */
     public StatusClient build() {
       ProtocolSpec spec = protocol.spec();

@@ -25,6 +25,7 @@ public interface WebhookCheck {
    *
    * @param headers the request's headers (look names up whatever their case)
    * @param body the body's bytes exactly as received
+   * @return true if the delivery is authentic
    */
   boolean authentic(Map<String, List<String>> headers, byte[] body);
 }

@@ -65,7 +65,12 @@ public final class WebhookOptions {
     this.scheme = scheme;
   }
 
-  /** Listen on {@code port} (0 picks a free one) on the loopback address. */
+  /**
+   * Listen on {@code port} (0 picks a free one) on the loopback address.
+   *
+   * @param port the port, 0 for any free one
+   * @return options for a listener on {@code port}
+   */
   public static WebhookOptions port(int port) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("Invalid port: " + port);
@@ -79,6 +84,8 @@ public final class WebhookOptions {
    * each to {@link StatusClient#acceptWebhook}. For senders configured elsewhere (a URL given
    * on create, a project-level endpoint). With Standard Webhooks, give the sender's {@link
    * #secret} (or {@link #verificationKeys}): without a key a signed delivery is only a hint.
+   *
+   * @return options for deliveries received by the application
    */
   public static WebhookOptions inbound() {
     return new WebhookOptions(Mode.INBOUND, 0, null, null, "/webhook", null, List.of(),
@@ -90,25 +97,42 @@ public final class WebhookOptions {
    * each to {@link StatusClient#acceptWebhook}; the client registers {@code publicUrl} where its
    * protocol registers webhooks ({@link JobProtocol#vtstatus()}'s {@code POST
    * /register-webhook}; a declared protocol registers nothing).
+   *
+   * @param publicUrl the URL the sender posts to
+   * @return options for deliveries received by the application
    */
   public static WebhookOptions inbound(URI publicUrl) {
     return new WebhookOptions(Mode.INBOUND, 0, null, httpUrl(publicUrl), "/webhook", null,
         List.of(), WebhookScheme.STANDARD);
   }
 
-  /** No listener: the client polls only. */
+  /**
+   * No listener: the client polls only.
+   *
+   * @return options without webhooks
+   */
   public static WebhookOptions disabled() {
     return DISABLED;
   }
 
-  /** Binds the listener to {@code address} instead of loopback (e.g. to receive from a LAN). */
+  /**
+   * Binds the listener to {@code address} instead of loopback (e.g. to receive from a LAN).
+   *
+   * @param address the address to bind
+   * @return a copy of these options with this change
+   */
   public WebhookOptions bindAddress(InetAddress address) {
     requireListening("bindAddress");
     return new WebhookOptions(mode, port, Objects.requireNonNull(address, "address"), publicUrl,
         path, secret, verificationKeys, scheme);
   }
 
-  /** The URL the server should call, when it differs from the listener's own address. */
+  /**
+   * The URL the server should call, when it differs from the listener's own address.
+   *
+   * @param url the URL to register
+   * @return a copy of these options with this change
+   */
   public WebhookOptions publicUrl(URI url) {
     requireListening("publicUrl");
     return new WebhookOptions(mode, port, bindAddress, httpUrl(url), path, secret,
@@ -130,6 +154,9 @@ public final class WebhookOptions {
    * request path. It must start with {@code /}; spaces, control characters, {@code %}, {@code ?},
    * {@code #} and the other characters a URL path cannot hold are refused here, before
    * anything binds.
+   *
+   * @param path the path, starting with {@code /}
+   * @return a copy of these options with this change
    */
   public WebhookOptions path(String path) {
     requireListening("path");
@@ -154,6 +181,9 @@ public final class WebhookOptions {
    * Webhooks reference libraries accept it) to register and verify {@code v1} signatures with,
    * unless the server answers with key material of its own. Without one the client generates a
    * fresh secret per client and registers it.
+   *
+   * @param secret the secret
+   * @return a copy of these options with this change
    */
   public WebhookOptions secret(String secret) {
     requireStandard("secret");
@@ -173,6 +203,8 @@ public final class WebhookOptions {
    * keys ({@code v1a}, the sender's). Replaces the keys given before; none (the default) trusts
    * only the secret and what registration returns.
    *
+   * @param keys {@code whsec_} secrets or {@code whpk_} public keys
+   * @return a copy of these options with this change
    * @throws IllegalArgumentException if a key is malformed or a {@code whsk_} secret key
    */
   public WebhookOptions verificationKeys(String... keys) {
@@ -194,6 +226,9 @@ public final class WebhookOptions {
    * changes nothing. The value is never printed, logged or quoted. Replaces Standard Webhooks
    * verification (and any {@link #secret} or {@link #verificationKeys} given).
    *
+   * @param name the header's name
+   * @param value the header's value, the shared secret
+   * @return a copy of these options with this change
    * @throws IllegalArgumentException for a name that is not an HTTP token, or an empty value or
    *     one with control characters (the message never quotes it)
    */
@@ -205,13 +240,20 @@ public final class WebhookOptions {
   /**
    * Deliveries carry no proof, as HeyGen's per-job callbacks: each is a hint, confirmed by one
    * status read before it ends a watch, whatever its body says.
+   *
+   * @return a copy of these options with this change
    */
   public WebhookOptions unsigned() {
     requireEnabled();
     return withScheme(WebhookScheme.UNSIGNED);
   }
 
-  /** Deliveries are authentic when {@code check} says so: see {@link WebhookCheck}. */
+  /**
+   * Deliveries are authentic when {@code check} says so: see {@link WebhookCheck}.
+   *
+   * @param check decides whether a delivery is authentic
+   * @return a copy of these options with this change
+   */
   public WebhookOptions check(WebhookCheck check) {
     requireEnabled();
     return withScheme(WebhookScheme.check(check));
@@ -243,12 +285,22 @@ public final class WebhookOptions {
     }
   }
 
-  /** True when the client receives webhooks, by its own listener or through {@link StatusClient#acceptWebhook}. */
+  /**
+   * True when the client receives webhooks, by its own listener or through {@link
+   * StatusClient#acceptWebhook}.
+   *
+   * @return true when the client receives webhooks
+   */
   public boolean enabled() {
     return mode != Mode.DISABLED;
   }
 
-  /** True when the client runs a listener of its own ({@link #port}); false for inbound and disabled. */
+  /**
+   * True when the client runs a listener of its own ({@link #port}); false for inbound and
+   * disabled.
+   *
+   * @return true when the client runs a listener of its own
+   */
   public boolean listens() {
     return mode == Mode.LISTEN;
   }
@@ -258,29 +310,56 @@ public final class WebhookOptions {
     return scheme;
   }
 
-  /** The port to listen on (0 = any free port). */
+  /**
+   * The port to listen on (0 = any free port).
+   *
+   * @return the port to listen on (0 = any free port)
+   */
   public int port() {
     return port;
   }
 
-  /** The bind address; empty means loopback. */
+  /**
+   * The bind address; empty means loopback.
+   *
+   * @return the bind address; empty means loopback
+   */
   public Optional<InetAddress> bindAddress() {
     return Optional.ofNullable(bindAddress);
   }
 
+  /**
+   * The URL registered with the server (or given to the sender), when it is not the listener's.
+   *
+   * @return the public URL; empty means the listener's own
+   */
   public Optional<URI> publicUrl() {
     return Optional.ofNullable(publicUrl);
   }
 
+  /**
+   * The path the listener serves.
+   *
+   * @return the path, {@code /webhook} by default
+   */
   public String path() {
     return path;
   }
 
+  /**
+   * The Standard Webhooks secret to register and verify with.
+   *
+   * @return the secret; empty when the client generates one (or the scheme takes none)
+   */
   public Optional<String> secret() {
     return Optional.ofNullable(secret);
   }
 
-  /** The keys trusted besides the secret and what registration returns; empty by default. */
+  /**
+   * The keys trusted besides the secret and what registration returns; empty by default.
+   *
+   * @return the keys trusted besides the secret and what registration returns
+   */
   public List<String> verificationKeys() {
     return verificationKeys;
   }

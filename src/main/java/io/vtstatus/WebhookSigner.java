@@ -39,6 +39,9 @@ public final class WebhookSigner {
    * A signer with one or more keys, each a {@code whsec_} secret ({@code v1}) or a {@code whsk_}
    * secret key ({@code v1a}); every delivery gets one signature per key, in this order.
    *
+   * @param key the first key
+   * @param more further keys, if any
+   * @return the signer
    * @throws IllegalArgumentException if a key is malformed, or is a {@code whpk_} public key
    */
   public static WebhookSigner of(String key, String... more) {
@@ -53,6 +56,8 @@ public final class WebhookSigner {
    * A signer with {@code keys}, at least one, each a {@code whsec_} secret or a {@code whsk_}
    * secret key.
    *
+   * @param keys the keys, at least one
+   * @return the signer
    * @throws IllegalArgumentException if there is none or one is not a valid signing key
    */
   public static WebhookSigner of(Collection<String> keys) {
@@ -63,9 +68,11 @@ public final class WebhookSigner {
    * The {@code webhook-signature} header for one delivery of {@code body}, exactly the bytes
    * that will be sent: space-separated {@code v1,<base64>} and {@code v1a,<base64>} entries.
    *
+   * @param body the body's bytes, exactly as sent
    * @param id the {@code webhook-id}: 1 to 256 characters, no {@code .}, spaces or control
    *     characters (so the signed {@code id.timestamp.body} cannot be read two ways)
    * @param timestamp the {@code webhook-timestamp}, epoch seconds, not negative
+   * @return the header's value
    * @throws IllegalArgumentException if {@code id} or {@code timestamp} is invalid
    */
   public String sign(String id, long timestamp, byte[] body) {
@@ -75,6 +82,10 @@ public final class WebhookSigner {
   /**
    * {@link #sign(String, long, byte[])} for a body sent as UTF-8 text.
    *
+   * @param id the {@code webhook-id}
+   * @param timestamp the {@code webhook-timestamp}: Unix seconds
+   * @param body the body, sent as UTF-8
+   * @return the header's value
    * @throws IllegalArgumentException if {@code id} or {@code timestamp} is invalid
    */
   public String sign(String id, long timestamp, String body) {
@@ -85,17 +96,27 @@ public final class WebhookSigner {
    * The keys a receiver needs to verify this signer's deliveries, one per key in order: each
    * {@code whsec_} as it is (v1 secrets are shared) and the {@code whpk_} public key of each
    * {@code whsk_} (which never leaves the sender).
+   *
+   * @return the keys a receiver needs to verify this signer's deliveries, one per key in order
    */
   public List<String> verificationKeys() {
     return signer.verificationKeys();
   }
 
-  /** A new random {@code v1} secret: {@code whsec_} and 24 random bytes in base64. */
+  /**
+   * A new random {@code v1} secret: {@code whsec_} and 24 random bytes in base64.
+   *
+   * @return a new random {@code v1} secret: {@code whsec_} and 24 random bytes in base64
+   */
   public static String newSecret() {
     return Signatures.newSecret();
   }
 
-  /** A new random Ed25519 key pair for {@code v1a}. */
+  /**
+   * A new random Ed25519 key pair for {@code v1a}.
+   *
+   * @return a new random Ed25519 key pair for {@code v1a}
+   */
   public static KeyPair newKeyPair() {
     String[] pair = Ed25519.newKeyPair();
     return new KeyPair(pair[0], pair[1]);
@@ -111,6 +132,10 @@ public final class WebhookSigner {
    */
   public record KeyPair(String secretKey, String publicKey) {
     /**
+     * Checks that the two keys are halves of one pair.
+     *
+     * @param secretKey the {@code whsk_} secret key
+     * @param publicKey its {@code whpk_} public key
      * @throws IllegalArgumentException unless {@code publicKey} is {@code secretKey}'s
      */
     public KeyPair {

@@ -19,13 +19,25 @@ public final class WebhookVerificationException extends GeneralSecurityException
     BAD_SIGNATURE
   }
 
+  /** Why the delivery was refused. */
   private final Reason reason;
 
+  /**
+   * A refusal for {@code reason}.
+   *
+   * @param reason why the delivery was refused
+   * @param message the detail message
+   */
   public WebhookVerificationException(Reason reason, String message) {
     super(message);
     this.reason = Objects.requireNonNull(reason);
   }
 
+  /**
+   * Why the delivery was refused.
+   *
+   * @return the reason
+   */
   public Reason reason() {
     return reason;
   }

@@ -61,6 +61,9 @@ public final class WebhookVerifier {
    * A verifier for one or more keys, each a {@code whsec_} secret ({@code v1}) or a {@code whpk_}
    * public key ({@code v1a}), with a 5-minute window.
    *
+   * @param key the first key
+   * @param more further keys, if any
+   * @return the verifier
    * @throws IllegalArgumentException if a key is malformed, or is a {@code whsk_} secret key (a
    *     receiver verifies with the public half)
    */
@@ -76,13 +79,20 @@ public final class WebhookVerifier {
    * A verifier for {@code keys}, at least one, each a {@code whsec_} secret or a {@code whpk_}
    * public key, with a 5-minute window.
    *
+   * @param keys the keys, at least one
+   * @return the verifier
    * @throws IllegalArgumentException if there is none or one is not a valid key
    */
   public static WebhookVerifier of(Collection<String> keys) {
     return new WebhookVerifier(KeyRing.of(keys), DEFAULT_TOLERANCE, Clock.systemUTC());
   }
 
-  /** A copy that accepts timestamps up to {@code tolerance} away from now, past or future. */
+  /**
+   * A copy that accepts timestamps up to {@code tolerance} away from now, past or future.
+   *
+   * @param tolerance how far from now a timestamp may be, positive
+   * @return the copy
+   */
   public WebhookVerifier tolerance(Duration tolerance) {
     Objects.requireNonNull(tolerance, "tolerance");
     if (tolerance.isNegative()) {
@@ -91,11 +101,21 @@ public final class WebhookVerifier {
     return new WebhookVerifier(keys, tolerance, clock);
   }
 
-  /** A copy that reads the current time from {@code clock} (for tests). */
+  /**
+   * A copy that reads the current time from {@code clock} (for tests).
+   *
+   * @param clock the clock
+   * @return the copy
+   */
   public WebhookVerifier clock(Clock clock) {
     return new WebhookVerifier(keys, tolerance, Objects.requireNonNull(clock, "clock"));
   }
 
+  /**
+   * How far from now a delivery's timestamp may be, past or future.
+   *
+   * @return the tolerance: 5 minutes unless {@link #tolerance(Duration)} changed it
+   */
   public Duration tolerance() {
     return tolerance;
   }
@@ -104,6 +124,10 @@ public final class WebhookVerifier {
    * Checks one delivery over the exact bytes of its body. Returns normally when a signature
    * matches and the timestamp is within the window.
    *
+   * @param id the {@code webhook-id} header
+   * @param timestamp the {@code webhook-timestamp} header: Unix seconds
+   * @param signature the {@code webhook-signature} header
+   * @param body the body's bytes as received
    * @throws WebhookVerificationException saying what is wrong: a header or the body missing, a
    *     malformed timestamp, a stale or future one, or no matching signature
    */
@@ -117,6 +141,10 @@ public final class WebhookVerifier {
    * if the sender sent exactly that text in UTF-8. Prefer the {@code byte[]} form with the bytes
    * as received.
    *
+   * @param id the {@code webhook-id} header
+   * @param timestamp the {@code webhook-timestamp} header: Unix seconds
+   * @param signature the {@code webhook-signature} header
+   * @param body the body as text
    * @throws WebhookVerificationException as {@link #verify(String, String, String, byte[])}
    */
   public void verify(String id, String timestamp, String signature, String body)
@@ -130,6 +158,8 @@ public final class WebhookVerifier {
    * webhook-signature} values add up, and several different {@code webhook-id} or {@code
    * webhook-timestamp} values are malformed.
    *
+   * @param headers the request's headers, names in any case
+   * @param body the body's bytes as received
    * @throws WebhookVerificationException as {@link #verify(String, String, String, byte[])}
    */
   public void verify(Map<String, List<String>> headers, byte[] body)

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class ApiTest {
   private static PollContext ctx(int attempt, Optional<Duration> retryAfter) {
-    return new PollContext("j", attempt, Duration.ofSeconds(attempt), JobStatus.PENDING, retryAfter,
+    return new PollContext("j", attempt, attempt, Duration.ofSeconds(attempt), JobStatus.PENDING, retryAfter,
         Optional.empty(), OptionalInt.empty(), false);
   }
 

@@ -207,7 +207,7 @@ class ClientWireTest {
     }));
     Recorder rec = new Recorder();
     // One poll at once, then none for a minute: the end must come through the webhook's hint.
-    PollSchedule onceThenRarely = ctx -> ctx.attempt() == 0 ? Duration.ZERO : Duration.ofMinutes(1);
+    PollSchedule onceThenRarely = ctx -> ctx.polls() == 0 ? Duration.ZERO : Duration.ofMinutes(1);
     StatusClient c = closer.add(StatusClient.builder(original.url()).pollSchedule(onceThenRarely)
         .listener(rec).timeout(Duration.ofMinutes(2)).build());
     assertEquals("ok", rec.awaitRegistration(WAIT), "a 200 without JSON is a registration");

@@ -206,7 +206,7 @@ class DeadlineTest {
     HostileServer s = server(HostileServer.status("pending"));
     Recorder rec = new Recorder();
     StatusClient c = client(StatusClient.builder(s.url()).webhook(WebhookOptions.disabled())
-        .listener(rec).pollSchedule(ctx -> ctx.attempt() == 0 ? Duration.ZERO : Duration.ofMinutes(1)));
+        .listener(rec).pollSchedule(ctx -> ctx.polls() == 0 ? Duration.ZERO : Duration.ofMinutes(1)));
     JobTimeoutException e = assertThrows(JobTimeoutException.class,
         () -> c.await("job-1", Duration.ofSeconds(2)));
     assertEquals(2, e.polls(), "a first poll and a last one before the deadline");

@@ -27,12 +27,12 @@ class PollScheduleHooksTest {
   static final class Recording implements PollSchedule {
     final BlockingQueue<PollContext> ended = new LinkedBlockingQueue<>();
     final BlockingQueue<Duration> finished = new LinkedBlockingQueue<>();
-    /** The highest {@code attempt} a context given to {@link #nextDelay} carried. */
-    final AtomicInteger highestAttempt = new AtomicInteger();
+    /** The highest {@code answeredPolls} a context given to {@link #nextDelay} carried. */
+    final AtomicInteger highestAnswered = new AtomicInteger();
 
     @Override
     public Duration nextDelay(PollContext context) {
-      highestAttempt.accumulateAndGet(context.attempt(), Math::max);
+      highestAnswered.accumulateAndGet(context.answeredPolls(), Math::max);
       return Duration.ofMillis(20);
     }
 
@@ -85,8 +85,9 @@ class PollScheduleHooksTest {
       assertTrue(last.elapsed().compareTo(Duration.ofMillis(300)) >= 0, "watched " + last.elapsed());
       // As many answered polls as the schedule was told of, at least: a quiet machine answers
       // about a dozen in 300 ms, a loaded one may answer none (so no fixed count is asserted).
-      assertTrue(last.attempt() >= schedule.highestAttempt.get(),
-          last.attempt() + " answered polls, the schedule saw " + schedule.highestAttempt.get());
+      assertTrue(last.answeredPolls() >= schedule.highestAnswered.get(),
+          last.answeredPolls() + " answered polls, the schedule saw " + schedule.highestAnswered.get());
+      assertTrue(last.polls() >= last.answeredPolls(), "sent " + last.polls());
       assertTrue(schedule.finished.isEmpty(), "no duration for a job that did not end");
     }
   }

@@ -188,7 +188,7 @@ class StatusClientTest {
     SimulatorServer first = SimulatorServer.builder().build().start();
     Recorder rec = new Recorder();
     // Poll once at once, then rarely: webhooks must do the rest.
-    PollSchedule onceThenRarely = ctx -> ctx.attempt() == 0 ? Duration.ZERO : Duration.ofSeconds(30);
+    PollSchedule onceThenRarely = ctx -> ctx.polls() == 0 ? Duration.ZERO : Duration.ofSeconds(30);
     StatusClient c = client(StatusClient.builder(first.url()).pollSchedule(onceThenRarely).listener(rec));
     assertEquals("ok", awaitRegistered(rec));
     String lost = first.submit(Duration.ofHours(1), JobStatus.COMPLETED);

@@ -26,6 +26,8 @@ public interface JobDurations {
   /**
    * Every job takes exactly {@code duration}.
    *
+   * @param duration every job's duration, not negative
+   * @return the fixed durations
    * @throws IllegalArgumentException if {@code duration} is negative
    */
   static JobDurations fixed(Duration duration) {
@@ -35,6 +37,9 @@ public interface JobDurations {
   /**
    * Durations spread uniformly over {@code [min, max]}; the original simulator used 5 s..15 s.
    *
+   * @param min the shortest duration, not negative
+   * @param max the longest duration, at least {@code min}
+   * @return the uniform durations
    * @throws IllegalArgumentException if {@code min} is negative or greater than {@code max}
    */
   static JobDurations uniform(Duration min, Duration max) {
@@ -45,6 +50,9 @@ public interface JobDurations {
    * A log-normal distribution: half of the jobs take less than {@code median}; {@code sigma}
    * (the standard deviation of the logarithm, e.g. 0.3) sets the length of the tail.
    *
+   * @param median the median duration, positive
+   * @param sigma the standard deviation of the logarithm, not negative
+   * @return the log-normal durations
    * @throws IllegalArgumentException if {@code median} is not positive or {@code sigma} is
    *     negative or not finite
    */
@@ -57,6 +65,8 @@ public interface JobDurations {
    * lognormal:3s,0.3} (median, sigma). Durations take a unit: {@code 250ms}, {@code 5s}, {@code
    * 2m}.
    *
+   * @param text the notation, such as {@code 5s..15s}
+   * @return the durations the notation names
    * @throws IllegalArgumentException with a message naming the bad text
    */
   static JobDurations parse(String text) {

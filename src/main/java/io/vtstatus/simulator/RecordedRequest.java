@@ -34,18 +34,40 @@ public record RecordedRequest(
   /** Characters of header names and values kept in a record, all headers together. */
   public static final int MAX_HEADER_CHARS = 8192;
 
-  /** Copies {@code headers} so the record stays immutable. */
+  /**
+   * Copies {@code headers} so the record stays immutable.
+   *
+   * @param method the request's method
+   * @param path the raw path
+   * @param query the raw query, empty when there was none
+   * @param headers the request headers
+   * @param body the body as UTF-8
+   * @param truncated whether any part was cut to fit the bounds
+   */
   public RecordedRequest {
     headers = Map.copyOf(headers);
   }
 
-  /** A record with nothing truncated. */
+  /**
+   * A record with nothing truncated.
+   *
+   * @param method the request's method
+   * @param path the raw path
+   * @param query the raw query, empty when there was none
+   * @param headers the request headers
+   * @param body the body as UTF-8
+   */
   public RecordedRequest(
       String method, String path, String query, Map<String, List<String>> headers, String body) {
     this(method, path, query, headers, body, false);
   }
 
-  /** The first value of header {@code name} (case-insensitive), or {@code null} if absent. */
+  /**
+   * The first value of header {@code name} (case-insensitive), or {@code null} if absent.
+   *
+   * @param name the header's name, in any case
+   * @return the first value of header {@code name}
+   */
   public String header(String name) {
     for (Map.Entry<String, List<String>> e : headers.entrySet()) {
       if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {

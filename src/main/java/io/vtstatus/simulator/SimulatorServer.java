@@ -17,8 +17,9 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A simulated job-status backend speaking wire protocol v1 ({@code docs/PROTOCOL.md}), for tests
- * and demos; shaped like OkHttp's {@code MockWebServer}.
+ * A simulated job-status backend speaking wire protocol v1 ({@code docs/PROTOCOL.md}), or standing
+ * in for another API a {@link io.vtstatus.JobProtocol} declares ({@link Builder#protocol}), for
+ * tests and demos; shaped like OkHttp's {@code MockWebServer}.
  *
  * <pre>{@code
  * try (SimulatorServer sim = SimulatorServer.builder()
@@ -45,7 +46,11 @@ public final class SimulatorServer implements AutoCloseable {
     this.config = config;
   }
 
-  /** A builder with the defaults of the original simulator: jobs take 5 s..15 s, no faults. */
+  /**
+   * A builder with the defaults of the original simulator: jobs take 5 s..15 s, no faults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -78,7 +83,11 @@ public final class SimulatorServer implements AutoCloseable {
     return e;
   }
 
-  /** The base URL, e.g. {@code http://127.0.0.1:54321}. */
+  /**
+   * The base URL, e.g. {@code http://127.0.0.1:54321}.
+   *
+   * @return the base URL
+   */
   public URI url() {
     Simulator e = engine();
     String host = e.host().contains(":") ? "[" + e.host() + "]" : e.host();
@@ -89,13 +98,18 @@ public final class SimulatorServer implements AutoCloseable {
    * The URL of {@code path} (which may carry a query) on this server.
    *
    * @param path e.g. {@code /status?job=job_1}; a missing leading {@code /} is added
+   * @return the URL of {@code path} (which may carry a query) on this server
    */
   public URI url(String path) {
     Objects.requireNonNull(path, "path");
     return URI.create(url() + (path.startsWith("/") ? path : "/" + path));
   }
 
-  /** The bound port. */
+  /**
+   * The bound port.
+   *
+   * @return the bound port
+   */
   public int port() {
     return engine().port();
   }
@@ -103,6 +117,7 @@ public final class SimulatorServer implements AutoCloseable {
   /**
    * Starts a job with the configured delay and error rate; returns its id.
    *
+   * @return the new job's id
    * @throws IllegalStateException if the server holds {@link Builder#maxJobs} jobs, all pending
    */
   public String submit() {
@@ -112,6 +127,9 @@ public final class SimulatorServer implements AutoCloseable {
   /**
    * Starts a job that ends with {@code outcome} after {@code duration}.
    *
+   * @param duration how long the job runs, not negative
+   * @param outcome how it ends: {@link JobStatus#COMPLETED} or {@link JobStatus#ERROR}
+   * @return the new job's id
    * @throws IllegalArgumentException if {@code outcome} is not terminal or the duration is
    *     negative or over 30 days
    * @throws IllegalStateException if the server holds {@link Builder#maxJobs} jobs, all pending
@@ -132,6 +150,8 @@ public final class SimulatorServer implements AutoCloseable {
   /**
    * Ends job {@code id} now with {@code outcome} and sends its webhooks.
    *
+   * @param id the job's id
+   * @param outcome how it ends: {@link JobStatus#COMPLETED} or {@link JobStatus#ERROR}
    * @return true if this ended the job, false if it had ended already
    * @throws IllegalArgumentException if the job is unknown or {@code outcome} is not terminal
    */
@@ -144,7 +164,12 @@ public final class SimulatorServer implements AutoCloseable {
     return engine().complete(id, outcome);
   }
 
-  /** Job {@code id}'s status now, empty if there is no such job (or it expired or was evicted). */
+  /**
+   * Job {@code id}'s status now, empty if there is no such job (or it expired or was evicted).
+   *
+   * @param id the job's id
+   * @return job {@code id}'s status now, empty if there is no such job
+   */
   public Optional<JobStatus> status(String id) {
     return engine().status(Objects.requireNonNull(id, "id"));
   }
@@ -152,22 +177,36 @@ public final class SimulatorServer implements AutoCloseable {
   /**
    * The number of jobs the server holds: pending ones and ended ones not yet expired or evicted
    * (the default job included once created). Never more than {@link Builder#maxJobs}.
+   *
+   * @return the number of jobs the server holds
    */
   public int jobCount() {
     return engine().jobCount();
   }
 
-  /** The number of ended jobs removed so far, expired ({@link Builder#retain}) or evicted. */
+  /**
+   * The number of ended jobs removed so far, expired ({@link Builder#retain}) or evicted.
+   *
+   * @return the number of ended jobs removed so far
+   */
   public long removedJobCount() {
     return engine().removedJobCount();
   }
 
-  /** The number of webhook registrations in force. */
+  /**
+   * The number of webhook registrations in force.
+   *
+   * @return the number of webhook registrations in force
+   */
   public int webhookCount() {
     return engine().webhookCount();
   }
 
-  /** Every HTTP request received so far, good or bad. */
+  /**
+   * Every HTTP request received so far, good or bad.
+   *
+   * @return the number of HTTP requests received so far
+   */
   public long requestCount() {
     return engine().requestCount();
   }
@@ -175,6 +214,9 @@ public final class SimulatorServer implements AutoCloseable {
   /**
    * The number of {@code GET /status} requests for job {@code jobId} (including those answered
    * with a simulated failure); {@code "default"} counts the job-less form. 0 for an unknown job.
+   *
+   * @param jobId the job's id
+   * @return the number of {@code GET /status} requests for job {@code jobId}
    */
   public int statusRequests(String jobId) {
     return engine().statusRequests(Objects.requireNonNull(jobId, "jobId"));
@@ -185,6 +227,8 @@ public final class SimulatorServer implements AutoCloseable {
    * the latest 10,000 requests within 4 MiB (estimated), each cut to {@link RecordedRequest}'s
    * bounds; older ones are dropped.
    *
+   * @param timeout how long to wait for one
+   * @return the oldest request not yet taken, or empty if none came in time
    * @throws InterruptedException if interrupted while waiting
    */
   public Optional<RecordedRequest> takeRequest(Duration timeout) throws InterruptedException {
@@ -195,13 +239,19 @@ public final class SimulatorServer implements AutoCloseable {
    * The oldest webhook delivery attempt not yet taken (success, failure or drop), waiting up to
    * {@code timeout} for one. The server keeps the latest 10,000 within 4 MiB (estimated).
    *
+   * @param timeout how long to wait for one
+   * @return the oldest delivery attempt not yet taken, or empty if none came in time
    * @throws InterruptedException if interrupted while waiting
    */
   public Optional<WebhookDelivery> takeDelivery(Duration timeout) throws InterruptedException {
     return engine().takeDelivery(Objects.requireNonNull(timeout, "timeout"));
   }
 
-  /** Webhook delivery attempts so far, including failed and dropped ones. */
+  /**
+   * Webhook delivery attempts so far, including failed and dropped ones.
+   *
+   * @return the number of delivery attempts so far
+   */
   public long deliveryCount() {
     return engine().deliveryCount();
   }
@@ -211,6 +261,8 @@ public final class SimulatorServer implements AutoCloseable {
    * is also recorded, with failure {@code "dropped: queue full"}). A registration holds at most
    * 10,000 waiting attempts and its share of 256 in flight; when full, its oldest waiting retry
    * goes first.
+   *
+   * @return the number of delivery attempts dropped unsent
    */
   public long droppedDeliveryCount() {
     return engine().droppedDeliveryCount();
@@ -295,6 +347,8 @@ public final class SimulatorServer implements AutoCloseable {
      * job; the output and error fields are filled in; {@code POST /jobs} answers a job in that
      * shape and, for the four built-in profiles, with that API's id shape.
      *
+     * @param protocol the protocol to stand in for
+     * @return this builder
      * @throws IllegalArgumentException for a declared protocol whose status URL is absolute or
      *     has a query (the simulator serves paths)
      */
@@ -316,6 +370,9 @@ public final class SimulatorServer implements AutoCloseable {
      * deliveries carry none. Other APIs ignore it: Replicate and OpenAI sign with Standard
      * Webhooks, HeyGen's per-job callbacks are unsigned. The value is never printed.
      *
+     * @param name the header's name
+     * @param value the header's value
+     * @return this builder
      * @throws IllegalArgumentException for a name that is not an HTTP token, or an empty value or
      *     one with control characters
      */
@@ -336,6 +393,9 @@ public final class SimulatorServer implements AutoCloseable {
      * ({@code Authorization: Bearer KEY} for vtstatus, Replicate, OpenAI and other declared
      * protocols; {@code X-Api-Key: KEY} for HeyGen; {@code Authorization: KEY} for AssemblyAI);
      * without it, {@code 401}.
+     *
+     * @param key the key requests must carry
+     * @return this builder
      */
     public Builder apiKey(String key) {
       Objects.requireNonNull(key, "key");
@@ -346,7 +406,12 @@ public final class SimulatorServer implements AutoCloseable {
       return this;
     }
 
-    /** The address to bind; default {@code 127.0.0.1}. */
+    /**
+     * The address to bind; default {@code 127.0.0.1}.
+     *
+     * @param host the address to bind
+     * @return this builder
+     */
     public Builder host(String host) {
       Objects.requireNonNull(host, "host");
       if (host.isBlank()) {
@@ -356,7 +421,12 @@ public final class SimulatorServer implements AutoCloseable {
       return this;
     }
 
-    /** The port to bind, 0 (the default) for any free port. */
+    /**
+     * The port to bind, 0 (the default) for any free port.
+     *
+     * @param port the port, 0 for any free one
+     * @return this builder
+     */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("Invalid port: " + port);
@@ -365,13 +435,23 @@ public final class SimulatorServer implements AutoCloseable {
       return this;
     }
 
-    /** How long jobs stay pending; default uniform 5 s..15 s. */
+    /**
+     * How long jobs stay pending; default uniform 5 s..15 s.
+     *
+     * @param delay how long each job takes
+     * @return this builder
+     */
     public Builder delay(JobDurations delay) {
       this.delay = Objects.requireNonNull(delay, "delay");
       return this;
     }
 
-    /** The fraction of jobs (0..1) that end in {@code error}; default 0. */
+    /**
+     * The fraction of jobs (0..1) that end in {@code error}; default 0.
+     *
+     * @param errorRate the fraction, 0..1
+     * @return this builder
+     */
     public Builder errorRate(double errorRate) {
       this.errorRate = rate("errorRate", errorRate);
       return this;
@@ -380,19 +460,32 @@ public final class SimulatorServer implements AutoCloseable {
     /**
      * Whether pending {@code /status} answers carry {@code progress}, {@code eta_ms} and {@code
      * Retry-After}; default false.
+     *
+     * @param hints whether answers carry hints
+     * @return this builder
      */
     public Builder hints(boolean hints) {
       this.hints = hints;
       return this;
     }
 
-    /** The fraction of {@code /status} requests (0..1) answered 503 with {@code Retry-After: 1}. */
+    /**
+     * The fraction of {@code /status} requests (0..1) answered 503 with {@code Retry-After: 1}.
+     *
+     * @param failRate the fraction, 0..1
+     * @return this builder
+     */
     public Builder failRate(double failRate) {
       this.failRate = rate("failRate", failRate);
       return this;
     }
 
-    /** The fraction of {@code /status} requests (0..1) answered 429 with {@code Retry-After: 1}. */
+    /**
+     * The fraction of {@code /status} requests (0..1) answered 429 with {@code Retry-After: 1}.
+     *
+     * @param throttleRate the fraction, 0..1
+     * @return this builder
+     */
     public Builder throttleRate(double throttleRate) {
       this.throttleRate = rate("throttleRate", throttleRate);
       return this;
@@ -401,6 +494,10 @@ public final class SimulatorServer implements AutoCloseable {
     /**
      * Delays every response by a uniform random time in {@code [min, max]}, without holding a
      * server thread; default none.
+     *
+     * @param min the shortest delay
+     * @param max the longest delay, at least {@code min}
+     * @return this builder
      */
     public Builder latency(Duration min, Duration max) {
       Objects.requireNonNull(min, "min");
@@ -413,7 +510,12 @@ public final class SimulatorServer implements AutoCloseable {
       return this;
     }
 
-    /** The fraction of webhook attempts (0..1) silently not sent; they are retried as failures. */
+    /**
+     * The fraction of webhook attempts (0..1) silently not sent; they are retried as failures.
+     *
+     * @param dropWebhooks the fraction, 0..1
+     * @return this builder
+     */
     public Builder dropWebhooks(double dropWebhooks) {
       this.dropWebhooks = rate("dropWebhooks", dropWebhooks);
       return this;
@@ -422,6 +524,9 @@ public final class SimulatorServer implements AutoCloseable {
     /**
      * The fraction of successful webhook deliveries (0..1) sent a second time with the same
      * {@code webhook-id}, to test a receiver's idempotency.
+     *
+     * @param duplicateWebhooks the fraction, 0..1
+     * @return this builder
      */
     public Builder duplicateWebhooks(double duplicateWebhooks) {
       this.duplicateWebhooks = rate("duplicateWebhooks", duplicateWebhooks);
@@ -432,6 +537,8 @@ public final class SimulatorServer implements AutoCloseable {
      * The delay before each webhook attempt: the first entry precedes the first attempt
      * (usually 0), each further entry one retry. Default {@code 0, 100ms, 500ms, 2s, 10s, 30s}.
      *
+     * @param delays the delay before each attempt
+     * @return this builder
      * @throws IllegalArgumentException if empty or a delay is negative
      */
     public Builder webhookRetries(List<Duration> delays) {
@@ -452,6 +559,9 @@ public final class SimulatorServer implements AutoCloseable {
      * The total time of each webhook attempt: connecting, sending, the answer's headers and its
      * body together; default 5 s. At the deadline the attempt is cut off and its connection
      * closed. An attempt whose status line arrived in time counts with that status.
+     *
+     * @param timeout each attempt's time in all, positive
+     * @return this builder
      */
     public Builder webhookTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
@@ -469,6 +579,8 @@ public final class SimulatorServer implements AutoCloseable {
      * answered the moment the job ends, or when the wait (the smaller of N and this) is over,
      * with {@code Preference-Applied: wait=N}; it holds no thread while it waits.
      *
+     * @param maxWait the longest hold
+     * @return this builder
      * @throws IllegalArgumentException for a negative value, one over a day, or one with a
      *     fraction of a second
      */
@@ -480,6 +592,9 @@ public final class SimulatorServer implements AutoCloseable {
     /**
      * How long an ended job stays readable after it ended; default 1 h. Afterwards {@code GET
      * /status} answers 404 for it, as for a job that never existed.
+     *
+     * @param retain how long an ended job stays readable
+     * @return this builder
      */
     public Builder retain(Duration retain) {
       Objects.requireNonNull(retain, "retain");
@@ -494,6 +609,9 @@ public final class SimulatorServer implements AutoCloseable {
      * The most jobs held at once; default 100,000. A new job evicts the job that ended first;
      * when all are pending, {@code POST /jobs} answers 503 with {@code Retry-After} and {@link
      * SimulatorServer#submit} throws.
+     *
+     * @param maxJobs the most jobs, positive
+     * @return this builder
      */
     public Builder maxJobs(int maxJobs) {
       if (maxJobs < 1 || maxJobs > 10_000_000) {
@@ -506,6 +624,9 @@ public final class SimulatorServer implements AutoCloseable {
     /**
      * The most webhook registrations held at once; default 1,000. A new one beyond it is
      * answered 429 (repeating an existing registration still answers 200).
+     *
+     * @param maxWebhooks the most registrations, positive
+     * @return this builder
      */
     public Builder maxWebhooks(int maxWebhooks) {
       if (maxWebhooks < 1 || maxWebhooks > 100_000) {
@@ -515,7 +636,12 @@ public final class SimulatorServer implements AutoCloseable {
       return this;
     }
 
-    /** Makes every random choice (durations, outcomes, faults, ids) reproducible. */
+    /**
+     * Makes every random choice (durations, outcomes, faults, ids) reproducible.
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = Optional.of(seed);
       return this;
@@ -526,6 +652,9 @@ public final class SimulatorServer implements AutoCloseable {
      * registration's {@code whsec_} secret; the default), {@link Signing#V1A}
      * (Ed25519: each registration gets a key pair, its answer carries the {@code whpk_} public
      * key and the {@code whsk_} stays here) or {@link Signing#BOTH}.
+     *
+     * @param signing the signing scheme
+     * @return this builder
      */
     public Builder signing(Signing signing) {
       this.signing = Objects.requireNonNull(signing, "signing");
@@ -536,6 +665,9 @@ public final class SimulatorServer implements AutoCloseable {
      * How long the keys a {@code POST /webhooks/ID/rotate} replaces keep signing beside the new
      * ones (by the {@link #clock}); default 24 hours, at most 30 days. Zero: the old keys stop at
      * once.
+     *
+     * @param overlap how long old keys keep signing
+     * @return this builder
      */
     public Builder rotationOverlap(Duration overlap) {
       Objects.requireNonNull(overlap, "overlap");
@@ -549,19 +681,31 @@ public final class SimulatorServer implements AutoCloseable {
     /**
      * The clock for {@code updated_at}, {@code webhook-timestamp} and the end of a rotation's
      * overlap; deadlines use nanoTime.
+     *
+     * @param clock the wall clock
+     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Where to log one line per job transition and webhook attempt; default nowhere. */
+    /**
+     * Where to log one line per job transition and webhook attempt; default nowhere.
+     *
+     * @param log where the lines go
+     * @return this builder
+     */
     public Builder log(PrintStream log) {
       this.log = Optional.of(Objects.requireNonNull(log, "log"));
       return this;
     }
 
-    /** A new, not yet started server with a copy of this configuration. */
+    /**
+     * A new, not yet started server with a copy of this configuration.
+     *
+     * @return the server, not started
+     */
     public SimulatorServer build() {
       long s = seed.orElseGet(() -> ThreadLocalRandom.current().nextLong());
       return new SimulatorServer(new Config(host, port, delay, errorRate, hints, failRate,

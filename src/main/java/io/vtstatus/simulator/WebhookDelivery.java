@@ -30,7 +30,11 @@ public record WebhookDelivery(
     String body,
     boolean dropped) {
 
-  /** True when the receiver answered 2xx. */
+  /**
+   * True when the receiver answered 2xx.
+   *
+   * @return true when the receiver answered 2xx
+   */
   public boolean succeeded() {
     return statusCode >= 200 && statusCode < 300;
   }

@@ -63,7 +63,7 @@ public final class Optimum {
     double[] t = new double[LADDER_POLLS];
     double x = 0;
     for (int i = 0; i < t.length; i++) {
-      PollContext at = new PollContext("ladder", i, Duration.ofNanos(Math.round(x * 1e9)),
+      PollContext at = new PollContext("ladder", i, i, Duration.ofNanos(Math.round(x * 1e9)),
           JobStatus.PENDING, Optional.empty(), Optional.empty(), OptionalInt.empty(), false);
       x += ladder.nextDelay(at).toNanos() / 1e9;
       t[i] = x;

@@ -201,7 +201,7 @@ final class Advice {
   }
 
   private static PollContext ctx(String id, int attempt, double elapsed) {
-    return new PollContext(id, attempt, ofSeconds(elapsed), JobStatus.PENDING, Optional.empty(),
+    return new PollContext(id, attempt, attempt, ofSeconds(elapsed), JobStatus.PENDING, Optional.empty(),
         Optional.empty(), OptionalInt.empty(), false);
   }
 
@@ -219,7 +219,7 @@ final class Advice {
         }
       }
     } finally {
-      s.watchEnded(new PollContext(id, polls, ofSeconds(now), JobStatus.COMPLETED, Optional.empty(),
+      s.watchEnded(new PollContext(id, polls, polls, ofSeconds(now), JobStatus.COMPLETED, Optional.empty(),
           Optional.empty(), OptionalInt.empty(), false));
     }
     return new double[] {polls, Math.max(0, now - duration)};
@@ -239,7 +239,7 @@ final class Advice {
       m[n++] = now;
     }
     // Said ended, not given up: the chart's job must not become a learned record.
-    s.watchEnded(new PollContext(id, n, ofSeconds(now), JobStatus.COMPLETED, Optional.empty(),
+    s.watchEnded(new PollContext(id, n, n, ofSeconds(now), JobStatus.COMPLETED, Optional.empty(),
         Optional.empty(), OptionalInt.empty(), false));
     return Arrays.copyOf(m, n);
   }

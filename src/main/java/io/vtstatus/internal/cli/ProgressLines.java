@@ -22,13 +22,13 @@ final class ProgressLines implements JobListener {
   }
 
   @Override
-  public void pollAnswered(String jobId, int attempt, JobStatus status) {
-    line("poll    " + jobId + " #" + attempt + ": " + status.wireName());
+  public void pollAnswered(String jobId, int poll, JobStatus status) {
+    line("poll    " + jobId + " #" + poll + ": " + status.wireName());
   }
 
   @Override
-  public void pollFailed(String jobId, int attempt, Exception failure) {
-    line("poll    " + jobId + " #" + attempt + " failed: " + failure.getMessage());
+  public void pollFailed(String jobId, int poll, Exception failure) {
+    line("poll    " + jobId + " #" + poll + " failed: " + failure.getMessage());
   }
 
   @Override

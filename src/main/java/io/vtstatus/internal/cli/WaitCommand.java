@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.Function;
@@ -135,48 +136,76 @@ final class WaitCommand {
   /** As above, {@code env} giving the environment variables {@code env:NAME} values name. */
   static int run(String[] argv, PrintStream out, PrintStream err, JobListener quietListener,
       Function<String, String> env) {
-    Args a;
-    CliProtocols.Declared protocol;
-    Map<String, String> headers;
-    URI server;
-    Duration timeout;
-    String spec;
-    WebhookOptions webhook;
-    Optional<Path> modelFile;
-    Optional<Path> resumeFile;
+    Request r;
     try {
-      a = Args.parse(argv, Set.of("server", "job", "webhook-port", "timeout", "schedule", "model",
-          "protocol", "header", "webhook-secret", "webhook-header", "resume-file"),
-          Set.of("no-webhook", "quiet", "json", "help", "no-learn"));
-      if (a.has("help")) {
+      Optional<Request> parsed = Request.parse(argv, env);
+      if (parsed.isEmpty()) {
         out.println(HELP);
         return 0;
+      }
+      r = parsed.get();
+    } catch (Args.UsageException e) {
+      err.println("vtstatus wait: " + e.getMessage());
+      return USAGE;
+    }
+    PrintStream progress = r.quiet() ? null : err;
+    long start = System.nanoTime();
+    Duration timeout = r.timeout();
+    if (r.looksFirst()) {
+      FirstLook look = firstLook(r, out, err, progress, quietListener, start);
+      if (look.exit().isPresent()) {
+        return look.exit().getAsInt();
+      }
+      timeout = look.timeLeft();
+    }
+    return await(r, timeout, out, err, progress, quietListener);
+  }
+
+  /**
+   * Everything the flags ask for, checked before any request: a usage error changes nothing and
+   * sends nothing.
+   *
+   * @param job {@code --job}: empty when {@code wait} submits a job itself
+   */
+  private record Request(Args args, CliProtocols.Declared protocol, Map<String, String> headers,
+      URI server, Duration timeout, String spec, WebhookOptions webhook, Optional<Path> modelFile,
+      Optional<Path> resumeFile, Optional<String> job, Duration requestTimeout) {
+
+    /** The parsed flags; empty for {@code --help}. */
+    static Optional<Request> parse(String[] argv, Function<String, String> env)
+        throws Args.UsageException {
+      Args a = Args.parse(argv, Set.of("server", "job", "webhook-port", "timeout", "schedule",
+          "model", "protocol", "header", "webhook-secret", "webhook-header", "resume-file"),
+          Set.of("no-webhook", "quiet", "json", "help", "no-learn"));
+      if (a.has("help")) {
+        return Optional.empty();
       }
       if (!a.positional().isEmpty()) {
         throw new Args.UsageException("unexpected argument '" + a.positional().get(0) + "'");
       }
+      URI server;
       try {
         server = URI.create(a.get("server", "http://127.0.0.1:8080"));
         StatusClient.builder(server);
       } catch (IllegalArgumentException e) {
         throw new Args.UsageException("--server: " + e.getMessage());
       }
-      timeout = a.duration("timeout", Duration.ofSeconds(60));
+      Duration timeout = a.duration("timeout", Duration.ofSeconds(60));
       if (timeout.isZero()) {
         throw new Args.UsageException("--timeout must be positive");
       }
-      spec = a.get("schedule", "adaptive");
-      modelFile = modelFile(a, spec);
-      resumeFile = fileFlag(a, "resume-file");
+      String spec = a.get("schedule", "adaptive");
+      Optional<Path> modelFile = WaitCommand.modelFile(a, spec);
+      Optional<Path> resumeFile = fileFlag(a, "resume-file");
       ScheduleSpec.check(spec);
       if (a.has("no-webhook") && a.has("webhook-port")) {
         throw new Args.UsageException("--webhook-port and --no-webhook exclude each other");
       }
-      protocol = CliProtocols.resolve(a.get("protocol", "vtstatus"), env);
-      headers = new LinkedHashMap<>(protocol.headers());
+      CliProtocols.Declared protocol = CliProtocols.resolve(a.get("protocol", "vtstatus"), env);
+      Map<String, String> headers = new LinkedHashMap<>(protocol.headers());
       headers.putAll(CliProtocols.headers(a.all("header"), env));
       boolean builtin = protocol.protocol().statusPointer().isEmpty();
-      webhook = webhook(a, protocol.protocol(), builtin, env);
+      WebhookOptions webhook = WaitCommand.webhook(a, protocol.protocol(), builtin, env);
       Optional<String> job = a.get("job");
       if (job.isEmpty() && !builtin) {
         throw new Args.UsageException("protocol " + protocol.protocol().name()
@@ -200,67 +229,90 @@ final class WaitCommand {
           throw new Args.UsageException("--header: " + e.getMessage());
         }
       }
-    } catch (Args.UsageException e) {
+      Duration requestTimeout = Duration.ofSeconds(Math.max(1, Math.min(10, timeout.toSeconds())));
+      return Optional.of(new Request(a, protocol, headers, server, timeout, spec, webhook,
+          modelFile, resumeFile, job, requestTimeout));
+    }
+
+    boolean quiet() {
+      return args.has("quiet");
+    }
+
+    boolean json() {
+      return args.has("json");
+    }
+
+    /**
+     * Whether one plain request looks at the job before the client starts: a job named with
+     * {@code --job}, spoken of in vtstatus without credentials. Otherwise the client's first
+     * poll is the first look ({@link LookFirst}).
+     */
+    boolean looksFirst() {
+      return job.isPresent() && protocol.protocol().statusPointer().isEmpty() && headers.isEmpty();
+    }
+  }
+
+  /** How the first look ended: with the command's exit code, or the time left to wait. */
+  private record FirstLook(OptionalInt exit, Duration timeLeft) {}
+
+  /**
+   * Asks about the named job once, which may have ended already: one plain request, and the
+   * client (HTTP client, listener, registration) only if the job is still running.
+   */
+  private static FirstLook firstLook(Request r, PrintStream out, PrintStream err,
+      PrintStream progress, JobListener quietListener, long start) {
+    String id = r.job().get();
+    Duration timeout = r.timeout();
+    try {
+      Optional<JobResult> done = Probe.once(r.server(), id,
+          r.requestTimeout().compareTo(timeout) < 0 ? r.requestTimeout() : timeout);
+      if (done.isPresent()) {
+        (progress == null ? quietListener : new ProgressLines(progress, start)).completed(done.get());
+        ResumeFiles.remove(r.resumeFile());
+        return new FirstLook(OptionalInt.of(report(done.get(), 0, out, r.json())), Duration.ZERO);
+      }
+    } catch (JobNotFoundException e) {
       err.println("vtstatus wait: " + e.getMessage());
-      return USAGE;
-    }
-    boolean quiet = a.has("quiet");
-    boolean json = a.has("json");
-    PrintStream progress = quiet ? null : err;
-    long start = System.nanoTime();
-    Duration requestTimeout = Duration.ofSeconds(Math.max(1, Math.min(10, timeout.toSeconds())));
-    // The first look speaks vtstatus without credentials; other protocols look first through
-    // the client instead (LookFirst).
-    boolean probe = protocol.protocol().statusPointer().isEmpty() && headers.isEmpty();
-    if (a.get("job").isPresent() && probe) {
-      // Asked about one job, which may have ended already: one plain request first, and the
-      // client (HTTP client, listener, registration) only if the job is still running.
-      String id = a.get("job").get();
-      try {
-        Optional<JobResult> done = Probe.once(server, id,
-            requestTimeout.compareTo(timeout) < 0 ? requestTimeout : timeout);
-        if (done.isPresent()) {
-          (progress == null ? quietListener : new ProgressLines(progress, start)).completed(done.get());
-          ResumeFiles.remove(resumeFile);
-          return report(done.get(), 0, out, json);
-        }
-      } catch (JobNotFoundException e) {
-        err.println("vtstatus wait: " + e.getMessage());
-        printFailure(out, json, "unknown", id);
-        return UNREACHABLE;
-      } catch (ProtocolException e) {
-        err.println("vtstatus wait: " + e.getMessage());
-        printFailure(out, json, "unreachable", id);
-        return UNREACHABLE;
-      } catch (IOException e) {
-        // Not reachable yet: the client below retries until the timeout.
-        if (progress != null) {
-          progress.println("first look failed (" + e.getMessage() + "); polling");
-        }
-      }
-      timeout = timeout.minusNanos(System.nanoTime() - start);
-      if ((timeout.isNegative() || timeout.isZero())
-          && ResumeFiles.read(resumeFile, server, id).isPresent()) {
-        // The saved wait keeps its own deadline; this run's timeout is not used.
-        timeout = Duration.ofMillis(1);
-      }
-      if (timeout.isNegative() || timeout.isZero()) {
-        ResumeFiles.remove(resumeFile);
-        err.println("vtstatus wait: gave up waiting for job " + id + " after its first look");
-        printFailure(out, json, "timeout", id);
-        return TIMED_OUT;
+      printFailure(out, r.json(), "unknown", id);
+      return new FirstLook(OptionalInt.of(UNREACHABLE), Duration.ZERO);
+    } catch (ProtocolException e) {
+      err.println("vtstatus wait: " + e.getMessage());
+      printFailure(out, r.json(), "unreachable", id);
+      return new FirstLook(OptionalInt.of(UNREACHABLE), Duration.ZERO);
+    } catch (IOException e) {
+      // Not reachable yet: the client retries until the timeout.
+      if (progress != null) {
+        progress.println("first look failed (" + e.getMessage() + "); polling");
       }
     }
+    timeout = timeout.minusNanos(System.nanoTime() - start);
+    if ((timeout.isNegative() || timeout.isZero())
+        && ResumeFiles.read(r.resumeFile(), r.server(), id).isPresent()) {
+      // The saved wait keeps its own deadline; this run's timeout is not used.
+      timeout = Duration.ofMillis(1);
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      ResumeFiles.remove(r.resumeFile());
+      err.println("vtstatus wait: gave up waiting for job " + id + " after its first look");
+      printFailure(out, r.json(), "timeout", id);
+      return new FirstLook(OptionalInt.of(TIMED_OUT), Duration.ZERO);
+    }
+    return new FirstLook(OptionalInt.empty(), timeout);
+  }
+
+  /** Waits with a full client (submitting the job first without {@code --job}) for {@code timeout}. */
+  private static int await(Request r, Duration timeout, PrintStream out, PrintStream err,
+      PrintStream progress, JobListener quietListener) {
     // Hashing the server into a file name and reading the state wait for a job still running.
-    modelFile = learningFile(a, spec, modelFile, server);
+    Optional<Path> modelFile = learningFile(r.args(), r.spec(), r.modelFile(), r.server());
     PollSchedule schedule;
     try {
-      schedule = ScheduleSpec.parse(spec, modelFile, w -> err.println("vtstatus wait: warning: " + w));
+      schedule = ScheduleSpec.parse(r.spec(), modelFile, w -> err.println("vtstatus wait: warning: " + w));
     } catch (Args.UsageException e) {
       err.println("vtstatus wait: " + e.getMessage());
       return USAGE;
     }
-    if (a.get("job").isEmpty() || !probe) {
+    if (!r.looksFirst()) {
       schedule = new LookFirst(schedule);
     }
     if (progress != null && modelFile.isPresent()) {
@@ -268,49 +320,50 @@ final class WaitCommand {
     }
     StatusClient client;
     try {
-      StatusClient.Builder b = StatusClient.builder(server).protocol(protocol.protocol());
-      headers.forEach(b::header);
+      StatusClient.Builder b = StatusClient.builder(r.server()).protocol(r.protocol().protocol());
+      r.headers().forEach(b::header);
       client = b
-          .webhook(webhook)
+          .webhook(r.webhook())
           .pollSchedule(schedule)
           .timeout(timeout)
-          .requestTimeout(requestTimeout)
+          .requestTimeout(r.requestTimeout())
           .listener(progress == null ? quietListener : new ProgressLines(progress, System.nanoTime()))
           .build();
     } catch (UncheckedIOException e) {
       err.println("vtstatus wait: " + e.getMessage());
       return UNREACHABLE;
     }
-    if (progress != null && !protocol.protocol().statusPointer().isEmpty()
+    if (progress != null && !r.protocol().protocol().statusPointer().isEmpty()
         && client.webhookUrl().isPresent()) {
       // Nothing registers it for this API: the user gives it when creating the job.
       progress.println("listening for webhooks at " + client.webhookUrl().get());
     }
+    boolean json = r.json();
     try (client) {
       String id;
-      if (a.get("job").isPresent()) {
-        id = a.get("job").get();
+      if (r.job().isPresent()) {
+        id = r.job().get();
       } else {
         id = client.submit();
         if (progress != null) {
           progress.println("submitted job " + id);
         }
       }
-      Optional<String> saved = ResumeFiles.read(resumeFile, server, id);
-      JobResult r;
-      if (resumeFile.isEmpty()) {
-        r = client.await(id, timeout);
+      Optional<String> saved = ResumeFiles.read(r.resumeFile(), r.server(), id);
+      JobResult result;
+      if (r.resumeFile().isEmpty()) {
+        result = client.await(id, timeout);
       } else {
-        r = ResumeFiles.await(client, id, saved, timeout, resumeFile.get(),
+        result = ResumeFiles.await(client, id, saved, timeout, r.resumeFile().get(),
             progress == null ? w -> { } : w -> progress.println(w));
       }
-      ResumeFiles.remove(resumeFile);
+      ResumeFiles.remove(r.resumeFile());
       // The first look asked once already: count it, so that polls means requests made.
-      return report(r, a.get("job").isPresent() && probe ? 1 : 0, out, json);
+      return report(result, r.looksFirst() ? 1 : 0, out, json);
     } catch (JobTimeoutException e) {
-      ResumeFiles.remove(resumeFile);
+      ResumeFiles.remove(r.resumeFile());
       if (e.getCause() instanceof ConnectException) {
-        err.println("vtstatus wait: server unreachable: " + server + " (" + e.getCause().getMessage() + ")");
+        err.println("vtstatus wait: server unreachable: " + r.server() + " (" + e.getCause().getMessage() + ")");
         printFailure(out, json, "unreachable", e.jobId());
         return UNREACHABLE;
       }
@@ -323,7 +376,7 @@ final class WaitCommand {
       return UNREACHABLE;
     } catch (IOException e) {
       err.println("vtstatus wait: " + e.getMessage());
-      printFailure(out, json, "unreachable", a.get("job").orElse(""));
+      printFailure(out, json, "unreachable", r.job().orElse(""));
       return UNREACHABLE;
     } catch (InterruptedException | CancellationException e) {
       Thread.currentThread().interrupt();
@@ -379,9 +432,10 @@ final class WaitCommand {
   }
 
   /**
-   * A job this command has just submitted may already have ended (a quick job, a cached result):
-   * look at once, then follow the schedule, telling it everything the client tells us (so it
-   * learns). A job named with {@code --job} had its first look before the client started.
+   * The client's first poll is the first look when no plain request made it (a job this command
+   * has just submitted may already have ended: a quick job, a cached result; a job of another
+   * protocol, or one read with credentials, may be over too): look at once, then follow the
+   * schedule, telling it everything the client tells us (so it learns).
    */
   private static final class LookFirst implements LearningSchedule {
     private final PollSchedule chosen;
@@ -392,7 +446,7 @@ final class WaitCommand {
 
     @Override
     public Duration nextDelay(PollContext ctx) {
-      return ctx.attempt() == 0 ? Duration.ZERO : chosen.nextDelay(ctx);
+      return ctx.polls() == 0 ? Duration.ZERO : chosen.nextDelay(ctx);
     }
 
     @Override

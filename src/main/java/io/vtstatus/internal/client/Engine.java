@@ -6,6 +6,7 @@ import io.vtstatus.internal.Protocol;
 import io.vtstatus.internal.util.ExpiringMap;
 import io.vtstatus.internal.util.Scheduler;
 import io.vtstatus.internal.util.Threads;
+import io.vtstatus.internal.webhook.Signatures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -23,7 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Puts the client together and takes it apart: the scheduler, the transport, the webhook
- * listener, registration and the watches, each in a class of its own. It owns the two
+ * listener, registration and the watches, each in a class of its own. It builds them in one
+ * direction: the listener binds first (its URL), then the keys, registration, the watcher and
+ * the intake that feeds it, then the listener starts with that intake. It owns the two
  * lifecycle rules: every thread started is a daemon, and {@link #close()} lets the listener's
  * acknowledgements finish before it stops anything.
  */
@@ -76,49 +79,48 @@ public final class Engine {
               + " read as pending", job, StatusAnswer.excerpt(word), cfg.protocol().name());
           listener.unknownStatus(job, word);
         });
-    // The intake exists before the watcher it feeds, so it reaches the watcher through a
-    // holder; events cannot arrive before the constructor ends (registration starts later, and
-    // acceptWebhook needs a built client).
-    Watcher[] target = new Watcher[1];
-    Registrar[] registering = new Registrar[1];
-    WebhookIntake in = null;
-    WebhookListener w = null;
-    Registrar r = null;
-    if (cfg.webhook().enabled()) {
-      in = new WebhookIntake((job, event, verified, raw) -> target[0].accept(job, event, verified, raw),
-          listener, cfg.webhook(), cfg.webhookScheme(), cfg.protocol(), cfg.clock(),
-          cfg.maxBodySize(), () -> {
-            Registrar now = registering[0];
-            if (now != null) {
-              now.refreshSoon();
-            }
-          });
-      if (cfg.webhook().listens()) {
-        try {
-          w = WebhookListener.start(in, listener, cfg.webhook());
-        } catch (IOException e) {
-          releaseThreads();
-          throw new UncheckedIOException("cannot listen for webhooks on port "
-              + cfg.webhook().port() + ": " + e.getMessage(), e);
-        }
-      }
-      URI url = w != null ? w.url() : cfg.webhook().publicUrl().orElse(null);
-      // Only vtstatus registers a URL; the other APIs take theirs per job on create or in
-      // their own settings.
-      if (url != null && cfg.protocol().builtin()) {
-        r = new Registrar(api, scheduler, listener, url,
-            cfg.webhook().secret().orElse(in.generatedSecret()), cfg.requestTimeout(), in::useKeys,
-            cfg.server().toString());
-        registering[0] = r;
+    // Built in one direction: the listener binds first (its URL), then registration, the
+    // watcher and the intake that feeds it; only then does the listener start answering.
+    // Events cannot arrive earlier: registration starts in start(), and acceptWebhook needs a
+    // built client.
+    WebhookListener bound = null;
+    if (cfg.webhook().listens()) {
+      try {
+        bound = WebhookListener.bind(listener, cfg.webhook());
+      } catch (IOException e) {
+        releaseThreads();
+        throw new UncheckedIOException("cannot listen for webhooks on port "
+            + cfg.webhook().port() + ": " + e.getMessage(), e);
       }
     }
-    this.intake = in;
-    this.webhooks = w;
+    TrustedKeys keys = cfg.webhook().enabled() ? TrustedKeys.of(cfg.webhook()) : null;
+    Optional<URI> url = bound != null ? Optional.of(bound.url()) : cfg.webhook().publicUrl();
+    Registrar r = null;
+    // Only vtstatus registers a URL; the other APIs take theirs per job on create or in their
+    // own settings.
+    if (keys != null && url.isPresent() && cfg.protocol().builtin()) {
+      r = new Registrar(api, scheduler, listener, url.get(),
+          cfg.webhook().secret().orElseGet(Signatures::newSecret), cfg.requestTimeout(),
+          serverKeys -> keys.use(serverKeys, cfg.clock().instant().getEpochSecond()),
+          cfg.server().toString());
+    }
+    Registration registration = r == null ? Registration.NONE : r;
     this.registrar = r;
-    this.watcher = new Watcher(scheduler, api, cfg.schedule(), listener,
-        r == null ? Registration.NONE : r, cfg.clock(), cfg.requestTimeout(),
-        cfg.maxConcurrentRequests(), cfg.longPoll());
-    target[0] = watcher;
+    this.watcher = new Watcher(scheduler, api, cfg.schedule(), listener, registration, cfg.clock(),
+        cfg.requestTimeout(), cfg.maxConcurrentRequests(), cfg.longPoll());
+    this.intake = keys == null ? null : new WebhookIntake(watcher, listener, keys,
+        cfg.webhookScheme(), cfg.protocol(), cfg.clock(), cfg.maxBodySize(),
+        registration::refreshSoon);
+    if (bound != null) {
+      try {
+        bound.start(intake);
+      } catch (IOException e) {
+        bound.stop(Duration.ZERO);
+        releaseThreads();
+        throw new UncheckedIOException("cannot start the webhook listener: " + e.getMessage(), e);
+      }
+    }
+    this.webhooks = bound;
   }
 
   /** Builds the engine and, with webhooks on, starts registering the listener beside polling. */

@@ -1,6 +1,8 @@
 package io.vtstatus.internal.client;
 
+import io.vtstatus.WebhookOptions;
 import io.vtstatus.WebhookVerificationException;
+import io.vtstatus.WebhookVerifier;
 import io.vtstatus.internal.webhook.KeyRing;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -54,6 +56,16 @@ final class TrustedKeys {
     Set<String> all = new LinkedHashSet<>(configured);
     all.addAll(current);
     return new State(current, all.isEmpty() ? null : KeyRing.of(all), retired, new AtomicBoolean());
+  }
+
+  /**
+   * The keys a client with webhook options {@code o} starts with: its verification keys always,
+   * its secret until the first registration answer. A generated secret is not among them: it
+   * is trusted once registered, since nobody can sign with it before.
+   */
+  static TrustedKeys of(WebhookOptions o) {
+    return new TrustedKeys(o.verificationKeys(), o.secret().map(List::of).orElse(List.of()),
+        WebhookVerifier.DEFAULT_TOLERANCE.getSeconds());
   }
 
   /** True when there is a key to verify with; without one, signed deliveries are only hints. */

@@ -17,8 +17,9 @@ import java.util.function.LongConsumer;
  * One caller waiting for one job: its state machine and its timers. A watch is pending until it
  * ends, exactly once, by a result or a failure; ending cancels its poll timer, its deadline
  * timer and its request in flight, and nothing can arm a timer on an ended watch. Every field
- * that changes is guarded by the watch's monitor; callers hold it only for short steps and never
- * while calling out.
+ * that changes is private and guarded by the watch's monitor, which only its own methods take,
+ * for short steps and never while calling out: callers record what happened ({@code record...})
+ * and read what they report ({@link #snapshot()}, {@link #context}) through them.
  */
 final class Watch {
   final String jobId;
@@ -40,12 +41,6 @@ final class Watch {
   /** What {@code await} blocks on: independent of any executor. */
   final CountDownLatch done = new CountDownLatch(1);
 
-  /**
-   * Its first poll was brought forward to the first look (the job may have ended before the
-   * watch): set before the first poll is armed, read when it is answered.
-   */
-  volatile boolean earlyLook;
-
   private boolean ended;
   private Scheduler.Cancellable pollTimer;
   private long pollDueNanos;
@@ -61,16 +56,27 @@ final class Watch {
   private boolean sentAny;
   private boolean finalPollSent;
 
-  int polls;
-  int answered;
-  int failures;
-  JobStatus last = JobStatus.PENDING;
-  IOException lastFailure;
-  Optional<Duration> retryAfter = Optional.empty();
-  Optional<Duration> eta = Optional.empty();
-  OptionalInt progress = OptionalInt.empty();
+  /**
+   * Its first poll was brought forward to the first look (the job may have ended before the
+   * watch): set before the first poll is armed, read when the first answer comes.
+   */
+  private boolean earlyLook;
+  /** Status requests sent by the wait, from its first watch (a resumed wait's included). */
+  private int polls;
+  /** Requests this watch sent that were answered. */
+  private int answered;
+  /** Requests failed in a row since the last answer. */
+  private int failures;
+  private JobStatus last = JobStatus.PENDING;
+  private IOException lastFailure;
+  private Optional<Duration> retryAfter = Optional.empty();
+  private Optional<Duration> eta = Optional.empty();
+  private OptionalInt progress = OptionalInt.empty();
   /** The last pending answer's {@code ETag}: the next read asks whether it still holds. */
-  Optional<StatusApi.Validator> validator = Optional.empty();
+  private Optional<StatusApi.Validator> validator = Optional.empty();
+
+  /** What results, failures and events report of a watch: read together, under its lock. */
+  record Snapshot(JobStatus last, int polls, IOException lastFailure) {}
 
   /** Where a wait stands when its watch begins: a new wait, or one a resume token carried on. */
   record Origin(Instant began, long priorNanos, int priorPolls) {
@@ -258,8 +264,73 @@ final class Watch {
 
   /** What the schedule sees of this watch at {@code now}. */
   synchronized io.vtstatus.PollContext context(long now, boolean webhooksArriving) {
-    return new io.vtstatus.PollContext(jobId, answered, waited(now), last, retryAfter, eta, progress,
-        webhooksArriving);
+    return new io.vtstatus.PollContext(jobId, polls, answered, waited(now), last, retryAfter, eta,
+        progress, webhooksArriving);
+  }
+
+  /** The first poll goes out early, as the first look: call before it is armed. */
+  synchronized void lookEarly() {
+    earlyLook = true;
+  }
+
+  /** Status requests the wait has sent so far, from its first watch. */
+  synchronized int polls() {
+    return polls;
+  }
+
+  /** The {@code ETag} the next read asks about, if the last pending answer had one. */
+  synchronized Optional<StatusApi.Validator> validator() {
+    return validator;
+  }
+
+  /**
+   * A request was answered: failures in a row start again from none. True when this answer is
+   * the first look's: the watch's first answer, its first poll brought forward (failed
+   * requests before it were the first look retried).
+   */
+  synchronized boolean recordAnswer() {
+    boolean firstLook = earlyLook && answered == 0;
+    answered++;
+    failures = 0;
+    lastFailure = null;
+    return firstLook;
+  }
+
+  /** What a pending answer said about the next poll. */
+  synchronized void recordPending(Optional<Duration> retryAfter, Optional<Duration> eta,
+      OptionalInt progress, Optional<StatusApi.Validator> validator) {
+    this.retryAfter = retryAfter;
+    this.eta = eta;
+    this.progress = progress;
+    this.validator = validator;
+  }
+
+  /** A webhook's estimate and progress, each only when it carried one. */
+  synchronized void recordProgress(Optional<Duration> eta, OptionalInt progress) {
+    if (eta.isPresent()) {
+      this.eta = eta;
+    }
+    if (progress.isPresent()) {
+      this.progress = progress;
+    }
+  }
+
+  /** A request failed with {@code e}: returns how many failed in a row, this one included. */
+  synchronized int recordFailure(IOException e) {
+    lastFailure = e;
+    return ++failures;
+  }
+
+  /** The job's status is {@code now} as far as this watch knows: returns what it was before. */
+  synchronized JobStatus recordStatus(JobStatus now) {
+    JobStatus before = last;
+    last = now;
+    return before;
+  }
+
+  /** The last status seen, the polls sent and the last request's failure, read together. */
+  synchronized Snapshot snapshot() {
+    return new Snapshot(last, polls, lastFailure);
   }
 
   /**

@@ -168,7 +168,7 @@ final class Watcher implements WebhookSink {
     long delay = first == FirstPoll.NOW || serverHolds && holdSeconds.get() > 0 ? 0
         : nextDelayNanos(w, now);
     if (first == FirstPoll.SOON && delay > FIRST_LOOK_NANOS) {
-      w.earlyLook = true;
+      w.lookEarly();
       delay = FIRST_LOOK_NANOS;
     }
     arm(w, now + delay);
@@ -271,10 +271,7 @@ final class Watcher implements WebhookSink {
   }
 
   private void finish(Watch w, StatusAnswer event, DetectedBy by, long now, int extraPolls) {
-    int polls;
-    synchronized (w) {
-      polls = w.polls + extraPolls;
-    }
+    int polls = w.polls() + extraPolls;
     JobResult r = event.result(w.jobId, by, polls, w.waited(now));
     Flight.watchEnded(w.jobId, event.status(), by, null, polls, now - w.startNanos);
     try {
@@ -297,13 +294,8 @@ final class Watcher implements WebhookSink {
     try {
       detach(w, unknown);
       long now = scheduler.nanoTime();
-      JobStatus last;
-      int polls;
-      synchronized (w) {
-        last = w.last;
-        polls = w.polls;
-      }
-      Flight.watchEnded(w.jobId, last, null, failure, polls, now - w.startNanos);
+      Watch.Snapshot s = w.snapshot();
+      Flight.watchEnded(w.jobId, s.last(), null, failure, s.polls(), now - w.startNanos);
       listener.failed(w.jobId, failure, w.waited(now));
     } finally {
       w.result.completeExceptionally(failure);
@@ -312,12 +304,11 @@ final class Watcher implements WebhookSink {
   }
 
   private void timeout(Watch w) {
-    JobTimeoutException t;
-    synchronized (w) {
-      t = new JobTimeoutException(w.jobId, w.last, w.waited(scheduler.nanoTime()), w.polls);
-      if (w.lastFailure != null) {
-        t.initCause(w.lastFailure);
-      }
+    Watch.Snapshot s = w.snapshot();
+    JobTimeoutException t =
+        new JobTimeoutException(w.jobId, s.last(), w.waited(scheduler.nanoTime()), s.polls());
+    if (s.lastFailure() != null) {
+      t.initCause(s.lastFailure());
     }
     fail(w, t);
   }
@@ -342,11 +333,7 @@ final class Watcher implements WebhookSink {
   }
 
   private void changed(Watch w, JobStatus now) {
-    JobStatus before;
-    synchronized (w) {
-      before = w.last;
-      w.last = now;
-    }
+    JobStatus before = w.recordStatus(now);
     if (before != now) {
       listener.statusChanged(w.jobId, before, now);
     }
@@ -400,10 +387,7 @@ final class Watcher implements WebhookSink {
       release.run();
       return;
     }
-    int attempt;
-    synchronized (w) {
-      attempt = w.polls;
-    }
+    int attempt = w.polls();
     CompletableFuture<StatusApi.Polled> f;
     Object flight;
     long wait = waitSeconds(w.remaining(now));
@@ -411,10 +395,7 @@ final class Watcher implements WebhookSink {
       listener.pollSent(w.jobId, attempt);
       // Begun after the user's callback: the event's duration is the request's alone.
       flight = Flight.pollBegin();
-      Optional<StatusApi.Validator> since;
-      synchronized (w) {
-        since = w.validator;
-      }
+      Optional<StatusApi.Validator> since = w.validator();
       long timeout = Math.min(requestTimeoutNanos + TimeUnit.SECONDS.toNanos(wait), w.remaining(now));
       f = api.poll(w.jobId, w.statusUri, Duration.ofNanos(timeout), new StatusApi.Read(since, wait));
     } catch (Throwable e) {
@@ -516,23 +497,14 @@ final class Watcher implements WebhookSink {
     }
     StatusAnswer a = p.answer();
     listener.pollAnswered(w.jobId, attempt, a.status());
-    synchronized (w) {
-      w.answered++;
-      w.failures = 0;
-      w.lastFailure = null;
-    }
+    boolean firstLook = w.recordAnswer();
     changed(w, a.status());
     if (a.status().isTerminal()) {
-      polledTerminal(w.jobId, a, attempt == 1 && w.earlyLook ? Lesson.DURATION : Lesson.ALL);
+      polledTerminal(w.jobId, a, firstLook ? Lesson.DURATION : Lesson.ALL);
       return;
     }
     signals.polledPending(w.jobId, w.lastSentNanos());
-    synchronized (w) {
-      w.retryAfter = p.retryAfter();
-      w.eta = a.eta();
-      w.progress = a.progress();
-      w.validator = p.validator();
-    }
+    w.recordPending(p.retryAfter(), a.eta(), a.progress(), p.validator());
     if (p.held()) {
       serverHolds = true;
     }
@@ -554,11 +526,7 @@ final class Watcher implements WebhookSink {
   }
 
   private long transientFailure(Watch w, int attempt, IOException e) {
-    int failures;
-    synchronized (w) {
-      failures = ++w.failures;
-      w.lastFailure = e;
-    }
+    int failures = w.recordFailure(e);
     listener.pollFailed(w.jobId, attempt, e);
     // Full jitter: uniform in [0, min(cap, base * 2^n)], so clients that failed together do not
     // come back together; a server's Retry-After is a floor.
@@ -619,14 +587,7 @@ final class Watcher implements WebhookSink {
     }
     long now = scheduler.nanoTime();
     for (Watch w : watchesOf(jobId)) {
-      synchronized (w) {
-        if (event.eta().isPresent()) {
-          w.eta = event.eta();
-        }
-        if (event.progress().isPresent()) {
-          w.progress = event.progress();
-        }
-      }
+      w.recordProgress(event.eta(), event.progress());
       // The schedule hears it now; a poll it wants sooner is armed, one already due sooner kept.
       arm(w, now + nextDelayNanos(w, now));
     }

@@ -3,15 +3,12 @@ package io.vtstatus.internal.client;
 import io.vtstatus.JobListener;
 import io.vtstatus.JobStatus;
 import io.vtstatus.ProtocolException;
-import io.vtstatus.WebhookOptions;
 import io.vtstatus.WebhookVerificationException;
-import io.vtstatus.WebhookVerifier;
 import io.vtstatus.internal.json.Json;
 import io.vtstatus.internal.json.JsonException;
 import io.vtstatus.internal.jfr.Flight;
 import io.vtstatus.internal.util.ExpiringMap;
 import io.vtstatus.internal.webhook.KeyRing;
-import io.vtstatus.internal.webhook.Signatures;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,17 +52,17 @@ final class WebhookIntake {
   private final Clock clock;
   private final int maxBody;
   private final Runnable askForKeys;
-  private final String generatedSecret = Signatures.newSecret();
   private final ExpiringMap<String, Boolean> seen =
       new ExpiringMap<>(MAX_SEEN_IDS, SEEN_ID_TTL_NANOS, System::nanoTime);
   private final TrustedKeys keys;
 
   /**
+   * @param keys what Standard Webhooks deliveries are verified with (registration changes them)
    * @param maxBody the largest body accepted, in bytes
    * @param askForKeys registers again soon: called when deliveries suggest the sender's keys
    *     changed (the registration answer carries the new ones)
    */
-  WebhookIntake(WebhookSink sink, JobListener listener, WebhookOptions o, WebhookScheme scheme,
+  WebhookIntake(WebhookSink sink, JobListener listener, TrustedKeys keys, WebhookScheme scheme,
       ProtocolSpec protocol, Clock clock, int maxBody, Runnable askForKeys) {
     this.sink = sink;
     this.listener = listener;
@@ -74,22 +71,11 @@ final class WebhookIntake {
     this.clock = clock;
     this.maxBody = maxBody;
     this.askForKeys = askForKeys;
-    // A generated secret is trusted once registered: nobody can sign with it before.
-    this.keys = new TrustedKeys(o.verificationKeys(), o.secret().map(List::of).orElse(List.of()),
-        WebhookVerifier.DEFAULT_TOLERANCE.getSeconds());
+    this.keys = keys;
   }
 
   int maxBody() {
     return maxBody;
-  }
-
-  String generatedSecret() {
-    return generatedSecret;
-  }
-
-  /** The server's keys, from a registration answer: see {@link TrustedKeys#use}. */
-  void useKeys(List<String> serverKeys) {
-    keys.use(serverKeys, clock.instant().getEpochSecond());
   }
 
   /**

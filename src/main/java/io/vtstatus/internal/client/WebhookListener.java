@@ -39,19 +39,19 @@ final class WebhookListener {
   static final int MAX_HANDLERS = 64;
   static final int MAX_QUEUED = 1024;
 
-  private final WebhookIntake intake;
   private final JobListener listener;
   private final HttpServer server;
   private final ThreadPoolExecutor executor;
   private final URI url;
   private final String path;
   private final Object lock = new Object();
+  /** Set once by {@link #start}, before the server answers anything. */
+  private volatile WebhookIntake intake;
   private int active;
   private boolean closing;
 
-  private WebhookListener(WebhookIntake intake, JobListener listener, HttpServer server,
-      ThreadPoolExecutor executor, URI url, WebhookOptions o) {
-    this.intake = intake;
+  private WebhookListener(JobListener listener, HttpServer server, ThreadPoolExecutor executor,
+      URI url, WebhookOptions o) {
     this.listener = listener;
     this.server = server;
     this.executor = executor;
@@ -59,9 +59,12 @@ final class WebhookListener {
     this.path = o.path();
   }
 
-  /** Binds and starts the listener; its server's threads are daemons. */
-  static WebhookListener start(WebhookIntake intake, JobListener listener, WebhookOptions o)
-      throws IOException {
+  /**
+   * Binds the listener's port: its {@link #url()} is known from here on, and nothing is answered
+   * until {@link #start}. The server's threads are daemons; {@link #stop} releases them, started
+   * or not.
+   */
+  static WebhookListener bind(JobListener listener, WebhookOptions o) throws IOException {
     InetAddress bind = o.bindAddress().orElse(InetAddress.getLoopbackAddress());
     ThreadPoolExecutor ex = Threads.elasticPool("vtstatus-webhook", MAX_HANDLERS, MAX_QUEUED, 10);
     HttpServer s;
@@ -71,7 +74,6 @@ final class WebhookListener {
       ex.shutdownNow();
       throw e;
     }
-    WebhookListener l;
     try {
       int port = s.getAddress().getPort();
       URI url = o.publicUrl().orElse(null);
@@ -81,15 +83,26 @@ final class WebhookListener {
         // as it is (WebhookOptions has already refused what cannot be a path at all).
         url = new URI("http", null, a.getHostAddress(), port, o.path(), null, null);
       }
-      l = new WebhookListener(intake, listener, s, ex, url, o);
-      s.createContext("/", l::handle);
-      Threads.startFromDaemon("vtstatus-webhook-start", s::start);
+      return new WebhookListener(listener, s, ex, url, o);
     } catch (java.net.URISyntaxException | RuntimeException e) {
       s.stop(0);
       ex.shutdownNow();
       throw new IOException("cannot start the webhook listener: " + e.getMessage(), e);
     }
-    return l;
+  }
+
+  /**
+   * Starts answering, every delivery handed to {@code intake}. Called once; if it throws, the
+   * caller still {@link #stop}s the listener.
+   */
+  void start(WebhookIntake intake) throws IOException {
+    this.intake = intake;
+    try {
+      server.createContext("/", this::handle);
+      Threads.startFromDaemon("vtstatus-webhook-start", server::start);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot start the webhook listener: " + e.getMessage(), e);
+    }
   }
 
   /** The URL to register: percent-encoded, so any sender can use it as it is. */

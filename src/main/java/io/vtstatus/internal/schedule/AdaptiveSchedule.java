@@ -182,14 +182,14 @@ final class AdaptiveSchedule implements LearningSchedule {
       // not poll together), then a slow, steady net. A job polled already (the client looks at a
       // job it did not create within a second) has had its one early poll.
       double netAt = scaled(SAFETY_NET_FIRST) * (1 + 0.1 * jitter(ctx.jobId()));
-      if (ctx.attempt() == 0 && e < netAt - minSeconds) {
+      if (ctx.polls() == 0 && e < netAt - minSeconds) {
         return ofSeconds(Math.max(minSeconds, netAt - e));
       }
       return clamp(scaled(SAFETY_NET_INTERVAL));
     }
     if (p == null) {
-      double d = ctx.attempt() == 0 ? scaled(PRIOR_FIRST) * (1 + 0.5 * jitter(ctx.jobId()))
-          : scaled(PRIOR_FIRST) * Math.pow(PRIOR_FACTOR, Math.min(ctx.attempt(), 60));
+      double d = ctx.polls() == 0 ? scaled(PRIOR_FIRST) * (1 + 0.5 * jitter(ctx.jobId()))
+          : scaled(PRIOR_FIRST) * Math.pow(PRIOR_FACTOR, Math.min(ctx.polls(), 60));
       // Other jobs of this client already seen running past this age, none having ended sooner:
       // a poll before it would almost surely find this one running too.
       double frontier = survivalFrontier();

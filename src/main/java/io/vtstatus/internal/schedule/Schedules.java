@@ -49,7 +49,7 @@ public final class Schedules {
         if (c.serverHint().isPresent()) {
           return c.serverHint().get();
         }
-        double cap = Math.min(max.toNanos(), initial.toNanos() * Math.pow(factor, c.attempt()));
+        double cap = Math.min(max.toNanos(), initial.toNanos() * Math.pow(factor, c.answeredPolls()));
         return Duration.ofNanos((long) (uniform.getAsDouble() * cap));
       }
 
@@ -64,7 +64,7 @@ public final class Schedules {
     return new PollSchedule() {
       @Override
       public Duration nextDelay(PollContext c) {
-        int i = Math.min(c.attempt(), STEPPED_MS.length - 1);
+        int i = Math.min(c.answeredPolls(), STEPPED_MS.length - 1);
         return Duration.ofMillis(STEPPED_MS[i]);
       }
 

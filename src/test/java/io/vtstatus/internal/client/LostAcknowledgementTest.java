@@ -149,10 +149,11 @@ class LostAcknowledgementTest {
     WebhookOptions o = WebhookOptions.port(0).secret(secret);
     WebhookIntake in = new WebhookIntake(
         (job, event, verified, raw) -> acted.add(job + " " + event.status() + " " + verified),
-        new JobListener() {}, o, WebhookScheme.STANDARD, ProtocolSpec.VTSTATUS, Clock.systemUTC(),
-        StatusAnswer.MAX_BODY, () -> {});
-    WebhookListener l = WebhookListener.start(in, new JobListener() {}, o);
+        new JobListener() {}, TrustedKeys.of(o), WebhookScheme.STANDARD, ProtocolSpec.VTSTATUS,
+        Clock.systemUTC(), StatusAnswer.MAX_BODY, () -> {});
+    WebhookListener l = WebhookListener.bind(new JobListener() {}, o);
     try {
+      l.start(in);
       l.handle(delivery(secret, "msg_1", true));
       assertEquals(List.of("j1 COMPLETED true"), acted, "acted on what was verified");
       Exchange retry = delivery(secret, "msg_1", false);

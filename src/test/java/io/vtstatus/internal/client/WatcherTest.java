@@ -925,11 +925,9 @@ class WatcherTest {
     assertFalse(w.webhooksArriving(), "a contradicted hint is no evidence that webhooks arrive");
   }
 
-  @Test
-  void aFirstLookThatFindsAJobOverIsNoEvidenceAboutWebhooks() {
-    registration.registered = true;
-    List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
-    PollSchedule s = new PollSchedule() {
+  /** Polls every 10 minutes; tells {@code told} each duration it learns and by what signal. */
+  private static PollSchedule everyTenMinutesTelling(List<String> told) {
+    return new PollSchedule() {
       @Override
       public Duration nextDelay(io.vtstatus.PollContext ctx) {
         return Duration.ofMinutes(10);
@@ -945,7 +943,13 @@ class WatcherTest {
         told.add(d + " by " + by);
       }
     };
-    Watcher w = watcher(s, 8);
+  }
+
+  @Test
+  void aFirstLookThatFindsAJobOverIsNoEvidenceAboutWebhooks() {
+    registration.registered = true;
+    List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Watcher w = watcher(everyTenMinutesTelling(told), 8);
     // A restarted service awaits jobs that ended while it was down: no webhook was ever coming.
     for (int i = 0; i < WebhookSignals.SILENT_AFTER_POLL_WINS + 1; i++) {
       w.start("old" + i, URI.create("http://server/status?job=old" + i), Duration.ofHours(1),
@@ -958,5 +962,51 @@ class WatcherTest {
     assertTrue(w.webhooksArriving(), "jobs over before we looked say nothing about webhooks");
     assertEquals(WebhookSignals.SILENT_AFTER_POLL_WINS + 1, told.size());
     assertTrue(told.stream().allMatch(t -> t.endsWith("by nothing said")), told.toString());
+  }
+
+  @Test
+  void aFirstLookRetriedAfterAFailedRequestIsStillNoEvidenceAboutWebhooks() {
+    registration.registered = true;
+    List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Watcher w = watcher(everyTenMinutesTelling(told), 8);
+    int n = WebhookSignals.SILENT_AFTER_POLL_WINS + 1;
+    for (int i = 0; i < n; i++) {
+      w.start("old" + i, URI.create("http://server/status?job=old" + i), Duration.ofHours(1),
+          Watcher.FirstPoll.SOON);
+    }
+    time.advance(Duration.ofSeconds(1));
+    // Each first look fails; its retry (the backoff's, not the schedule's) finds the job over.
+    for (int i = 0; i < n; i++) {
+      polls("old" + i).get(0).answer(503, "{}");
+    }
+    time.advance(Duration.ofSeconds(1));
+    for (int i = 0; i < n; i++) {
+      assertEquals(2, polls("old" + i).size(), "the first look was retried");
+      polls("old" + i).get(1).status("old" + i, "completed");
+    }
+    assertTrue(w.webhooksArriving(), "a first look answered on its second request is still a first look");
+    assertEquals(n, told.size());
+    assertTrue(told.stream().allMatch(t -> t.endsWith("by nothing said")), told.toString());
+  }
+
+  @Test
+  void theScheduleCountsPollsSentAndPollsAnsweredApart() {
+    List<io.vtstatus.PollContext> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Watcher w = watcher(ctx -> {
+      asked.add(ctx);
+      return ctx.polls() == 0 ? Duration.ZERO : Duration.ofMinutes(10);
+    }, 8);
+    Watch a = watch(w, "a", Duration.ofHours(1));
+    assertEquals(0, asked.get(0).polls(), "asked for the first poll");
+    time.advance(ms(10));
+    polls("a").get(0).answer(503, "{}");
+    time.advance(Duration.ofSeconds(1));
+    polls("a").get(1).status("a", "pending");
+    io.vtstatus.PollContext after = asked.get(asked.size() - 1);
+    assertEquals(2, after.polls(), "both requests were sent");
+    assertEquals(1, after.answeredPolls(), "one was answered");
+    assertEquals(2, a.snapshot().polls());
+    assertTrue(a.armedFor().orElseThrow() - time.nanoTime() >= TimeUnit.MINUTES.toNanos(9),
+        "after a failed first request the next poll is not a first poll");
   }
 }

@@ -25,7 +25,7 @@ class AdaptiveScheduleDelaysTest {
       Duration.ofSeconds(120), () -> now, Optional.empty());
 
   static PollContext ctx(String job, int attempt, double elapsed, boolean webhooks) {
-    return new PollContext(job, attempt, Duration.ofNanos(Math.round(elapsed * 1e9)), JobStatus.PENDING,
+    return new PollContext(job, attempt, attempt, Duration.ofNanos(Math.round(elapsed * 1e9)), JobStatus.PENDING,
         Optional.empty(), Optional.empty(), OptionalInt.empty(), webhooks);
   }
 

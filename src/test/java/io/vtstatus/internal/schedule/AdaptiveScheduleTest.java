@@ -137,7 +137,7 @@ class AdaptiveScheduleTest {
   }
 
   private static PollContext hinted(Optional<Duration> retryAfter, Optional<Duration> eta) {
-    return new PollContext("h", 1, Duration.ofSeconds(1), JobStatus.PENDING, retryAfter, eta,
+    return new PollContext("h", 1, 1, Duration.ofSeconds(1), JobStatus.PENDING, retryAfter, eta,
         OptionalInt.empty(), false);
   }
 

@@ -32,7 +32,7 @@ final class Burst {
   }
 
   static PollContext ctx(String id, int attempt, double elapsed, JobStatus status) {
-    return new PollContext(id, attempt, Duration.ofNanos(Math.round(elapsed * 1e9)), status,
+    return new PollContext(id, attempt, attempt, Duration.ofNanos(Math.round(elapsed * 1e9)), status,
         Optional.empty(), Optional.empty(), OptionalInt.empty(), false);
   }
 

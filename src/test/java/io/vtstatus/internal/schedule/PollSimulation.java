@@ -22,7 +22,7 @@ final class PollSimulation {
   }
 
   static PollContext ctx(String id, int attempt, double elapsedSeconds, boolean webhooks) {
-    return new PollContext(id, attempt, Duration.ofNanos(Math.round(elapsedSeconds * 1e9)),
+    return new PollContext(id, attempt, attempt, Duration.ofNanos(Math.round(elapsedSeconds * 1e9)),
         JobStatus.PENDING, Optional.empty(), Optional.empty(), OptionalInt.empty(), webhooks);
   }
 

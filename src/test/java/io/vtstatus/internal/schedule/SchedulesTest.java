@@ -100,7 +100,7 @@ class SchedulesTest {
   }
 
   private static PollContext hinted(Duration retryAfter) {
-    return new PollContext("h", 2, Duration.ofSeconds(1), JobStatus.PENDING, Optional.of(retryAfter),
+    return new PollContext("h", 2, 2, Duration.ofSeconds(1), JobStatus.PENDING, Optional.of(retryAfter),
         Optional.empty(), OptionalInt.empty(), false);
   }
 }
