@@ -214,6 +214,11 @@ public final class Report {
         + "loopback, %d in a row in this run: p50 %s, mean %s. Webhook p50 ÷ floor = %.1f (goal ≤ 2: %s).%n",
         r.webhook().jobs(), ms(r.floorP50Ms()), ms(r.floorMeanMs()), r.webhook().p50Ms() / r.floorP50Ms(),
         holds(r.webhook().p50Ms() <= 2 * r.floorP50Ms())));
+    b.append("\nThe webhook path stage by stage (each stage from the stamp before; `Probe`, bench only):\n\n");
+    b.append("| stage | p50 | p99 |\n|---|---:|---:|\n");
+    for (Stages.Stage s : r.stages()) {
+      b.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", s.name(), ms(s.p50Ms()), ms(s.p99Ms())));
+    }
     return b.toString();
   }
 
@@ -230,7 +235,11 @@ public final class Report {
           .put("goal_p50_ms", n(p.goalMs())).put("round_trip_p50_ms", n(p.roundTripP50Ms()))
           .put("round_trip_mean_ms", n(p.roundTripMeanMs())).map());
     }
-    return o.put("seconds", n(r.seconds())).toString();
+    List<Object> st = new java.util.ArrayList<>();
+    for (Stages.Stage s : r.stages()) {
+      st.add(Json.obj().put("stage", s.name()).put("p50_ms", n(s.p50Ms())).put("p99_ms", n(s.p99Ms())).map());
+    }
+    return o.put("webhook_stages", st).put("seconds", n(r.seconds())).toString();
   }
 
   // ------------------------------------------------------------------ helpers

@@ -1,5 +1,6 @@
 package io.vtstatus.internal.sim;
 
+import io.vtstatus.internal.util.Probe;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -87,6 +88,7 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
    */
   void send(HttpClient c) {
     Lane.Event ev = pending.event;
+    Probe.at(Probe.SENDER_PICKED_UP, ev.jobId());
     HttpResponse<Void> response;
     try {
       Instant now = clock.instant();
@@ -106,7 +108,9 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
       } else if (auth == StandIn.WebhookAuth.SHARED_HEADER) {
         standIn.get().webhookHeader().ifPresent(h -> request.header(h[0], h[1]));
       }
-      response = c.send(request.build(), this);
+      HttpRequest built = request.build();
+      Probe.at(Probe.REQUEST_SENT, ev.jobId());
+      response = c.send(built, this);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       events.headersIn(this);
