@@ -168,6 +168,8 @@ public final class Report {
         r -> ms(r.webhookFirstAttemptP99Ms()), "≤ " + (int) WEBHOOK_P99_GOAL_MS + " ms",
         r -> r.webhookFirstAttemptP99Ms() <= WEBHOOK_P99_GOAL_MS);
     row(b, runs, "detected by webhook / by poll", r -> r.byWebhook() + " / " + r.byPoll(), "", r -> true);
+    row(b, runs, "simulator delivery lag p50 / p99 (job end → first request out)",
+        r -> ms(r.deliveryLagP50Ms()) + " / " + ms(r.deliveryLagP99Ms()), "", r -> true);
     row(b, runs, "polls per job", r -> String.format(Locale.ROOT, "%.3f", r.pollsPerJob()),
         "≤ " + SCALE_POLLS_GOAL, r -> r.pollsPerJob() <= SCALE_POLLS_GOAL);
     Set<String> names = new TreeSet<>();
@@ -189,7 +191,9 @@ public final class Report {
         .put("heap_after_gc_mb", n(r.heapAfterGcMb())).put("heap_baseline_mb", n(r.heapBaselineMb()))
         .put("webhook_p50_ms", n(r.webhookP50Ms())).put("webhook_p99_ms", n(r.webhookP99Ms()))
         .put("webhook_first_attempt_p99_ms", n(r.webhookFirstAttemptP99Ms()))
-        .put("first_attempt_dropped", r.firstAttemptDropped()).put("seconds", n(r.seconds())).toString();
+        .put("first_attempt_dropped", r.firstAttemptDropped())
+        .put("delivery_lag_p50_ms", n(r.deliveryLagP50Ms())).put("delivery_lag_p99_ms", n(r.deliveryLagP99Ms()))
+        .put("seconds", n(r.seconds())).toString();
   }
 
   // ------------------------------------------------------------------ latency
