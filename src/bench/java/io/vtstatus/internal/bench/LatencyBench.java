@@ -39,7 +39,7 @@ public final class LatencyBench {
    * durations as the poll path.
    */
   public record Result(Path webhook, Path poll, Path declared, double pollIntervalMs, double seconds,
-      double floorP50Ms, double floorMeanMs, List<Stages.Stage> stages) {}
+      double floorP50Ms, double floorMeanMs, List<Stages.Stage> stages, double idleFloorP50Ms) {}
 
   /**
    * Runs {@code jobs} measured jobs per path after {@code warmup} unmeasured ones (the first
@@ -54,6 +54,7 @@ public final class LatencyBench {
     Path poll;
     Path declared;
     double[] floor;
+    double[] idleFloor;
     Stages stages = new Stages();
     try (SimulatorServer sim = SimulatorServer.builder().seed(seed).build().start()) {
       Tally t = new Tally();
@@ -72,6 +73,8 @@ public final class LatencyBench {
       }
       // Right after the webhook path, as warm and on the same machine load.
       floor = RoundTripFloor.measure(jobs, warmup);
+      // And after the same 20 ms idle as each webhook job: what the path pays for waking up.
+      idleFloor = RoundTripFloor.measure(jobs, warmup, 20);
       Tally u = new Tally();
       double dt = interval.toNanos() / 1e9;
       try (StatusClient client = StatusClient.builder(sim.url())
@@ -97,7 +100,8 @@ public final class LatencyBench {
       }
     }
     return new Result(hook, poll, declared, interval.toNanos() / 1e6, (System.nanoTime() - t0) / 1e9,
-        Stats.percentile(floor, 0.5), Stats.mean(floor), stages.table());
+        Stats.percentile(floor, 0.5), Stats.mean(floor), stages.table(),
+        Stats.percentile(idleFloor, 0.5));
   }
 
   private static Path path(String name, SimulatorServer sim, StatusClient client, Tally t, int jobs,

@@ -218,6 +218,9 @@ public final class Report {
         + "loopback, %d in a row in this run: p50 %s, mean %s. Webhook p50 ÷ floor = %.1f (goal ≤ 2: %s).%n",
         r.webhook().jobs(), ms(r.floorP50Ms()), ms(r.floorMeanMs()), r.webhook().p50Ms() / r.floorP50Ms(),
         holds(r.webhook().p50Ms() <= 2 * r.floorP50Ms())));
+    b.append(String.format(Locale.ROOT, "The same round trip after 20 ms idle each (as a webhook "
+        + "finds both sides after its job's run): p50 %s; webhook p50 ÷ that = %.1f.%n",
+        ms(r.idleFloorP50Ms()), r.webhook().p50Ms() / r.idleFloorP50Ms()));
     b.append("\nThe webhook path stage by stage (each stage from the stamp before; `Probe`, bench only):\n\n");
     b.append("| stage | p50 | p99 |\n|---|---:|---:|\n");
     for (Stages.Stage s : r.stages()) {
@@ -233,7 +236,9 @@ public final class Report {
           .put("detected_by_path", p.detectedAsExpected()).put("p50_ms", n(p.p50Ms()));
       if (p == r.webhook()) {
         path.put("floor_p50_ms", n(r.floorP50Ms())).put("floor_mean_ms", n(r.floorMeanMs()))
-            .put("p50_over_floor", n(p.p50Ms() / r.floorP50Ms()));
+            .put("p50_over_floor", n(p.p50Ms() / r.floorP50Ms()))
+            .put("idle_floor_p50_ms", n(r.idleFloorP50Ms()))
+            .put("p50_over_idle_floor", n(p.p50Ms() / r.idleFloorP50Ms()));
       }
       o.put(p.name(), path.put("p99_ms", n(p.p99Ms())).put("mean_ms", n(p.meanMs()))
           .put("goal_p50_ms", n(p.goalMs())).put("round_trip_p50_ms", n(p.roundTripP50Ms()))

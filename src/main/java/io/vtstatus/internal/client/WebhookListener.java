@@ -35,10 +35,18 @@ import java.util.concurrent.TimeUnit;
  * <p>Handler threads grow on demand up to {@link #MAX_HANDLERS} and end when idle: the JDK server
  * reads request bodies on them, so each sender that stalls mid-body holds one until the server's
  * request-time limit drops it, and a fixed handful would let a few such senders starve real
- * deliveries.
+ * deliveries. Past {@link #SOFT_HANDLERS} a delivery first waits briefly for a free one.
  */
 final class WebhookListener {
   static final int MAX_HANDLERS = 64;
+  /**
+   * Past this many handler threads a delivery waits up to {@link #HANDLER_PATIENCE_NANOS} for
+   * one to come free before another starts: a handler acts in well under a millisecond, so a
+   * sender's burst (the simulator sends 16 at once) needs no thread each (issue 23: the scale
+   * run's client peaked at 33 threads, 16 of them handlers).
+   */
+  static final int SOFT_HANDLERS = 8;
+  static final long HANDLER_PATIENCE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2);
   static final int MAX_QUEUED = 1024;
 
   private final WebhookIntake intake;
@@ -65,7 +73,8 @@ final class WebhookListener {
   static WebhookListener start(WebhookIntake intake, JobListener listener, WebhookOptions o)
       throws IOException {
     InetAddress bind = o.bindAddress().orElse(InetAddress.getLoopbackAddress());
-    ThreadPoolExecutor ex = Threads.elasticPool("vtstatus-webhook", MAX_HANDLERS, MAX_QUEUED, 10);
+    ThreadPoolExecutor ex = Threads.elasticPool("vtstatus-webhook", MAX_HANDLERS, MAX_QUEUED, 10,
+        SOFT_HANDLERS, HANDLER_PATIENCE_NANOS);
     HttpServer s;
     try {
       s = HttpServers.create(new InetSocketAddress(bind, o.port()), ex);
