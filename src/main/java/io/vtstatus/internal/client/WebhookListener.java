@@ -46,7 +46,7 @@ final class WebhookListener {
    * run's client peaked at 33 threads, 16 of them handlers).
    */
   static final int SOFT_HANDLERS = 8;
-  static final long HANDLER_PATIENCE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2);
+  static final long HANDLER_PATIENCE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   static final int MAX_QUEUED = 1024;
 
   private final WebhookIntake intake;

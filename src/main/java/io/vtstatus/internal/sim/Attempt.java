@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
@@ -36,6 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       body on the HTTP client's threads until it ends, the size cap or the deadline. A receiver
  *       that stalls after its headers holds a socket and no thread.
  * </ul>
+ *
+ * <p>Plain-{@code http} receivers are sent to by {@link Wire} instead (kept-alive sockets, no
+ * thread hand-offs); the rest of this class then serves {@code https} ones.
  *
  * <p>Why not {@code sendAsync}: on Java 17 with fewer than 3 CPUs it completes every response
  * on a new thread (the JDK hops to {@code CompletableFuture}'s default executor, which is
@@ -207,6 +212,10 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
    * (not {@code http}, user info) or a header value could not go on the wire as it is: then the
    * JDK client sends it (and refuses what it refuses).
    */
+  /** Headers the wire writes itself or that change the exchange: the JDK client refuses them. */
+  private static final Set<String> WIRE_OWN = Set.of("host", "content-length", "connection",
+      "transfer-encoding", "expect", "upgrade", "te", "trailer", "keep-alive");
+
   static byte[] plainRequest(URI url, List<String[]> headers, byte[] body) {
     if (!"http".equalsIgnoreCase(url.getScheme()) || url.getRawUserInfo() != null
         || url.getHost() == null || url.getRawAuthority() == null) {
@@ -219,7 +228,7 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
     }
     b.append(" HTTP/1.1\r\nHost: ").append(url.getRawAuthority()).append("\r\n");
     for (String[] h : headers) {
-      if (!token(h[0]) || !fieldValue(h[1])) {
+      if (!token(h[0]) || !fieldValue(h[1]) || WIRE_OWN.contains(h[0].toLowerCase(Locale.ROOT))) {
         return null;
       }
       b.append(h[0]).append(": ").append(h[1]).append("\r\n");

@@ -262,6 +262,8 @@ class WireTest {
         List.<String[]>of(new String[] {"X-Evil", "a\r\nInjected: yes"}), BODY));
     assertNull(Attempt.plainRequest(URI.create("http://127.0.0.1:9/hook"),
         List.<String[]>of(new String[] {"Bad Name", "v"}), BODY));
+    assertNull(Attempt.plainRequest(URI.create("http://127.0.0.1:9/hook"),
+        List.<String[]>of(new String[] {"Content-Length", "0"}), BODY));
     assertNotNull(Attempt.plainRequest(URI.create("http://[::1]:9/"), ok, BODY));
   }
 }
