@@ -19,9 +19,9 @@ final class Stages implements Probe.Sink {
   private static final String[] NAMES = {
     "true end → simulator ends the job (its timer)",
     "job ended → delivery thread fans out",
-    "fan-out → attempt starts",
-    "sign, build, write (on a kept connection: the delivery thread; else a sender thread)",
-    "request written → client's handler has headers and body",
+    "delivery thread → sender thread picks it up",
+    "sender: sign, build the request",
+    "request sent → client's handler has headers and body",
     "handler: read body, verify, parse",
     "verified → event reaches the watcher",
     "watcher → watch completed (schedule learns)",

@@ -80,14 +80,6 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
   /** Whether a {@link Wire} attempt has reported its headers (or their absence); guarded by this. */
   private boolean headersReported;
   private final long startNanos = System.nanoTime();
-  /** Built by {@link #start} on the delivery thread, read by {@link #send} after the hand-off. */
-  private List<String[]> headers;
-  private byte[] body;
-  /** The whole plain-HTTP request, or null when the JDK client sends this attempt. */
-  private byte[] plain;
-  private RuntimeException buildFailure;
-  /** A kept connection {@link #start} wrote the request to, or null. */
-  private SocketChannel written;
   /** The status line's code once the headers are in, else 0. */
   volatile int status;
   private long read;
@@ -103,71 +95,34 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
   }
 
   /**
-   * On the delivery thread, as the attempt starts: signs and builds it (signed per attempt, as
-   * the bytes sent, so a retry after a rotation carries the new keys' signatures). A plain-{@code
-   * http} request with a kept connection to its receiver is written at once, without blocking
-   * ({@link Wire#writeKept}): the receiver has it before a sender thread has woken to read the
-   * answer (issue 23: that wake-up was on the webhook's path).
-   */
-  void start(Wire wire) {
-    Lane.Event ev = pending.event;
-    Probe.at(Probe.ATTEMPT_STARTED, ev.jobId());
-    try {
-      build();
-      if (plain != null) {
-        SocketChannel ch = wire.writeKept(ev.reg().url, plain);
-        if (ch != null) {
-          synchronized (this) {
-            socket = ch;
-            if (timedOut) {
-              Wire.close(ch);
-            }
-          }
-          written = ch;
-          Probe.at(Probe.REQUEST_SENT, ev.jobId());
-        }
-      }
-    } catch (RuntimeException e) {
-      buildFailure = e;
-    }
-  }
-
-  private void build() {
-    Lane.Event ev = pending.event;
-    Instant now = clock.instant();
-    long timestamp = now.getEpochSecond();
-    body = ev.body().getBytes(StandardCharsets.UTF_8);
-    headers = new ArrayList<>(4);
-    headers.add(new String[] {"Content-Type", "application/json"});
-    StandIn.WebhookAuth auth = standIn.map(StandIn::webhookAuth)
-        .orElse(StandIn.WebhookAuth.STANDARD_WEBHOOKS);
-    if (auth == StandIn.WebhookAuth.STANDARD_WEBHOOKS) {
-      headers.add(new String[] {"webhook-id", ev.eventId()});
-      headers.add(new String[] {"webhook-timestamp", Long.toString(timestamp)});
-      headers.add(new String[] {"webhook-signature",
-          ev.reg().keys().sign(ev.eventId(), timestamp, body, now)});
-    } else if (auth == StandIn.WebhookAuth.SHARED_HEADER) {
-      standIn.get().webhookHeader().ifPresent(h -> headers.add(new String[] {h[0], h[1]}));
-    }
-    plain = plainRequest(ev.reg().url, headers, body);
-  }
-
-  /**
-   * On a sender thread: sends the attempt {@link #start} built (or reads the answer to the one
-   * it wrote), blocking until the headers are in (or the request times out).
+   * On a sender thread: signs and sends the attempt, blocking until the headers are in (or the
+   * request times out). Signed per attempt, as the bytes sent, so a retry after a rotation
+   * carries the new keys' signatures.
    */
   void send(HttpClient c, Wire wire) {
     Lane.Event ev = pending.event;
+    Probe.at(Probe.SENDER_PICKED_UP, ev.jobId());
     HttpResponse<Void> response;
     try {
-      if (buildFailure != null) {
-        throw buildFailure;
+      Instant now = clock.instant();
+      long timestamp = now.getEpochSecond();
+      byte[] body = ev.body().getBytes(StandardCharsets.UTF_8);
+      List<String[]> headers = new ArrayList<>(4);
+      headers.add(new String[] {"Content-Type", "application/json"});
+      StandIn.WebhookAuth auth = standIn.map(StandIn::webhookAuth)
+          .orElse(StandIn.WebhookAuth.STANDARD_WEBHOOKS);
+      if (auth == StandIn.WebhookAuth.STANDARD_WEBHOOKS) {
+        headers.add(new String[] {"webhook-id", ev.eventId()});
+        headers.add(new String[] {"webhook-timestamp", Long.toString(timestamp)});
+        headers.add(new String[] {"webhook-signature",
+            ev.reg().keys().sign(ev.eventId(), timestamp, body, now)});
+      } else if (auth == StandIn.WebhookAuth.SHARED_HEADER) {
+        standIn.get().webhookHeader().ifPresent(h -> headers.add(new String[] {h[0], h[1]}));
       }
+      byte[] plain = plainRequest(ev.reg().url, headers, body);
       if (plain != null) {
-        if (written == null) {
-          Probe.at(Probe.REQUEST_SENT, ev.jobId());
-        }
-        sendPlain(wire, ev.reg().url, plain, written);
+        Probe.at(Probe.REQUEST_SENT, ev.jobId());
+        sendPlain(wire, ev.reg().url, plain);
         return;
       }
       HttpRequest.Builder request =
@@ -198,11 +153,10 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
    * On a sender thread: the attempt over a kept-alive socket ({@link Wire}). The deadline (or
    * closing) closes the socket, which ends a read in progress.
    */
-  private void sendPlain(Wire wire, URI url, byte[] request, SocketChannel alreadyWritten) {
+  private void sendPlain(Wire wire, URI url, byte[] request) {
     boolean over;
     try {
-      long deadline = startNanos + timeout.toNanos();
-      over = wire.send(url, request, alreadyWritten, deadline, new Wire.Exchange() {
+      over = wire.send(url, request, startNanos + timeout.toNanos(), new Wire.Exchange() {
         @Override
         public void using(SocketChannel ch) {
           synchronized (Attempt.this) {

@@ -47,8 +47,8 @@ final class Senders {
   }
 
   /**
-   * Starts {@code a} here, on the delivery thread (signed and built; written at once on a kept
-   * plain-HTTP connection), and sends it (or reads its answer) on a sender thread.
+   * Sends {@code a} on a sender thread (where it is signed and built: the delivery thread only
+   * keeps count).
    *
    * @throws RejectedExecutionException if closed
    */
@@ -57,7 +57,6 @@ final class Senders {
     if (c == null) {
       throw new RejectedExecutionException("closed");
     }
-    a.start(wire);
     pool.execute(() -> a.send(c, wire));
   }
 

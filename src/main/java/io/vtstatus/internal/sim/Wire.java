@@ -65,20 +65,17 @@ final class Wire {
   }
 
   /**
-   * Sends one request ({@code written}: a kept connection it was written to already, whose
-   * answer is read; a new connection carries it again if that one turns out closed); the
-   * exchange hears its status code ({@link Exchange#headersIn}) and, if
+   * Sends one request; the exchange hears its status code ({@link Exchange#headersIn}) and, if
    * a body is still to come (then this returns false), its end ({@link Exchange#drained}) later.
    * Throws {@link
    * HttpTimeoutException} when the deadline closed the channel before the headers.
    */
-  boolean send(URI url, byte[] request, SocketChannel written, long deadlineNanos, Exchange ex)
-      throws IOException {
+  boolean send(URI url, byte[] request, long deadlineNanos, Exchange ex) throws IOException {
     String key = key(url);
-    SocketChannel ch = written != null ? written : take(key);
+    SocketChannel ch = take(key);
     if (ch != null) {
       try {
-        return exchange(key, ch, written != null ? null : request, deadlineNanos, ex);
+        return exchange(key, ch, request, deadlineNanos, ex);
       } catch (Stale e) {
         close(ch);
         // The receiver closed the kept connection meanwhile: once more, on a new one.
@@ -112,47 +109,15 @@ final class Wire {
     }
   }
 
-  /**
-   * On the delivery thread: writes {@code request} to a kept connection to the receiver, if
-   * there is one, without blocking. Returns the connection when the whole request went out (the
-   * answer is read later, {@link #send} with it as {@code written}); null when there was none, or
-   * it would not take the request at once (it is closed: a receiver's answer to a cut request
-   * is never read).
-   */
-  SocketChannel writeKept(URI url, byte[] request) {
-    SocketChannel ch = take(key(url));
-    if (ch == null) {
-      return null;
-    }
-    try {
-      ch.configureBlocking(false);
-      ByteBuffer out = ByteBuffer.wrap(request);
-      ch.write(out);
-      ch.configureBlocking(true);
-      if (!out.hasRemaining()) {
-        return ch;
-      }
-    } catch (IOException | RuntimeException e) {
-      // Closed by the receiver meanwhile: the sender thread sends on a new one.
-    }
-    close(ch);
-    return null;
-  }
-
-  /**
-   * True when the answer is over; false when its body drains on (see {@link #drain}). A null
-   * {@code request}: written already ({@link #writeKept}).
-   */
+  /** True when the answer is over; false when its body drains on (see {@link #drain}). */
   private boolean exchange(String key, SocketChannel ch, byte[] request, long deadlineNanos,
       Exchange ex) throws IOException, Stale {
     ex.using(ch);
     boolean any = false;
     try {
-      if (request != null) {
-        ByteBuffer out = ByteBuffer.wrap(request);
-        while (out.hasRemaining()) {
-          ch.write(out);
-        }
+      ByteBuffer out = ByteBuffer.wrap(request);
+      while (out.hasRemaining()) {
+        ch.write(out);
       }
       ByteBuffer in = ByteBuffer.allocate(MAX_HEAD);
       int end;

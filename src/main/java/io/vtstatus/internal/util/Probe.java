@@ -10,8 +10,7 @@ public final class Probe {
   /** The stages, in the order a webhook passes them. */
   public static final int JOB_ENDED = 0;
   public static final int DELIVERY_QUEUED = 1;
-  /** The attempt is built and signed (on the delivery thread). */
-  public static final int ATTEMPT_STARTED = 2;
+  public static final int SENDER_PICKED_UP = 2;
   public static final int REQUEST_SENT = 3;
   public static final int LISTENER_RECEIVED = 4;
   public static final int VERIFIED = 5;

@@ -143,17 +143,10 @@ class WireTest {
       Wire wire = new Wire(Duration.ofSeconds(5));
       for (int i = 0; i < 3; i++) {
         Side side = new Side();
-        assertTrue(wire.send(server.url(), request(server.url()), null, deadline(), side));
+        assertTrue(wire.send(server.url(), request(server.url()), deadline(), side));
         assertEquals(204, side.code);
       }
-      // Written at once on the kept connection (the delivery thread's part), answer read later.
-      SocketChannel kept = wire.writeKept(server.url(), request(server.url()));
-      assertNotNull(kept);
-      Side side = new Side();
-      assertTrue(wire.send(server.url(), request(server.url()), kept, deadline(), side));
-      assertEquals(204, side.code);
-      assertEquals(4, server.requests.size());
-      assertEquals(1, server.accepted.get(), "one connection for four attempts");
+      assertEquals(1, server.accepted.get(), "one connection for three attempts");
       String r = server.requests.take();
       assertTrue(r.startsWith("POST /hook?x=1 HTTP/1.1\r\nHost: 127.0.0.1:" + server.socket.getLocalPort()
           + "\r\nContent-Type: application/json\r\nwebhook-id: msg_1\r\nContent-Length: "
@@ -181,19 +174,13 @@ class WireTest {
     })) {
       Wire wire = new Wire(Duration.ofSeconds(5));
       Side first = new Side();
-      assertTrue(wire.send(server.url(), request(server.url()), null, deadline(), first));
+      assertTrue(wire.send(server.url(), request(server.url()), deadline(), first));
       assertTrue(first.channel.get().isOpen(), "kept");
       assertTrue(closed.await(10, TimeUnit.SECONDS));
       Side second = new Side();
-      assertTrue(wire.send(server.url(), request(server.url()), null, deadline(), second));
+      assertTrue(wire.send(server.url(), request(server.url()), deadline(), second));
       assertEquals(200, second.code);
       assertEquals(2, server.accepted.get());
-      // The same when the request went out early on the closed connection: sent again.
-      SocketChannel kept = wire.writeKept(server.url(), request(server.url()));
-      Side third = new Side();
-      assertTrue(wire.send(server.url(), request(server.url()), kept, deadline(), third));
-      assertEquals(200, third.code);
-      assertEquals(3, server.accepted.get());
       wire.close();
     }
   }
@@ -219,7 +206,7 @@ class WireTest {
     })) {
       Wire wire = new Wire(Duration.ofSeconds(5));
       Side side = new Side();
-      assertFalse(wire.send(server.url(), request(server.url()), null, deadline(), side),
+      assertFalse(wire.send(server.url(), request(server.url()), deadline(), side),
           "the answer is not over: its body drains on");
       assertEquals(200, side.code);
       assertEquals(1, side.drained.getCount());
@@ -259,7 +246,7 @@ class WireTest {
       }, "test-wire-cut");
       cutter.start();
       assertThrows(HttpTimeoutException.class,
-          () -> wire.send(server.url(), request(server.url()), null, deadline, side));
+          () -> wire.send(server.url(), request(server.url()), deadline, side));
       assertEquals(0, side.code);
       cutter.join();
       wire.close();
