@@ -121,20 +121,30 @@ final class Wire {
       }
       ByteBuffer in = ByteBuffer.allocate(MAX_HEAD);
       int end;
-      while ((end = headEnd(in)) < 0) {
-        if (!in.hasRemaining()) {
-          throw new IOException("status line and headers over " + MAX_HEAD + " bytes");
-        }
-        if (ch.read(in) < 0) {
-          if (!any) {
-            throw new Stale();
+      String head;
+      int code;
+      while (true) {
+        while ((end = headEnd(in)) < 0) {
+          if (!in.hasRemaining()) {
+            throw new IOException("status line and headers over " + MAX_HEAD + " bytes");
           }
-          throw new IOException("connection closed in the headers");
+          if (ch.read(in) < 0) {
+            if (!any) {
+              throw new Stale();
+            }
+            throw new IOException("connection closed in the headers");
+          }
+          any = true;
         }
-        any = true;
+        head = new String(in.array(), 0, end, StandardCharsets.ISO_8859_1);
+        code = status(head);
+        if (code / 100 != 1 || code == 101) {
+          break;
+        }
+        // An interim answer (100 Continue unasked, 103 Early Hints): the final one follows.
+        in.flip().position(end + 4);
+        in.compact();
       }
-      String head = new String(in.array(), 0, end, StandardCharsets.ISO_8859_1);
-      int code = status(head);
       long length = code / 100 == 1 ? -1 : length(head, code);
       long have = in.position() - end - 4;
       ex.headersIn(code);

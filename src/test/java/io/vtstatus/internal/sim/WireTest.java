@@ -221,6 +221,29 @@ class WireTest {
   }
 
   @Test
+  void interimAnswersAreSkippedForTheFinalOne() throws Exception {
+    try (Server server = new Server((srv, s) -> {
+      try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+        srv.read(in);
+        out.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+            .getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        out.write("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        in.read();
+      } catch (IOException e) {
+        // Closed.
+      }
+    })) {
+      Wire wire = new Wire(Duration.ofSeconds(5));
+      Side side = new Side();
+      assertTrue(wire.send(server.url(), request(server.url()), deadline(), side));
+      assertEquals(202, side.code);
+      wire.close();
+    }
+  }
+
+  @Test
   void aReceiverThatNeverAnswersTimesOutWhenTheDeadlineClosesTheChannel() throws Exception {
     try (Server server = new Server((srv, s) -> {
       try (s; InputStream in = s.getInputStream()) {
