@@ -14,7 +14,8 @@ import java.util.Map;
  * before it returns), cancelling a watch's future or {@code await()} interrupted or timed out
  * ({@link #failed}), {@code close()} ({@link #failed} for each pending watch), and {@link
  * StatusClient#acceptWebhook} refusing a delivery ({@link #webhookRejected}). Return
- * quickly and never block, or every watch of the client waits with you; hand slow work to an
+ * quickly and never block, or every watch of the client waits with you (and a webhook sender
+ * waits for its acknowledgement, which is written after the callbacks); hand slow work to an
  * executor of your own. Whatever a callback throws, an {@link Error} such as a failed assertion
  * included, is logged (once, on the {@code io.vtstatus} logger) and otherwise ignored: the watch
  * still ends with the truth, and its request permit and timers are released.

@@ -142,6 +142,17 @@ public final class StatusClient implements AutoCloseable {
   }
 
   /**
+   * As {@link #watch(String)}, for a job the caller has just created elsewhere (with another
+   * client, its own HTTP call, a queue): the client treats it as one it {@link #submit()}ted, so
+   * the first poll waits for the schedule instead of coming within a second (the look a watch
+   * takes at a job that may have ended before it began). Saying so of a job that has in fact
+   * ended already costs only detection time: it is seen at the schedule's first poll.
+   */
+  public CompletableFuture<JobResult> watchNew(String jobId) {
+    return engine.watch(jobId, engine.config().timeout(), true).userFuture();
+  }
+
+  /**
    * A token from which {@link #resume(String)} continues the wait for {@code jobId}, in this
    * process or another one (after a restart, a retried CI step): a short versioned text with
    * this client's server (scheme, host, port and path only), its protocol's name, the job id, the

@@ -259,7 +259,7 @@ public final class SimulatorServer implements AutoCloseable {
   /**
    * Webhook delivery attempts dropped unsent because their registration's queue was full (each
    * is also recorded, with failure {@code "dropped: queue full"}). A registration holds at most
-   * 10,000 waiting attempts and its share of 256 in flight; when full, its oldest waiting retry
+   * 100,000 waiting attempts and its share of 256 in flight; when full, its oldest waiting retry
    * goes first.
    *
    * @return the number of delivery attempts dropped unsent

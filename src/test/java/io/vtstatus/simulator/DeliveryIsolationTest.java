@@ -93,13 +93,17 @@ class DeliveryIsolationTest {
     }
   }
 
-  /** Sender threads now inside {@code HttpClient.send}, i.e. waiting for a receiver's headers. */
+  /**
+   * Sender threads now inside {@code HttpClient.send} or the simulator's own plain-HTTP exchange,
+   * i.e. waiting for a receiver's headers.
+   */
   private static int sendersInSend() {
     int n = 0;
     for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
       if (e.getKey().getName().startsWith("vtstatus-sim-webhook-send")) {
         for (StackTraceElement f : e.getValue()) {
-          if (f.getMethodName().equals("send") && f.getClassName().contains("HttpClient")) {
+          if (f.getMethodName().equals("send") && f.getClassName().contains("HttpClient")
+              || f.getMethodName().equals("exchange") && f.getClassName().endsWith("sim.Wire")) {
             n++;
             break;
           }

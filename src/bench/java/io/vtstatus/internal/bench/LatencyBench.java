@@ -10,6 +10,8 @@ import io.vtstatus.WebhookOptions;
 import io.vtstatus.simulator.SimulatorServer;
 import java.io.IOException;
 import java.time.Duration;
+import io.vtstatus.internal.util.Probe;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +39,7 @@ public final class LatencyBench {
    * durations as the poll path.
    */
   public record Result(Path webhook, Path poll, Path declared, double pollIntervalMs, double seconds,
-      double floorP50Ms, double floorMeanMs) {}
+      double floorP50Ms, double floorMeanMs, List<Stages.Stage> stages, double idleFloorP50Ms) {}
 
   /**
    * Runs {@code jobs} measured jobs per path after {@code warmup} unmeasured ones (the first
@@ -52,6 +54,8 @@ public final class LatencyBench {
     Path poll;
     Path declared;
     double[] floor;
+    double[] idleFloor;
+    Stages stages = new Stages();
     try (SimulatorServer sim = SimulatorServer.builder().seed(seed).build().start()) {
       Tally t = new Tally();
       try (StatusClient client = StatusClient.builder(sim.url())
@@ -59,10 +63,18 @@ public final class LatencyBench {
         if (!t.awaitRegistration(Duration.ofSeconds(10))) {
           throw new IOException("webhook registration did not succeed within 10 s");
         }
-        hook = path("webhook", sim, client, t, jobs, warmup, () -> 0.020, DetectedBy.WEBHOOK, 2.0);
+        Probe.sink = stages;
+        try {
+          hook = path("webhook", sim, client, t, jobs, warmup, () -> 0.020, DetectedBy.WEBHOOK, 2.0,
+              stages);
+        } finally {
+          Probe.sink = null;
+        }
       }
       // Right after the webhook path, as warm and on the same machine load.
       floor = RoundTripFloor.measure(jobs, warmup);
+      // And after the same 20 ms idle as each webhook job: what the path pays for waking up.
+      idleFloor = RoundTripFloor.measure(jobs, warmup, 20);
       Tally u = new Tally();
       double dt = interval.toNanos() / 1e9;
       try (StatusClient client = StatusClient.builder(sim.url())
@@ -71,7 +83,7 @@ public final class LatencyBench {
         // Durations spread over several intervals, so the end falls at a random phase of the polls.
         Random rnd = new Random(seed);
         poll = path("poll", sim, client, u, jobs, warmup, () -> dt * (1.5 + 3 * rnd.nextDouble()),
-            DetectedBy.POLL, dt * 1000 / 2 + 5);
+            DetectedBy.POLL, dt * 1000 / 2 + 5, null);
       }
     }
     try (SimulatorServer sim = SimulatorServer.builder().seed(seed).protocol(JobProtocol.replicate())
@@ -84,16 +96,17 @@ public final class LatencyBench {
         Random rnd = new Random(seed);
         // The goal: the built-in poll path's p50, plus 10 %.
         declared = path("poll-declared", sim, client, v, jobs, warmup,
-            () -> dt * (1.5 + 3 * rnd.nextDouble()), DetectedBy.POLL, poll.p50Ms() * 1.1);
+            () -> dt * (1.5 + 3 * rnd.nextDouble()), DetectedBy.POLL, poll.p50Ms() * 1.1, null);
       }
     }
     return new Result(hook, poll, declared, interval.toNanos() / 1e6, (System.nanoTime() - t0) / 1e9,
-        Stats.percentile(floor, 0.5), Stats.mean(floor));
+        Stats.percentile(floor, 0.5), Stats.mean(floor), stages.table(),
+        Stats.percentile(idleFloor, 0.5));
   }
 
   private static Path path(String name, SimulatorServer sim, StatusClient client, Tally t, int jobs,
-      int warmup, java.util.function.DoubleSupplier duration, DetectedBy expected, double goalMs)
-      throws InterruptedException {
+      int warmup, java.util.function.DoubleSupplier duration, DetectedBy expected, double goalMs,
+      Stages stages) throws InterruptedException {
     double[] delays = new double[jobs];
     int resolved = 0;
     int asExpected = 0;
@@ -102,19 +115,27 @@ public final class LatencyBench {
       long submitted = System.nanoTime();
       String id = sim.submit(ScheduleBench.seconds(d), JobStatus.COMPLETED);
       JobResult r;
+      long woken;
       try {
         r = client.watch(id).get(30, TimeUnit.SECONDS);
+        woken = System.nanoTime();
       } catch (ExecutionException | TimeoutException e) {
         continue;
       }
       if (i < 0) {
         if (i == -1) {
           t.clearRoundTrips();
+          if (stages != null) {
+            stages.forget();
+          }
         }
         continue;
       }
       delays[resolved++] = Math.max(0, (t.detectedAt(id) - submitted - d * 1e9) / 1e6);
       asExpected += r.detectedBy() == expected ? 1 : 0;
+      if (stages != null && r.detectedBy() == expected) {
+        stages.job(id, submitted + (long) (d * 1e9), t.detectedAt(id), woken);
+      }
     }
     double[] v = java.util.Arrays.copyOf(delays, resolved);
     double[] rt = t.roundTripsMs();

@@ -31,6 +31,16 @@ public final class RoundTripFloor {
 
   /** {@code n} round trips after {@code warmup} unmeasured ones; milliseconds, in order. */
   public static double[] measure(int n, int warmup) throws IOException, InterruptedException {
+    return measure(n, warmup, 0);
+  }
+
+  /**
+   * As {@link #measure(int, int)}, each round trip after {@code idleMillis} of sleep: the
+   * threads on both sides parked, as a webhook finds them after a job's run (the back-to-back
+   * floor finds them still awake).
+   */
+  public static double[] measure(int n, int warmup, long idleMillis)
+      throws IOException, InterruptedException {
     // The JVM-wide settings the simulator and the listener run with (nodelay above all).
     HttpServers.tune();
     ExecutorService handler = Executors.newSingleThreadExecutor(Threads.daemon("vtstatus-bench-floor"));
@@ -52,6 +62,9 @@ public final class RoundTripFloor {
           .POST(HttpRequest.BodyPublishers.ofByteArray(BODY)).build();
       double[] ms = new double[n];
       for (int i = -warmup; i < n; i++) {
+        if (idleMillis > 0) {
+          Thread.sleep(idleMillis);
+        }
         long t0 = System.nanoTime();
         HttpResponse<Void> r = client.send(req, HttpResponse.BodyHandlers.discarding());
         long t1 = System.nanoTime();

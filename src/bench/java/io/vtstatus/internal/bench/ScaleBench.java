@@ -5,6 +5,7 @@ import io.vtstatus.JobResult;
 import io.vtstatus.JobStatus;
 import io.vtstatus.StatusClient;
 import io.vtstatus.WebhookOptions;
+import io.vtstatus.internal.util.Probe;
 import io.vtstatus.internal.util.Threads;
 import io.vtstatus.simulator.SimulatorServer;
 import io.vtstatus.simulator.WebhookDelivery;
@@ -50,7 +51,7 @@ public final class ScaleBench {
       int peakThreads, long threadsStarted, int peakClientThreads, int clientThreadsSeen,
       List<String> clientThreadNames, double heapAfterGcMb, double heapBaselineMb,
       double webhookP50Ms, double webhookP99Ms, double webhookFirstAttemptP99Ms,
-      int firstAttemptDropped, double seconds) {}
+      int firstAttemptDropped, double seconds, double deliveryLagP50Ms, double deliveryLagP99Ms) {}
 
   /** Runs it once; progress lines go to {@code log}. */
   public static Result run(int jobs, double minSeconds, double maxSeconds, double drop, long seed,
@@ -100,6 +101,22 @@ public final class ScaleBench {
     ConcurrentHashMap<String, Boolean> firstDropped = new ConcurrentHashMap<>();
     AtomicInteger peakClient = new AtomicInteger();
     ScheduledExecutorService bench = Executors.newScheduledThreadPool(2, Threads.daemon("vtstatus-bench"));
+    // The simulator's delivery lag: from a job's end to its first attempt's request going out
+    // (a dropped first attempt: its retry's, so the retry delay counts), through the Probe.
+    ConcurrentHashMap<String, Long> endedAt = new ConcurrentHashMap<>();
+    double[] lags = new double[jobs];
+    AtomicInteger lagCount = new AtomicInteger();
+    Probe.sink = (stage, id, nanos) -> {
+      if (stage == Probe.JOB_ENDED) {
+        endedAt.put(id, nanos);
+      } else if (stage == Probe.REQUEST_SENT) {
+        Long e = endedAt.remove(id);
+        int k;
+        if (e != null && (k = lagCount.getAndIncrement()) < lags.length) {
+          lags[k] = (nanos - e) / 1e6;
+        }
+      }
+    };
     double heapMb;
     int peak;
     long started;
@@ -126,7 +143,8 @@ public final class ScaleBench {
         for (int i = 0; i < jobs; i++) {
           submitted[i] = System.nanoTime();
           ids[i] = sim.submit(ScheduleBench.seconds(dur[i]), JobStatus.COMPLETED);
-          fs.add(client.watch(ids[i]));
+          // Created a moment ago, as the client is told: no first look within a second.
+          fs.add(client.watchNew(ids[i]));
         }
         try {
           CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0]))
@@ -142,6 +160,7 @@ public final class ScaleBench {
         started = threads.getTotalStartedThreadCount() - startedBefore;
       }
     } finally {
+      Probe.sink = null;
       bench.shutdownNow();
       bench.awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -183,7 +202,9 @@ public final class ScaleBench {
     return new Result(jobs, minSeconds, maxSeconds, drop, once, more, jobs - once - more, byWebhook,
         byPoll, (double) polls / jobs, peak, started, peakClient.get(), sampler.seen.size(),
         sampler.names(), heapMb, baselineMb, Stats.percentile(h, 0.5), Stats.percentile(h, 0.99),
-        Stats.percentile(hf, 0.99), dropped, (System.nanoTime() - t0) / 1e9);
+        Stats.percentile(hf, 0.99), dropped, (System.nanoTime() - t0) / 1e9,
+        Stats.percentile(java.util.Arrays.copyOf(lags, Math.min(lags.length, lagCount.get())), 0.5),
+        Stats.percentile(java.util.Arrays.copyOf(lags, Math.min(lags.length, lagCount.get())), 0.99));
   }
 
   /**

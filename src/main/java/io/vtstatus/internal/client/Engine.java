@@ -221,8 +221,13 @@ public final class Engine {
   }
 
   public Handle watch(String jobId, Duration timeout) {
+    return watch(jobId, timeout, false);
+  }
+
+  /** As {@link #watch(String, Duration)}; {@code isNew}: the caller says the job was just created. */
+  public Handle watch(String jobId, Duration timeout, boolean isNew) {
     URI statusUri = api.statusUri(jobId);
-    Watcher.FirstPoll first = createdHere.get(jobId).isPresent()
+    Watcher.FirstPoll first = isNew || createdHere.get(jobId).isPresent()
         ? Watcher.FirstPoll.SCHEDULED : Watcher.FirstPoll.SOON;
     return new Handle(this, watcher.start(jobId, statusUri, timeout, first));
   }

@@ -7,6 +7,7 @@ import io.vtstatus.JobListener;
 import io.vtstatus.WebhookOptions;
 import io.vtstatus.internal.http.HttpServers;
 import io.vtstatus.internal.json.Json;
+import io.vtstatus.internal.util.Probe;
 import io.vtstatus.internal.util.Threads;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -24,19 +25,28 @@ import java.util.concurrent.TimeUnit;
  * the same path a delivery fed through {@code StatusClient.acceptWebhook} takes, and answers
  * what the intake says.
  *
- * <p>It acknowledges before it acts: the 204 (or 202) is written before the event reaches the
- * client, so a caller that closes the client the moment its job ends cannot cut the sender's
- * acknowledgement off; and {@link #stop} lets exchanges in progress finish (bounded) first. A
- * verified delivery is acted on even when its acknowledgement cannot be written: its id is
- * remembered as seen, so the sender's retry would be ignored.
+ * <p>It acts, then acknowledges, on the handler thread that read the request: the watch ends
+ * before the 204 (or 202) is written, so the detection does not wait for the write, and {@link
+ * #stop} lets exchanges in progress finish (bounded) first, so a caller that closes the client
+ * the moment its job ends does not cut the sender's acknowledgement off. A verified delivery is
+ * acted on even when its acknowledgement cannot be written: its id is remembered as seen, so
+ * the sender's retry would be ignored.
  *
  * <p>Handler threads grow on demand up to {@link #MAX_HANDLERS} and end when idle: the JDK server
  * reads request bodies on them, so each sender that stalls mid-body holds one until the server's
  * request-time limit drops it, and a fixed handful would let a few such senders starve real
- * deliveries.
+ * deliveries. Past {@link #SOFT_HANDLERS} a delivery first waits briefly for a free one.
  */
 final class WebhookListener {
   static final int MAX_HANDLERS = 64;
+  /**
+   * Past this many handler threads a delivery waits up to {@link #HANDLER_PATIENCE_NANOS} for
+   * one to come free before another starts: a handler acts in well under a millisecond, so a
+   * sender's burst (the simulator sends 16 at once) needs no thread each (issue 23: the scale
+   * run's client peaked at 33 threads, 16 of them handlers).
+   */
+  static final int SOFT_HANDLERS = 8;
+  static final long HANDLER_PATIENCE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   static final int MAX_QUEUED = 1024;
 
   private final JobListener listener;
@@ -66,7 +76,8 @@ final class WebhookListener {
    */
   static WebhookListener bind(JobListener listener, WebhookOptions o) throws IOException {
     InetAddress bind = o.bindAddress().orElse(InetAddress.getLoopbackAddress());
-    ThreadPoolExecutor ex = Threads.elasticPool("vtstatus-webhook", MAX_HANDLERS, MAX_QUEUED, 10);
+    ThreadPoolExecutor ex = Threads.elasticPool("vtstatus-webhook", MAX_HANDLERS, MAX_QUEUED, 10,
+        SOFT_HANDLERS, HANDLER_PATIENCE_NANOS);
     HttpServer s;
     try {
       s = HttpServers.create(new InetSocketAddress(bind, o.port()), ex);
@@ -149,6 +160,7 @@ final class WebhookListener {
 
   /** One request; package-private so a test can hand it an exchange whose answer fails. */
   void handle(HttpExchange ex) {
+    long received = Probe.on() ? System.nanoTime() : 0;
     boolean refuse;
     synchronized (lock) {
       refuse = closing;
@@ -166,7 +178,6 @@ final class WebhookListener {
       return;
     }
     try {
-      Runnable act = null;
       try (ex) {
         WebhookIntake.Verdict a;
         try {
@@ -179,18 +190,26 @@ final class WebhookListener {
           HttpServers.sendJson(ex, r.code, Json.obj().put("error", r.getMessage()).toString());
           return;
         }
-        // Set before the answer goes out: the id is already marked seen, so a delivery whose
-        // acknowledgement is lost (the sender reset) must still be acted on, or its retry with
-        // the same id would be ignored and the event lost.
-        act = a.act();
-        HttpServers.sendEmpty(ex, a.code());
+        Probe.at(Probe.LISTENER_RECEIVED, a.jobId(), received);
+        Probe.at(Probe.VERIFIED, a.jobId());
+        // Acted on first, on this thread, then answered: the watch ends without waiting for the
+        // answer's write (issue 23: writing it first cost the detection ~0.5 ms). The id is
+        // already marked seen, so the delivery is acted on whether or not its acknowledgement
+        // gets out (a retry with the same id is ignored); close() waits (bounded) for this
+        // exchange, so a caller that closes the client the moment its job ends does not cut
+        // the answer off.
+        Runnable act = a.act();
+        try {
+          if (act != null) {
+            act.run();
+          }
+        } finally {
+          HttpServers.sendEmpty(ex, a.code());
+          Probe.at(Probe.ACKNOWLEDGED, a.jobId());
+        }
       } catch (IOException | RuntimeException e) {
         // The sender went away or sent something the JDK server choked on; nothing to answer.
         Engine.LOG.log(Level.DEBUG, "webhook request failed", e);
-      }
-      // Acknowledged first, acted on second: the sender has its answer whatever happens next.
-      if (act != null) {
-        act.run();
       }
     } finally {
       synchronized (lock) {

@@ -1,16 +1,22 @@
 package io.vtstatus.internal.sim;
 
+import io.vtstatus.internal.util.Probe;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
@@ -32,6 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       body on the HTTP client's threads until it ends, the size cap or the deadline. A receiver
  *       that stalls after its headers holds a socket and no thread.
  * </ul>
+ *
+ * <p>Plain-{@code http} receivers are sent to by {@link Wire} instead (kept-alive sockets, no
+ * thread hand-offs); the rest of this class then serves {@code https} ones.
  *
  * <p>Why not {@code sendAsync}: on Java 17 with fewer than 3 CPUs it completes every response
  * on a new thread (the JDK hops to {@code CompletableFuture}'s default executor, which is
@@ -66,6 +75,11 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
   volatile ScheduledFuture<?> deadline;
   private volatile Flow.Subscription subscription;
   private volatile boolean timedOut;
+  /** The channel of an attempt sent by {@link Wire}, while in use; guarded by this. */
+  private SocketChannel socket;
+  /** Whether a {@link Wire} attempt has reported its headers (or their absence); guarded by this. */
+  private boolean headersReported;
+  private final long startNanos = System.nanoTime();
   /** The status line's code once the headers are in, else 0. */
   volatile int status;
   private long read;
@@ -85,28 +99,42 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
    * request times out). Signed per attempt, as the bytes sent, so a retry after a rotation
    * carries the new keys' signatures.
    */
-  void send(HttpClient c) {
+  void send(HttpClient c, Wire wire) {
     Lane.Event ev = pending.event;
+    Probe.at(Probe.SENDER_PICKED_UP, ev.jobId());
     HttpResponse<Void> response;
     try {
       Instant now = clock.instant();
       long timestamp = now.getEpochSecond();
       byte[] body = ev.body().getBytes(StandardCharsets.UTF_8);
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(ev.reg().url)
-              .timeout(timeout)
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+      List<String[]> headers = new ArrayList<>(4);
+      headers.add(new String[] {"Content-Type", "application/json"});
       StandIn.WebhookAuth auth = standIn.map(StandIn::webhookAuth)
           .orElse(StandIn.WebhookAuth.STANDARD_WEBHOOKS);
       if (auth == StandIn.WebhookAuth.STANDARD_WEBHOOKS) {
-        request.header("webhook-id", ev.eventId())
-            .header("webhook-timestamp", Long.toString(timestamp))
-            .header("webhook-signature", ev.reg().keys().sign(ev.eventId(), timestamp, body, now));
+        headers.add(new String[] {"webhook-id", ev.eventId()});
+        headers.add(new String[] {"webhook-timestamp", Long.toString(timestamp)});
+        headers.add(new String[] {"webhook-signature",
+            ev.reg().keys().sign(ev.eventId(), timestamp, body, now)});
       } else if (auth == StandIn.WebhookAuth.SHARED_HEADER) {
-        standIn.get().webhookHeader().ifPresent(h -> request.header(h[0], h[1]));
+        standIn.get().webhookHeader().ifPresent(h -> headers.add(new String[] {h[0], h[1]}));
       }
-      response = c.send(request.build(), this);
+      byte[] plain = plainRequest(ev.reg().url, headers, body);
+      if (plain != null) {
+        Probe.at(Probe.REQUEST_SENT, ev.jobId());
+        sendPlain(wire, ev.reg().url, plain);
+        return;
+      }
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(ev.reg().url)
+              .timeout(timeout)
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+      for (String[] h : headers) {
+        request.header(h[0], h[1]);
+      }
+      HttpRequest built = request.build();
+      Probe.at(Probe.REQUEST_SENT, ev.jobId());
+      response = c.send(built, this);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       events.headersIn(this);
@@ -119,6 +147,120 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
     }
     events.headersIn(this);
     drained.whenComplete((v, e) -> finish(Optional.of(response), null));
+  }
+
+  /**
+   * On a sender thread: the attempt over a kept-alive socket ({@link Wire}). The deadline (or
+   * closing) closes the socket, which ends a read in progress.
+   */
+  private void sendPlain(Wire wire, URI url, byte[] request) {
+    boolean over;
+    try {
+      over = wire.send(url, request, startNanos + timeout.toNanos(), new Wire.Exchange() {
+        @Override
+        public void using(SocketChannel ch) {
+          synchronized (Attempt.this) {
+            socket = ch;
+            if (timedOut) {
+              Wire.close(ch);
+            }
+          }
+        }
+
+        @Override
+        public void headersIn(int code) {
+          status = code;
+          plainHeadersIn();
+        }
+
+        @Override
+        public boolean release() {
+          synchronized (Attempt.this) {
+            socket = null;
+            return !timedOut;
+          }
+        }
+
+        @Override
+        public void drained() {
+          finish(Optional.empty(), null);
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      plainHeadersIn();
+      finish(Optional.empty(), status != 0 ? null : e);
+      return;
+    }
+    if (over) {
+      finish(Optional.empty(), null);
+    }
+  }
+
+  /** The sender thread is free: reported once. */
+  private void plainHeadersIn() {
+    synchronized (this) {
+      if (headersReported) {
+        return;
+      }
+      headersReported = true;
+    }
+    events.headersIn(this);
+  }
+
+  /**
+   * The request line and headers for {@link Wire}, or null when the URL is not one it sends
+   * (not {@code http}, user info) or a header value could not go on the wire as it is: then the
+   * JDK client sends it (and refuses what it refuses).
+   */
+  /** Headers the wire writes itself or that change the exchange: the JDK client refuses them. */
+  private static final Set<String> WIRE_OWN = Set.of("host", "content-length", "connection",
+      "transfer-encoding", "expect", "upgrade", "te", "trailer", "keep-alive");
+
+  static byte[] plainRequest(URI url, List<String[]> headers, byte[] body) {
+    if (!"http".equalsIgnoreCase(url.getScheme()) || url.getRawUserInfo() != null
+        || url.getHost() == null || url.getRawAuthority() == null) {
+      return null;
+    }
+    String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+    StringBuilder b = new StringBuilder(256).append("POST ").append(path);
+    if (url.getRawQuery() != null) {
+      b.append('?').append(url.getRawQuery());
+    }
+    b.append(" HTTP/1.1\r\nHost: ").append(url.getRawAuthority()).append("\r\n");
+    for (String[] h : headers) {
+      if (!token(h[0]) || !fieldValue(h[1]) || WIRE_OWN.contains(h[0].toLowerCase(Locale.ROOT))) {
+        return null;
+      }
+      b.append(h[0]).append(": ").append(h[1]).append("\r\n");
+    }
+    b.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+    byte[] head = b.toString().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] all = java.util.Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, all, head.length, body.length);
+    return all;
+  }
+
+  private static boolean token(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean fieldValue(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < ' ' && c != '\t' || c >= 127) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Reports the end of the attempt, once. */
@@ -188,7 +330,19 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
   }
 
   private void cut(boolean evenBeforeHeaders) {
-    timedOut = true;
+    boolean plainBody;
+    synchronized (this) {
+      timedOut = true;
+      SocketChannel plain = socket;
+      if (plain != null) {
+        Wire.close(plain);
+      }
+      // A Wire attempt whose headers are in and whose body was draining ends now.
+      plainBody = headersReported && status != 0;
+    }
+    if (plainBody) {
+      finish(Optional.empty(), null);
+    }
     Flow.Subscription s = subscription;
     if (s != null) {
       s.cancel();

@@ -1,6 +1,7 @@
 package io.vtstatus.internal.sim;
 
 import io.vtstatus.internal.Protocol;
+import io.vtstatus.internal.util.Probe;
 import io.vtstatus.internal.util.Threads;
 import io.vtstatus.simulator.WebhookDelivery;
 import java.io.IOException;
@@ -13,11 +14,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -40,8 +41,10 @@ import java.util.function.Consumer;
  *       that were alone with a backlog can hold more than their later share until their
  *       attempts time out.
  *   <li>All bookkeeping (fan-out, queues, counts) runs on one thread, {@code
- *       vtstatus-sim-webhook}, so it needs no locks; timers, senders and HTTP completions only
- *       hand work to it. The scheduler thread never fans out.
+ *       vtstatus-sim-webhook}, so it needs no locks; retry timers, senders and HTTP completions
+ *       only hand work to it. The timers that end jobs run on it ({@link #jobTimers}), so a
+ *       job's end reaches its fan-out without a thread hand-off. The scheduler thread never
+ *       fans out.
  * </ul>
  */
 final class Deliveries {
@@ -51,7 +54,9 @@ final class Deliveries {
   private final Consumer<String> log;
   private final Webhooks registry;
   private final DeliveryLimits limits;
-  private final ExecutorService loop;
+  private final ScheduledThreadPoolExecutor loop;
+  /** The delivery thread, once started: work handed over from it runs at once. */
+  private volatile Thread loopThread;
   private final Senders senders;
   private final Map<Webhooks.Registration, Lane> lanes = new HashMap<>();
   private final ArrayDeque<Lane> starved = new ArrayDeque<>();
@@ -84,8 +89,15 @@ final class Deliveries {
     this.scheduler = scheduler;
     this.log = log;
     this.registry = registry;
-    this.records = new DeliveryRecords(log);
-    this.loop = Executors.newSingleThreadExecutor(Threads.daemon("vtstatus-sim-webhook"));
+    this.records = new DeliveryRecords(log, cfg.log().isPresent());
+    ThreadFactory named = Threads.daemon("vtstatus-sim-webhook");
+    this.loop = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = named.newThread(r);
+      loopThread = t;
+      return t;
+    });
+    loop.setRemoveOnCancelPolicy(true);
+    loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.senders = new Senders(limits.senders(), cfg.webhookTimeout());
   }
 
@@ -98,8 +110,23 @@ final class Deliveries {
     return Protocol.statusBody(jobId, s.status(), s.updatedAt()).toString();
   }
 
-  /** Runs {@code r} on the delivery thread; nothing once closed. */
+  /**
+   * The timers that end jobs ({@link Jobs}): they run on the delivery thread, so a job's end
+   * fans out to its webhooks there and then, without a hand-off from another thread (issue 23:
+   * each hand-off is a thread wake-up on the webhook's path).
+   */
+  ScheduledExecutorService jobTimers() {
+    return loop;
+  }
+
+  /** Runs {@code r} on the delivery thread (at once when called there); nothing once closed. */
   private void onLoop(Runnable r) {
+    if (Thread.currentThread() == loopThread) {
+      if (!loop.isShutdown()) {
+        r.run();
+      }
+      return;
+    }
     try {
       loop.execute(r);
     } catch (RejectedExecutionException closing) {
@@ -112,6 +139,7 @@ final class Deliveries {
   /** Sends a job's terminal event to every registration that wants it, from the delivery thread. */
   void jobFinished(String jobId, Job.State state) {
     onLoop(() -> {
+      Probe.at(Probe.DELIVERY_QUEUED, jobId);
       for (Webhooks.Registration r : registry.all()) {
         if (r.wants(jobId)) {
           String id = rand.id("msg_");

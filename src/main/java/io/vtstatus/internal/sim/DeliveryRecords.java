@@ -19,13 +19,20 @@ final class DeliveryRecords {
   static final long MAX_RECORD_BYTES = 4L << 20;
 
   private final Consumer<String> log;
+  /** Whether lines go anywhere: when not, none is built (the delivery thread's time is the path's). */
+  private final boolean logging;
   private final Recorder<WebhookDelivery> records =
       new Recorder<>(MAX_RECORDS, MAX_RECORD_BYTES, DeliveryRecords::size);
   private final AtomicLong recorded = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
 
   DeliveryRecords(Consumer<String> log) {
+    this(log, true);
+  }
+
+  DeliveryRecords(Consumer<String> log, boolean logging) {
     this.log = log;
+    this.logging = logging;
   }
 
   private static long size(WebhookDelivery d) {
@@ -54,6 +61,9 @@ final class DeliveryRecords {
     recorded.incrementAndGet();
     records.add(new WebhookDelivery(e.reg().id, e.eventId(), e.reg().url, e.jobId(), attempt, code,
         failure, e.body(), dropped));
+    if (!logging) {
+      return;
+    }
     log.accept("webhook " + e.reg().id + " " + e.eventId() + " job " + e.jobId() + " attempt "
         + attempt + " -> " + (code != 0 ? Integer.toString(code) : "")
         + failure.map(f -> (code != 0 ? " " : "") + f).orElse("") + " " + e.reg().url);

@@ -4,6 +4,7 @@ import io.vtstatus.JobStatus;
 import io.vtstatus.internal.Protocol;
 import io.vtstatus.internal.util.Durations;
 import io.vtstatus.internal.util.ExpiringMap;
+import io.vtstatus.internal.util.Probe;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
@@ -14,7 +15,7 @@ import java.util.function.Consumer;
 
 /**
  * The simulator's jobs from start to end. A job starts pending with a due time and ends once:
- * by its timer (on the scheduler thread), by hand, or when a {@code /status} finds it due,
+ * by its timer (on the delivery thread, {@link Deliveries#jobTimers}), by hand, or when a {@code /status} finds it due,
  * whichever wins the compare-and-set; the winner hands its event to {@link Deliveries}. The
  * jobs themselves, and their bounds, are the {@link JobStore}'s.
  */
@@ -113,11 +114,13 @@ final class Jobs {
   }
 
   private void started(Job job, Duration duration) {
-    log.accept("job " + job.id + " pending, due in " + Durations.format(duration) + " as "
-        + job.outcome.wireName());
+    if (cfg.log().isPresent()) {
+      log.accept("job " + job.id + " pending, due in " + Durations.format(duration) + " as "
+          + job.outcome.wireName());
+    }
     try {
-      job.timer = scheduler.schedule(() -> finish(job, job.outcome, false), duration.toNanos(),
-          TimeUnit.NANOSECONDS);
+      job.timer = deliveries.jobTimers().schedule(() -> finish(job, job.outcome, false),
+          duration.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closing) {
       // Closing: /status would still finish the job lazily, but nobody can ask any more.
     }
@@ -157,6 +160,7 @@ final class Jobs {
       return false;
     }
     long now = System.nanoTime();
+    Probe.at(Probe.JOB_ENDED, job.id, now);
     ScheduledFuture<?> timer = job.timer;
     if (byHand && timer != null) {
       timer.cancel(false);
@@ -165,8 +169,10 @@ final class Jobs {
     job.rendered = null;
     store.ended(job, now);
     ended.accept(job);
-    log.accept("job " + job.id + " " + outcome.wireName() + (byHand ? " (by hand)" : "")
-        + " after " + Durations.format(Duration.ofNanos(now - job.startNanos)));
+    if (cfg.log().isPresent()) {
+      log.accept("job " + job.id + " " + outcome.wireName() + (byHand ? " (by hand)" : "")
+          + " after " + Durations.format(Duration.ofNanos(now - job.startNanos)));
+    }
     if (!closed) {
       deliveries.jobFinished(job.id, next);
     }

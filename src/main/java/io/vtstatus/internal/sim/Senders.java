@@ -10,9 +10,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The threads and the HTTP client that send webhook attempts: up to {@code max} sender threads,
- * each blocked in {@code send} until an attempt's headers arrive (the delivery thread never
- * starts more), and two I/O threads for the client, which drain the bodies.
+ * The threads that send webhook attempts: up to {@code max} sender threads, each blocked until
+ * an attempt's headers arrive (the delivery thread never starts more). Plain-{@code http}
+ * receivers get their attempts on kept-alive sockets ({@link Wire}, one drain thread for bodies
+ * still to come); {@code https} ones through the JDK HTTP client, with two I/O threads, which
+ * drain the bodies.
  */
 final class Senders {
   private final ExecutorService pool;
@@ -20,6 +22,8 @@ final class Senders {
   private volatile HttpClient client;
   /** The client for {@link #awaitTermination} to stop: {@link #close} clears {@code client}. */
   private final HttpClient owned;
+  /** Plain-{@code http} attempts, on kept-alive sockets. */
+  private final Wire wire;
 
   Senders(int max, Duration connectTimeout) {
     // The delivery thread never has more than max sends running, so the queue only bridges the
@@ -34,6 +38,7 @@ final class Senders {
             .executor(clientExecutor)
             .build();
     this.owned = client;
+    this.wire = new Wire(connectTimeout);
   }
 
   /** Whether attempts may still start. */
@@ -52,12 +57,13 @@ final class Senders {
     if (c == null) {
       throw new RejectedExecutionException("closed");
     }
-    pool.execute(() -> a.send(c));
+    pool.execute(() -> a.send(c, wire));
   }
 
   /** Starts no more attempts; those waiting for headers finish within their timeout. */
   void close() {
     client = null;
+    wire.close();
     // An interrupted send() on Java 17 would leave the HTTP client's selector thread running long
     // after close(), so senders are left to finish rather than interrupted.
     pool.shutdown();
@@ -71,6 +77,10 @@ final class Senders {
     }
     // From Java 21 this aborts what the interrupted senders still had in flight, and ends the
     // client's selector thread now rather than when the client is collected.
+    Thread drainer = wire.drainer();
+    if (drainer != null) {
+      drainer.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+    }
     HttpClients.shutdownNow(owned);
     clientExecutor.shutdown();
     if (!clientExecutor.awaitTermination(Math.max(0, deadline - System.nanoTime()),

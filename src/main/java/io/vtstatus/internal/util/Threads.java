@@ -63,7 +63,18 @@ public final class Threads {
    * Idle threads end after {@code keepAliveSeconds}.
    */
   public static ThreadPoolExecutor elasticPool(String prefix, int max, int maxQueued, long keepAliveSeconds) {
-    HandOffQueue queue = new HandOffQueue();
+    return elasticPool(prefix, max, maxQueued, keepAliveSeconds, max, 0);
+  }
+
+  /**
+   * As {@link #elasticPool(String, int, int, long)}, but past {@code soft} threads a task first
+   * waits up to {@code patienceNanos} for a thread to come free before the pool grows: a burst
+   * of short tasks is served by the threads there are, while threads stuck on slow peers still
+   * get company after that short wait (the caller of {@code execute} waits it).
+   */
+  public static ThreadPoolExecutor elasticPool(String prefix, int max, int maxQueued,
+      long keepAliveSeconds, int soft, long patienceNanos) {
+    HandOffQueue queue = new HandOffQueue(soft, patienceNanos);
     ThreadPoolExecutor pool = new ThreadPoolExecutor(0, max, keepAliveSeconds, TimeUnit.SECONDS, queue,
         daemon(prefix), (r, p) -> {
           if (p.isShutdown() || queue.size() >= maxQueued) {
@@ -72,6 +83,7 @@ public final class Threads {
           }
           queue.add(r);
         });
+    queue.pool = pool;
     return pool;
   }
 
@@ -81,10 +93,30 @@ public final class Threads {
    */
   private static final class HandOffQueue extends LinkedTransferQueue<Runnable> {
     private static final long serialVersionUID = 1L;
+    private final int soft;
+    private final long patienceNanos;
+    private transient volatile ThreadPoolExecutor pool;
+
+    HandOffQueue(int soft, long patienceNanos) {
+      this.soft = soft;
+      this.patienceNanos = patienceNanos;
+    }
 
     @Override
     public boolean offer(Runnable r) {
-      return tryTransfer(r);
+      if (tryTransfer(r)) {
+        return true;
+      }
+      ThreadPoolExecutor p = pool;
+      if (patienceNanos <= 0 || p == null || p.getPoolSize() < soft) {
+        return false;
+      }
+      try {
+        return tryTransfer(r, patienceNanos, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
     }
   }
 }

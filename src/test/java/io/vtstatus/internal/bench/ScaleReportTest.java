@@ -17,7 +17,7 @@ class ScaleReportTest {
 
   private static ScaleBench.Result run(double pollsPerJob, int resolvedOnce) {
     return new ScaleBench.Result(100, 1, 10, 0.2, resolvedOnce, 0, 100 - resolvedOnce, 90, 10,
-        pollsPerJob, 20, 30, 12, 12, List.of("vtstatus-http-1"), 10, 4, 3, 20, 15, 21, 12.5);
+        pollsPerJob, 20, 30, 12, 12, List.of("vtstatus-http-1"), 10, 4, 3, 20, 15, 21, 12.5, 1, 2);
   }
 
   private static String line(String table, String figure) {
