@@ -37,7 +37,8 @@ javadoc:
 	$(JAVADOC) --release 17 -Xdoclint:all -Xmaxwarns 10000 -Werror -quiet -d target/apidocs \
 	  --module-source-path 'io.vtstatus=src/main/java' --module io.vtstatus
 
-# The benchmark harness lives in src/bench/java and its own jar, never in the one users copy.
+# Everything that measures lives in src/bench (its README lists what and how): the harness
+# (src/bench/java) goes into its own jar, never into the one users copy.
 # ARGS replaces the default arguments: make bench ARGS='--scenario scale --json'.
 BENCH_JAR := target/vtstatus-bench.jar
 ARGS ?= --scenario all --markdown docs/BENCHMARKS.md
@@ -55,7 +56,7 @@ $(BENCH_JAR): $(JAR) $(shell find src/bench -type f 2>/dev/null)
 	@$(JARTOOL) --create --file $@ --manifest target/bench-manifest.txt -C target/bench-classes .
 
 bench-http: $(BENCH_JAR)
-	bash bench/http.sh --markdown docs/BENCHMARKS-http.md
+	bash src/bench/http.sh --markdown docs/BENCHMARKS-http.md
 
 # The long versions: hour-scale soaks, and the tests whose counts `make test` keeps short.
 soak:

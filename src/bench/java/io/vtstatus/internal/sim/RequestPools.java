@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * A simulator for {@code bench/http.sh}, its requests on one of three executors, to measure what
+ * A simulator for {@code src/bench/http.sh}, its requests on one of three executors, to measure what
  * each arrangement costs under {@code wrk}: {@code elastic} (what the simulator runs, {@link
  * HttpPool}), {@code fixed} (the same number of threads without the watchdog that adds one per
  * stuck exchange) or {@code direct} (each exchange on the server's dispatcher thread: no

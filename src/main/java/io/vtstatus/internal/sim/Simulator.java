@@ -29,7 +29,7 @@ import java.util.function.Function;
  * elsewhere; deliveries have their own thread. {@code /status} takes no lock.
  */
 public final class Simulator {
-  // Measured on 2 cores (bench/http.sh): 1, 2 or 8 threads were no faster than 4. Running
+  // Measured on 2 cores (src/bench/http.sh): 1, 2 or 8 threads were no faster than 4. Running
   // exchanges on the server's dispatcher thread itself saves the hand-off, but one client that
   // sends half a request then stops the server for everyone (HttpPool).
   static final int HTTP_THREADS = 4;
@@ -82,7 +82,7 @@ public final class Simulator {
 
   /**
    * Binds and starts a simulator whose requests run on the executor {@code requestPool} makes
-   * from the simulator's scheduler: {@code bench/http.sh} compares other arrangements with
+   * from the simulator's scheduler: {@code src/bench/http.sh} compares other arrangements with
    * {@link HttpPool} through it. The simulator shuts that executor down when it closes.
    */
   static Simulator start(Config cfg,

@@ -2,7 +2,7 @@
 // check by hand that it works against our simulator:
 //
 //	java -jar target/vtstatus.jar server --port 8080 &
-//	cd bench/goclient && go run . -server http://localhost:8080 -port 9090
+//	cd src/bench/goclient && go run . -server http://localhost:8080 -port 9090
 //
 // Like the original it serves POST /webhook on :PORT (decoding the body into a map of strings,
 // answering 200), registers http://localhost:PORT/webhook with POST /register-webhook and

@@ -7,8 +7,8 @@ import io.vtstatus.internal.jfr.Flight;
  * Webhook event begun and ended, a WatchEnded event. Without a recording the calls should cost
  * next to nothing (nothing is built); with one, three events are committed. Five rounds of 5
  * million; compare the last rounds of the two runs.
- * Run: make jar && java -cp target/vtstatus.jar bench/FlightCost.java
- *  and: java -XX:StartFlightRecording:filename=/tmp/cost.jfr,settings=default -cp target/vtstatus.jar bench/FlightCost.java
+ * Run: make jar && java -cp target/vtstatus.jar src/bench/programs/FlightCost.java
+ *  and: java -XX:StartFlightRecording:filename=/tmp/cost.jfr,settings=default -cp target/vtstatus.jar src/bench/programs/FlightCost.java
  */
 public class FlightCost {
   static volatile long sink;

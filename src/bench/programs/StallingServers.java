@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * The deadline promise against a server that sends its headers and then stalls the body:
  * how late the latest of 300 watches (1 s timeout) ends, how long {@code await(2 s)} takes, and
  * how long {@code close()} takes with every request stuck in flight. Five rounds each.
- * Run: java -cp target/vtstatus.jar bench/StallingServers.java
+ * Run: java -cp target/vtstatus.jar src/bench/programs/StallingServers.java
  */
 public class StallingServers {
   /** Accepts, reads a request head, answers headers and 9 of 100 body bytes, then nothing. */

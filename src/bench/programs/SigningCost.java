@@ -14,7 +14,7 @@ import java.util.List;
  * side by side in one JVM: signing one delivery, verifying a genuine one, and a forger's worst
  * case, a header of 16 v1a entries (the most the verifier reads) against a verifier holding two
  * public keys. Five rounds, interleaved; the median is printed.
- * Run: make jar && java -cp target/vtstatus.jar bench/SigningCost.java
+ * Run: make jar && java -cp target/vtstatus.jar src/bench/programs/SigningCost.java
  */
 public class SigningCost {
   static final byte[] BODY = ("{\"job\":\"job_0123456789abcdef\",\"result\":\"completed\",\"status\":"

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * 1,000 jobs at once on one client, with and without webhooks: polls per job and detection delay
- * (from the server's updated_at). Run: java -cp target/vtstatus.jar bench/ThousandJobs.java [on|off]
+ * (from the server's updated_at). Run: java -cp target/vtstatus.jar src/bench/programs/ThousandJobs.java [on|off]
  * (both by default; "off" is the cold polling-only burst alone). Each pass has a fresh client, so
  * its schedule starts cold: it has seen no job finish when all 1,000 start.
  */

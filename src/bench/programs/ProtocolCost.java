@@ -16,7 +16,7 @@ import java.util.Arrays;
  * answers normal), first the reader's work alone (strict UTF-8, JSON, the three pointers), then
  * whole waits through a client (one poll each: request, 300 KB body, read) beside the same waits
  * on a 1 KB answer. Five rounds; the median is printed.
- * Run: make jar && java -cp target/vtstatus.jar bench/ProtocolCost.java
+ * Run: make jar && java -cp target/vtstatus.jar src/bench/programs/ProtocolCost.java
  */
 public class ProtocolCost {
   static volatile Object sink;
@@ -80,7 +80,7 @@ public class ProtocolCost {
     double[] waitBig = new double[rounds];
     double[] waitSmall = new double[rounds];
     try (StatusClient client = StatusClient.builder(url).protocol(JobProtocol.replicate())
-        .header("Authorization", "Bearer r8_bench").pollSchedule(ctx -> ctx.attempt() == 0 ? Duration.ZERO : Duration.ofSeconds(1))
+        .header("Authorization", "Bearer r8_bench").pollSchedule(ctx -> ctx.polls() == 0 ? Duration.ZERO : Duration.ofSeconds(1))
         .build()) {
       Op reader = () -> {
         Object doc = Json.parse(Json.utf8(big), 1 << 20);

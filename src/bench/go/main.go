@@ -1,4 +1,4 @@
-// Reference servers for bench/http.sh: the smallest net/http server answering GET /status?job=ID
+// Reference servers for src/bench/http.sh: the smallest net/http server answering GET /status?job=ID
 // with the simulator's JSON for a pending job, so its req/s is the yardstick for ours.
 //
 //	-mode fixed    writes one byte slice built at start-up: like for like with the simulator,

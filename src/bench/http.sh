@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Simulator throughput against two minimal Go net/http servers answering the same JSON.
 #
-#   bash bench/http.sh [--markdown FILE] [--rounds N] [--duration 10s]
+#   bash src/bench/http.sh [--markdown FILE] [--rounds N] [--duration 10s]
 #
-# Go references (bench/go/main.go): "fixed" writes one byte slice built at start-up (like for
+# Go references (src/bench/go/main.go): "fixed" writes one byte slice built at start-up (like for
 # like: the simulator also serves a job's cached body), "marshal" runs json.Marshal per request.
 # Simulators: Java 17 (JAVA_HOME, else java on PATH) with its request pool, the same with a
 # plain fixed pool and with no hand-off at all (exchanges on the dispatcher thread: faster, but
@@ -20,7 +20,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
+root=$(cd "$here/../.." && pwd)
 jar_env=${JAR:+JAR=$JAR }
 JAR=${JAR:-$root/target/vtstatus.jar}
 # The simulators run from the bench jar, which finds vtstatus.jar beside it (its Class-Path).
@@ -301,11 +301,11 @@ report=$(cat <<EOF
 # Simulator HTTP throughput
 
 \`GET /status?job=ID\` for one pending job, against two minimal Go \`net/http\` servers answering
-the same JSON (\`bench/go/main.go\`): **fixed bytes** writes one byte slice built at start-up (like
+the same JSON (\`src/bench/go/main.go\`): **fixed bytes** writes one byte slice built at start-up (like
 for like: the simulator serves a job's body cached once per state) and **json.Marshal** encodes per
 request, as the original server did. Produced by:
 
-    ${jar_env}bash bench/http.sh${markdown:+ --markdown $markdown} --rounds $rounds --duration $duration
+    ${jar_env}bash src/bench/http.sh${markdown:+ --markdown $markdown} --rounds $rounds --duration $duration
 
 (\`make bench-http\` runs the same with the defaults and \`target/vtstatus.jar\`.)
 
