@@ -117,7 +117,7 @@ public final class Engine {
     this.registrar = r;
     this.watcher = new Watcher(scheduler, api, cfg.schedule(), listener,
         r == null ? Registration.NONE : r, cfg.clock(), cfg.requestTimeout(),
-        cfg.maxConcurrentRequests(), cfg.longPoll());
+        cfg.maxConcurrentRequests(), cfg.longPoll(), cfg.maxHeldReads());
     target[0] = watcher;
   }
 

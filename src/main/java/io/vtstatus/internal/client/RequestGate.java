@@ -24,15 +24,76 @@ final class RequestGate {
     void start(Runnable release);
   }
 
+  /** The default bound on held reads in flight beside the permits ({@code maxHeldReads}). */
+  static final int DEFAULT_HELD = 10_000;
+
   private final int permits;
+  private final int heldPermits;
   private final Scheduler scheduler;
   private final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
   private int inUse;
+  private int heldInUse;
   private boolean drainScheduled;
 
   RequestGate(int permits, Scheduler scheduler) {
+    this(permits, 0, scheduler);
+  }
+
+  /**
+   * {@code permits} polls in flight, and beside them up to {@code heldPermits} reads the server
+   * is expected to hold: those hold no transport thread while they wait, so they need not wait
+   * for a permit; beyond that bound a held read queues for a permit like any poll.
+   */
+  RequestGate(int permits, int heldPermits, Scheduler scheduler) {
     this.permits = permits;
+    this.heldPermits = heldPermits;
     this.scheduler = scheduler;
+  }
+
+  /**
+   * Starts {@code t} now, outside the permits, if it is a {@code held} read and a held slot is
+   * free; otherwise as {@link #submit(Ticket)}.
+   */
+  void submit(Ticket t, boolean held) {
+    if (held) {
+      synchronized (this) {
+        held = heldInUse < heldPermits;
+        if (held) {
+          heldInUse++;
+        }
+      }
+    }
+    if (!held) {
+      submit(t);
+      return;
+    }
+    if (!t.wanted()) {
+      releaseHeld();
+      return;
+    }
+    t.start(once(this::releaseHeld));
+  }
+
+  private synchronized void releaseHeld() {
+    heldInUse--;
+  }
+
+  /** Held reads in flight outside the permits (for tests and diagnostics). */
+  synchronized int heldInUse() {
+    return heldInUse;
+  }
+
+  private static Runnable once(Runnable release) {
+    boolean[] once = new boolean[1];
+    return () -> {
+      synchronized (once) {
+        if (once[0]) {
+          return;
+        }
+        once[0] = true;
+      }
+      release.run();
+    };
   }
 
   /** Starts {@code t} now if a permit is free, else queues it. */
@@ -52,16 +113,7 @@ final class RequestGate {
       release();
       return;
     }
-    boolean[] once = new boolean[1];
-    t.start(() -> {
-      synchronized (once) {
-        if (once[0]) {
-          return;
-        }
-        once[0] = true;
-      }
-      release();
-    });
+    t.start(once(this::release));
   }
 
   private void release() {

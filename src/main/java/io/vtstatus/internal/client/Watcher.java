@@ -104,10 +104,21 @@ final class Watcher implements WebhookSink {
   Watcher(Scheduler scheduler, StatusApi api, PollSchedule schedule, JobListener listener,
       Registration registration, Clock clock, Duration requestTimeout, int maxConcurrentRequests,
       Duration longPoll) {
+    this(scheduler, api, schedule, listener, registration, clock, requestTimeout,
+        maxConcurrentRequests, longPoll, RequestGate.DEFAULT_HELD);
+  }
+
+  /**
+   * As above, with up to {@code maxHeldReads} reads the server is expected to hold in flight
+   * beside the request permits.
+   */
+  Watcher(Scheduler scheduler, StatusApi api, PollSchedule schedule, JobListener listener,
+      Registration registration, Clock clock, Duration requestTimeout, int maxConcurrentRequests,
+      Duration longPoll, int maxHeldReads) {
     this.holdSeconds = new AtomicLong(longPoll.toSeconds());
     this.scheduler = scheduler;
     this.api = api;
-    this.gate = new RequestGate(maxConcurrentRequests, scheduler);
+    this.gate = new RequestGate(maxConcurrentRequests, maxHeldReads, scheduler);
     this.schedule = new SafeSchedule(schedule);
     this.listener = listener;
     this.registration = registration;
@@ -381,6 +392,8 @@ final class Watcher implements WebhookSink {
     if (!w.fired(arming)) {
       return;
     }
+    // A read the server is expected to hold goes out beside the permits, holding no thread.
+    boolean held = serverHolds && waitSeconds(w.remaining(scheduler.nanoTime())) > 0;
     gate.submit(new RequestGate.Ticket() {
       @Override
       public boolean wanted() {
@@ -389,12 +402,12 @@ final class Watcher implements WebhookSink {
 
       @Override
       public void start(Runnable release) {
-        send(w, release);
+        send(w, release, held);
       }
-    });
+    }, held);
   }
 
-  private void send(Watch w, Runnable release) {
+  private void send(Watch w, Runnable release, boolean held) {
     long now = scheduler.nanoTime();
     if (!w.beginSend(now, MIN_REQUEST_NANOS)) {
       release.run();
@@ -416,7 +429,7 @@ final class Watcher implements WebhookSink {
         since = w.validator;
       }
       long timeout = Math.min(requestTimeoutNanos + TimeUnit.SECONDS.toNanos(wait), w.remaining(now));
-      f = api.poll(w.jobId, w.statusUri, Duration.ofNanos(timeout), new StatusApi.Read(since, wait));
+      f = api.poll(w.jobId, w.statusUri, Duration.ofNanos(timeout), new StatusApi.Read(since, wait, held));
     } catch (Throwable e) {
       // Nothing went out: the permit is free again, and a bug must not leave the watch hanging.
       release.run();
