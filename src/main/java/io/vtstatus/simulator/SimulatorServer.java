@@ -162,6 +162,14 @@ public final class SimulatorServer implements AutoCloseable {
     return engine().removedJobCount();
   }
 
+  /**
+   * The number of {@code GET /status} reads held now ({@code Prefer: wait=N} with {@link
+   * Builder#maxWait} on), each waiting for its job to end or its wait to run out.
+   */
+  public int heldReads() {
+    return engine().heldReads();
+  }
+
   /** The number of webhook registrations in force. */
   public int webhookCount() {
     return engine().webhookCount();

@@ -2,10 +2,15 @@ package io.vtstatus.internal.client;
 
 import io.vtstatus.internal.util.Scheduler;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * At most {@code permits} polls in flight; the rest wait in arrival order. A waiting poll is
+ * At most {@code permits} polls in flight, and beside them at most {@code heldPermits} reads the
+ * server is expected to hold (long polls, which hold no transport thread); the rest wait in
+ * arrival order. A waiting poll is
  * asked whether it is still wanted when its turn comes, so the polls of watches that ended
  * while they waited are dropped, never sent. Polls start on the scheduler's thread, never
  * inside the completion of another request (which would nest without bound when replies are
@@ -22,6 +27,14 @@ final class RequestGate {
      * ends, or at once if it does not start after all.
      */
     void start(Runnable release);
+
+    /**
+     * Whether the server is expected to hold this read now: then it may go out beside the
+     * permits, in a held slot. Asked when submitted and again after {@link #heldPossible()}.
+     */
+    default boolean held() {
+      return false;
+    }
   }
 
   /** The default bound on held reads in flight beside the permits ({@code maxHeldReads}). */
@@ -50,28 +63,52 @@ final class RequestGate {
     this.scheduler = scheduler;
   }
 
-  /**
-   * Starts {@code t} now, outside the permits, if it is a {@code held} read and a held slot is
-   * free; otherwise as {@link #submit(Ticket)}.
-   */
-  void submit(Ticket t, boolean held) {
-    if (held) {
-      synchronized (this) {
-        held = heldInUse < heldPermits;
-        if (held) {
-          heldInUse++;
-        }
+  private boolean takeHeld() {
+    synchronized (this) {
+      if (heldInUse >= heldPermits) {
+        return false;
       }
+      heldInUse++;
+      return true;
     }
-    if (!held) {
-      submit(t);
-      return;
-    }
+  }
+
+  private void runHeld(Ticket t) {
     if (!t.wanted()) {
       releaseHeld();
       return;
     }
     t.start(once(this::releaseHeld));
+  }
+
+  /**
+   * Reads may be held from now on (the server was just seen holding one): the waiting tickets
+   * that are {@link Ticket#held()} now leave the queue for held slots, on the scheduler's
+   * thread.
+   */
+  void heldPossible() {
+    try {
+      scheduler.schedule(this::startHeldWaiting, 0);
+    } catch (RejectedExecutionException closing) {
+      // Closing: nothing more starts.
+    }
+  }
+
+  private void startHeldWaiting() {
+    List<Ticket> start = new ArrayList<>();
+    synchronized (this) {
+      for (Iterator<Ticket> it = waiting.iterator(); it.hasNext() && heldInUse < heldPermits; ) {
+        Ticket t = it.next();
+        if (t.held()) {
+          it.remove();
+          heldInUse++;
+          start.add(t);
+        }
+      }
+    }
+    for (Ticket t : start) {
+      runHeld(t);
+    }
   }
 
   private synchronized void releaseHeld() {
@@ -96,8 +133,15 @@ final class RequestGate {
     };
   }
 
-  /** Starts {@code t} now if a permit is free, else queues it. */
+  /**
+   * Starts {@code t} now: in a held slot if it is {@link Ticket#held()} and one is free, else if
+   * a permit is free; else queues it.
+   */
   void submit(Ticket t) {
+    if (heldPermits > 0 && t.held() && takeHeld()) {
+      runHeld(t);
+      return;
+    }
     synchronized (this) {
       if (inUse >= permits) {
         waiting.add(t);

@@ -61,6 +61,9 @@ final class Watcher implements WebhookSink {
    */
   static final long FIRST_LOOK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /** The wait a read asks for until the server has been seen holding one. */
+  static final long PROBE_WAIT_SECONDS = 1;
+
   /** When a watch's first poll goes out. */
   enum FirstPoll {
     /** At once: the original protocol's one job, whose state nothing else tells us. */
@@ -392,8 +395,6 @@ final class Watcher implements WebhookSink {
     if (!w.fired(arming)) {
       return;
     }
-    // A read the server is expected to hold goes out beside the permits, holding no thread.
-    boolean held = serverHolds && waitSeconds(w.remaining(scheduler.nanoTime())) > 0;
     gate.submit(new RequestGate.Ticket() {
       @Override
       public boolean wanted() {
@@ -402,12 +403,18 @@ final class Watcher implements WebhookSink {
 
       @Override
       public void start(Runnable release) {
-        send(w, release, held);
+        send(w, release);
       }
-    }, held);
+
+      @Override
+      public boolean held() {
+        // A read the server is expected to hold goes out beside the permits, holding no thread.
+        return serverHolds && waitSeconds(w.remaining(scheduler.nanoTime())) > 0;
+      }
+    });
   }
 
-  private void send(Watch w, Runnable release, boolean held) {
+  private void send(Watch w, Runnable release) {
     long now = scheduler.nanoTime();
     if (!w.beginSend(now, MIN_REQUEST_NANOS)) {
       release.run();
@@ -429,7 +436,7 @@ final class Watcher implements WebhookSink {
         since = w.validator;
       }
       long timeout = Math.min(requestTimeoutNanos + TimeUnit.SECONDS.toNanos(wait), w.remaining(now));
-      f = api.poll(w.jobId, w.statusUri, Duration.ofNanos(timeout), new StatusApi.Read(since, wait, held));
+      f = api.poll(w.jobId, w.statusUri, Duration.ofNanos(timeout), new StatusApi.Read(since, wait, serverHolds));
     } catch (Throwable e) {
       // Nothing went out: the permit is free again, and a bug must not leave the watch hanging.
       release.run();
@@ -460,6 +467,11 @@ final class Watcher implements WebhookSink {
     long cap = holdSeconds.get();
     if (cap <= 0) {
       return 0;
+    }
+    if (!serverHolds) {
+      // Until the server is seen holding a read, a read holds a request permit: a short wait
+      // gives it back soon, and its answer tells whether later reads may go out beside them.
+      cap = Math.min(cap, PROBE_WAIT_SECONDS);
     }
     long room = remainingNanos - requestTimeoutNanos;
     return room <= 0 ? 0 : Math.min(cap, room / TimeUnit.SECONDS.toNanos(1));
@@ -546,8 +558,9 @@ final class Watcher implements WebhookSink {
       w.progress = a.progress();
       w.validator = p.validator();
     }
-    if (p.held()) {
+    if (p.held() && !serverHolds) {
       serverHolds = true;
+      gate.heldPossible();
     }
     long next = now + nextDelayNanos(w, now);
     // A server that held the read answers when something changed or its wait ran out: reading
