@@ -102,9 +102,9 @@ final class HttpTransport implements Transport {
       x.timer = scheduler.schedule(x::timedOut, x.timeout.toNanos());
       if (call.held()) {
         x.sendAsync(c);
-        return x.result;
+      } else {
+        pool.execute(() -> x.run(c));
       }
-      pool.execute(() -> x.run(c));
     } catch (RejectedExecutionException e) {
       x.result.completeExceptionally(e);
       if (x.timer != null) {
