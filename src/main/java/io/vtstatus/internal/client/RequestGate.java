@@ -99,7 +99,9 @@ final class RequestGate {
     synchronized (this) {
       for (Iterator<Ticket> it = waiting.iterator(); it.hasNext() && heldInUse < heldPermits; ) {
         Ticket t = it.next();
-        if (t.held()) {
+        if (!t.wanted()) {
+          it.remove();
+        } else if (t.held()) {
           it.remove();
           heldInUse++;
           start.add(t);
