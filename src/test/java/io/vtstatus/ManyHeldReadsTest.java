@@ -59,6 +59,17 @@ class ManyHeldReadsTest {
   }
 
   @Test
+  void maxHeldReadsTakesZeroToAMillionAndSaysWhatItRefused() {
+    StatusClient.Builder b = StatusClient.builder(java.net.URI.create("http://127.0.0.1:1"));
+    b.maxHeldReads(0).maxHeldReads(1_000_000);
+    for (int bad : new int[] {-1, 1_000_001, Integer.MIN_VALUE}) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class, () -> b.maxHeldReads(bad));
+      assertEquals("Invalid maxHeldReads: " + bad, e.getMessage());
+    }
+  }
+
+  @Test
   void twoHundredReadsAreHeldAtOnceWithTwoRequestPermits() throws Exception {
     ThreadLeaks leaks = ThreadLeaks.snapshot();
     Completions seen = new Completions();
