@@ -183,14 +183,26 @@ final class RequestGate {
 
   private void drain() {
     while (true) {
-      Ticket next;
+      Ticket next = null;
+      boolean held = false;
       synchronized (this) {
-        next = null;
-        while (inUse < permits && !waiting.isEmpty()) {
-          Ticket t = waiting.poll();
-          if (t.wanted()) {
+        while (!waiting.isEmpty()) {
+          Ticket t = waiting.peek();
+          if (!t.wanted()) {
+            waiting.poll();
+          } else if (heldInUse < heldPermits && t.held()) {
+            // Held by now: a held slot, leaving the permit to a read that needs one.
+            waiting.poll();
+            heldInUse++;
             next = t;
+            held = true;
+            break;
+          } else if (inUse < permits) {
+            waiting.poll();
             inUse++;
+            next = t;
+            break;
+          } else {
             break;
           }
         }
@@ -199,7 +211,11 @@ final class RequestGate {
           return;
         }
       }
-      run(next);
+      if (held) {
+        runHeld(next);
+      } else {
+        run(next);
+      }
     }
   }
 
