@@ -115,4 +115,39 @@ class RequestGateHeldTest {
     assertEquals(false, unwanted.started());
     assertEquals(0, g.waiting(), "nothing left waiting");
   }
+
+  @Test
+  void movingWaitingReadsToHeldSlotsStopsAtTheBound() {
+    RequestGate g = new RequestGate(1, 2, clock);
+    List<T> ts = submit(g, 5, false);
+    for (T t : ts) {
+      t.held = true;
+    }
+    g.heldPossible();
+    clock.advance(Duration.ZERO);
+    assertEquals(2, g.heldInUse());
+    assertEquals(2, g.waiting(), "two still wait for the permit");
+    assertEquals(List.of(true, true, true, false, false),
+        ts.stream().map(T::started).collect(java.util.stream.Collectors.toList()));
+  }
+
+  @Test
+  void aTicketThatSaysNothingOfHoldingTakesAPermit() {
+    RequestGate g = new RequestGate(1, 5, clock);
+    boolean[] started = new boolean[1];
+    g.submit(new RequestGate.Ticket() {
+      @Override
+      public boolean wanted() {
+        return true;
+      }
+
+      @Override
+      public void start(Runnable release) {
+        started[0] = true;
+      }
+    });
+    assertEquals(true, started[0]);
+    assertEquals(1, g.inUse());
+    assertEquals(0, g.heldInUse());
+  }
 }
