@@ -51,6 +51,8 @@ class HeldCallTest {
   void start() {
     leaks = ThreadLeaks.snapshot();
     timers = new ScheduledThreadPoolExecutor(1, Threads.daemon("test-held-timer"));
+    // A cancelled timer leaves the queue: the tests see which timers are still armed.
+    timers.setRemoveOnCancelPolicy(true);
   }
 
   @AfterEach
@@ -86,14 +88,21 @@ class HeldCallTest {
         Arguments.of("a request read and never answered", HostileServer.BLACK_HOLE));
   }
 
+  static Stream<Arguments> hostileBothWays() {
+    return hostile().flatMap(a -> Stream.of(true, false).map(held -> Arguments.of(
+        (held ? "held: " : "pooled: ") + a.get()[0], a.get()[1], held)));
+  }
+
   @ParameterizedTest(name = "{0}")
-  @MethodSource("hostile")
-  void aHeldCallEndsAtItsTimeoutAndClosesItsConnection(String what, HostileServer.Behaviour b)
-      throws Exception {
+  @MethodSource("hostileBothWays")
+  void aCallEndsAtItsTimeoutAndClosesItsConnection(String what, HostileServer.Behaviour b,
+      boolean asHeld) throws Exception {
     HostileServer s = closer.add(HostileServer.start(b));
     HttpTransport t = transport(1024, 1);
     try {
-      CompletableFuture<Transport.Reply> f = t.send(held(s.url(), Duration.ofMillis(800)));
+      Transport.Call call = held(s.url(), Duration.ofMillis(800));
+      CompletableFuture<Transport.Reply> f = t.send(asHeld ? call
+          : Transport.Call.get(call.uri(), call.timeout()));
       assertInstanceOf(HttpTimeoutException.class, failure(f), what);
       assertEquals(0, s.awaitNoOpenConnections(Duration.ofSeconds(10)), what + ": connection left open");
     } finally {
@@ -117,6 +126,85 @@ class HeldCallTest {
       t.close();
     }
     leaks.assertNoNewThreads();
+  }
+
+  /** Sends {@code size} bytes of body without a length, then closes: the client reads to the end. */
+  private static HostileServer.Behaviour unsizedBody(int size) {
+    return (r, out, server) -> {
+      out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+          + "x".repeat(size)).getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      out.close();
+    };
+  }
+
+  @ParameterizedTest(name = "held {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void aBodyOfExactlyTheBoundIsReadAndOneByteMoreIsRefusedSizedOrNot(boolean asHeld)
+      throws Exception {
+    String exact = "{\"a\":\"" + "x".repeat(1024 - 8) + "\"}";
+    assertEquals(1024, exact.length());
+    List<HostileServer.Behaviour> fits = List.of(
+        (r, out, server) -> HostileServer.answer(out, 200, exact), unsizedBody(1024));
+    List<HostileServer.Behaviour> over = List.of(
+        (r, out, server) -> HostileServer.answer(out, 200, exact + " "), unsizedBody(1025));
+    HttpTransport t = transport(1024, 1);
+    try {
+      for (HostileServer.Behaviour b : fits) {
+        HostileServer s = closer.add(HostileServer.start(b));
+        Transport.Call call = held(s.url(), Duration.ofSeconds(10));
+        Transport.Reply r = t.send(asHeld ? call : Transport.Call.get(call.uri(), call.timeout()))
+            .get(20, TimeUnit.SECONDS);
+        assertEquals(1024, r.body().length);
+      }
+      for (HostileServer.Behaviour b : over) {
+        HostileServer s = closer.add(HostileServer.start(b));
+        Transport.Call call = held(s.url(), Duration.ofSeconds(10));
+        Throwable e = failure(t.send(asHeld ? call : Transport.Call.get(call.uri(), call.timeout())));
+        assertInstanceOf(ProtocolException.class, e, "unwrapped: the caller sees what we refused");
+        assertTrue(e.getMessage().contains("over 1024 bytes"), e.getMessage());
+      }
+    } finally {
+      t.close();
+    }
+  }
+
+  @ParameterizedTest(name = "held {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void aCallSendsItsHeadersAndDisarmsItsTimerWhenAnswered(boolean asHeld) throws Exception {
+    List<String> heads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HostileServer s = closer.add(HostileServer.start((r, out, server) -> {
+      heads.add(r.head());
+      HostileServer.answer(out, 200, "{}");
+    }));
+    HttpTransport t = transport(1024, 1);
+    try {
+      Transport.Call call = Transport.Call.get(s.url().resolve("/status?job=j"), Duration.ofMinutes(5),
+          java.util.Map.of("Prefer", "wait=7"));
+      t.send(asHeld ? call.asHeld() : call).get(20, TimeUnit.SECONDS);
+      assertTrue(heads.get(0).toLowerCase(java.util.Locale.ROOT).contains("prefer: wait=7"), heads.get(0));
+      // The timer is cancelled once the answer is in (the pooled path does it as the thread ends).
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!timers.getQueue().isEmpty() && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      }
+      assertEquals(0, timers.getQueue().size(), "timer still armed after the answer");
+    } finally {
+      t.close();
+    }
+  }
+
+  @Test
+  void aHeldCallToAServerThatClosesAtOnceFailsWithAnIOException() throws Exception {
+    HostileServer s = closer.add(HostileServer.start((r, out, server) -> out.close()));
+    HttpTransport t = transport(1024, 1);
+    try {
+      Throwable e = failure(t.send(held(s.url(), Duration.ofSeconds(10))));
+      assertInstanceOf(java.io.IOException.class, e, "unwrapped from the JDK's CompletionException");
+      assertTrue(!(e instanceof HttpTimeoutException), e.toString());
+    } finally {
+      t.close();
+    }
   }
 
   @Test
