@@ -157,7 +157,7 @@ final class HttpTransport implements Transport {
      * (on the client's two I/O threads) and handed to the pool, so what the caller chains on it
      * runs where a pooled exchange's would, and a slow listener never stalls the client's I/O;
      * the JDK's own future (whose completion it hands to {@code CompletableFuture}'s default
-     * pool) is only listened to for failures before a body, and cancelled to abort.
+     * pool) is only listened to for failures, and cancelled to abort.
      */
     void sendAsync(HttpClient c) {
       CompletableFuture<HttpResponse<byte[]>> f;
@@ -166,13 +166,8 @@ final class HttpTransport implements Transport {
           BoundedBody body = new BoundedBody(info, maxBody, call);
           Map<String, List<String>> headers = lowerCase(info.headers().map());
           int status = info.statusCode();
-          body.body.whenComplete((bytes, e) -> {
-            if (e == null) {
-              deliver(() -> result.complete(new Reply(status, headers, bytes)));
-            } else {
-              fail(e);
-            }
-          });
+          // A body refused or broken fails the JDK's future too, which is listened to below.
+          body.body.thenAccept(bytes -> deliver(() -> result.complete(new Reply(status, headers, bytes))));
           return body;
         });
       } catch (RuntimeException e) {

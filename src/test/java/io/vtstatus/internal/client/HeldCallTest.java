@@ -164,6 +164,11 @@ class HeldCallTest {
         assertInstanceOf(ProtocolException.class, e, "unwrapped: the caller sees what we refused");
         assertTrue(e.getMessage().contains("over 1024 bytes"), e.getMessage());
       }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!timers.getQueue().isEmpty() && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      }
+      assertEquals(0, timers.getQueue().size(), "a refused body leaves no timer armed");
     } finally {
       t.close();
     }
@@ -189,6 +194,38 @@ class HeldCallTest {
         java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
       }
       assertEquals(0, timers.getQueue().size(), "timer still armed after the answer");
+    } finally {
+      t.close();
+    }
+  }
+
+  @ParameterizedTest(name = "held {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void aCallTheJdkRefusesToSendFailsWithoutHanging(boolean asHeld) throws Exception {
+    HostileServer s = closer.add(HostileServer.start(HostileServer.status("running")));
+    HttpTransport t = transport(1024, 1);
+    try {
+      // A header the JDK's client reserves for itself: refused when the request is built.
+      Transport.Call call = Transport.Call.get(s.url().resolve("/status?job=j"), Duration.ofMinutes(5),
+          java.util.Map.of("Connection", "close"));
+      assertInstanceOf(IllegalArgumentException.class, failure(t.send(asHeld ? call.asHeld() : call)));
+      assertEquals(0, timers.getQueue().size(), "no timer left armed");
+    } finally {
+      t.close();
+    }
+  }
+
+  @ParameterizedTest(name = "held {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void aCallWhoseTimerCannotBeArmedFailsAtOnce(boolean asHeld) throws Exception {
+    HostileServer s = closer.add(HostileServer.start(HostileServer.status("running")));
+    HttpTransport t = transport(1024, 1);
+    try {
+      timers.shutdownNow();
+      Transport.Call call = held(s.url(), Duration.ofMinutes(5));
+      assertInstanceOf(RejectedExecutionException.class,
+          failure(t.send(asHeld ? call : Transport.Call.get(call.uri(), call.timeout()))));
+      assertEquals(0, s.connections(), "nothing was sent");
     } finally {
       t.close();
     }
