@@ -68,6 +68,17 @@ class HeldCallTest {
     return Transport.Call.get(server.resolve("/status?job=j"), timeout).asHeld();
   }
 
+  /**
+   * Waits up to 10 s for every timer to be cancelled: a pooled exchange disarms its timer as its
+   * thread finishes, just after the caller sees the result.
+   */
+  private void awaitTimersDisarmed() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!timers.getQueue().isEmpty() && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+
   private static Throwable failure(CompletableFuture<?> f) {
     ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(20, TimeUnit.SECONDS));
     return e.getCause();
@@ -164,10 +175,7 @@ class HeldCallTest {
         assertInstanceOf(ProtocolException.class, e, "unwrapped: the caller sees what we refused");
         assertTrue(e.getMessage().contains("over 1024 bytes"), e.getMessage());
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!timers.getQueue().isEmpty() && System.nanoTime() < deadline) {
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-      }
+      awaitTimersDisarmed();
       assertEquals(0, timers.getQueue().size(), "a refused body leaves no timer armed");
     } finally {
       t.close();
@@ -189,10 +197,7 @@ class HeldCallTest {
       t.send(asHeld ? call.asHeld() : call).get(20, TimeUnit.SECONDS);
       assertTrue(heads.get(0).toLowerCase(java.util.Locale.ROOT).contains("prefer: wait=7"), heads.get(0));
       // The timer is cancelled once the answer is in (the pooled path does it as the thread ends).
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!timers.getQueue().isEmpty() && System.nanoTime() < deadline) {
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-      }
+      awaitTimersDisarmed();
       assertEquals(0, timers.getQueue().size(), "timer still armed after the answer");
     } finally {
       t.close();
@@ -209,6 +214,7 @@ class HeldCallTest {
       Transport.Call call = Transport.Call.get(s.url().resolve("/status?job=j"), Duration.ofMinutes(5),
           java.util.Map.of("Connection", "close"));
       assertInstanceOf(IllegalArgumentException.class, failure(t.send(asHeld ? call.asHeld() : call)));
+      awaitTimersDisarmed();
       assertEquals(0, timers.getQueue().size(), "no timer left armed");
     } finally {
       t.close();
