@@ -203,6 +203,28 @@ class ConditionalAndLongPollTest {
   }
 
   @Test
+  void aReadThatCannotBeHeldAtTheHeadOfTheQueueKeepsNoHeldReadWaiting() {
+    Watcher w = new Watcher(time, new StatusApi(URI.create("http://server"), net, WALL), EVERY_5S,
+        new SafeListener(events), Registration.NONE, WALL, REQUEST_TIMEOUT, 1, Duration.ofSeconds(50));
+    w.start("a", URI.create("http://server/status?job=a"), Duration.ofMinutes(10), Watcher.FirstPoll.NOW);
+    // 8 s left, less than the request timeout: these two are never held, and wait for the permit.
+    w.start("x", URI.create("http://server/status?job=x"), Duration.ofSeconds(8), Watcher.FirstPoll.NOW);
+    w.start("y", URI.create("http://server/status?job=y"), Duration.ofSeconds(8), Watcher.FirstPoll.NOW);
+    w.start("c", URI.create("http://server/status?job=c"), Duration.ofMinutes(10), Watcher.FirstPoll.NOW);
+    time.advance(Duration.ZERO);
+    assertEquals(3, w.gate().waiting());
+    read(0).answer(200, PENDING, "Preference-Applied", "wait=1");
+    time.advance(Duration.ZERO);
+    assertEquals(1, net.to("job=x").size(), "x took the permit a gave back");
+    assertEquals(null, header(net.to("job=x").get(0), "Prefer"));
+    assertEquals(0, net.to("job=y").size(), "y waits for the permit");
+    assertEquals(1, w.gate().waiting());
+    assertEquals(1, net.to("job=c").size(), "c did not wait behind y");
+    assertEquals("wait=50", header(net.to("job=c").get(0), "Prefer"));
+    assertTrue(net.to("job=c").get(0).call.held());
+  }
+
+  @Test
   void theWaitAskedForEndsWithTheRequestTimeoutByTheDeadline() {
     Watch a = watch(holding(watcher(Duration.ofSeconds(50))), Duration.ofSeconds(25));
     time.advance(Duration.ZERO);
