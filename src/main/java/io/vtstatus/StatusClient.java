@@ -496,7 +496,8 @@ public final class StatusClient implements AutoCloseable {
 
     /**
      * The most HTTP requests in flight at once (threads of the request pool). Default 8: keep
-     * it below the server's idle-connection limit.
+     * it below the server's idle-connection limit. Reads a server holds for a {@link #longPoll}
+     * are not counted once the server has held one: they are bounded by {@link #maxHeldReads}.
      */
     public Builder maxConcurrentRequests(int n) {
       if (n < 1 || n > 1024) {
