@@ -38,9 +38,9 @@ import java.util.function.Supplier;
  *
  * <p>One client watches any number of jobs on a bounded set of threads: one scheduler (unless
  * you give it {@linkplain Builder#executor yours}), request threads (at most {@linkplain
- * Builder#maxConcurrentRequests maxConcurrentRequests} + 2; each request is a blocking exchange
- * on one of them, so a stalled server holds one until the request timeout, and a held status
- * read until the request timeout plus the hold it asked for, never longer), two HTTP I/O threads
+ * Builder#maxConcurrentRequests maxConcurrentRequests} + 2; each request is a blocking exchange,
+ * so a stalled server holds one until the request timeout, never longer; a read the server holds
+ * for a {@linkplain Builder#longPoll long poll} holds none), two HTTP I/O threads
  * and the webhook listener's. All of them are daemon threads, so a program that forgets {@link
  * #close()} still exits. It is thread-safe. {@link #close()} stops everything, fails pending
  * watches with {@link CancellationException} and pending requests at once, and ends the threads
@@ -390,6 +390,7 @@ public final class StatusClient implements AutoCloseable {
     private JobListener listener = new JobListener() {};
     private int maxConcurrentRequests = 8;
     private Duration longPoll = DEFAULT_LONG_POLL;
+    private int maxHeldReads = 10_000;
     private boolean webhookChosen;
     private JobProtocol protocol = JobProtocol.vtstatus();
     private Credentials credentials = Credentials.NONE;
@@ -600,7 +601,9 @@ public final class StatusClient implements AutoCloseable {
      * extra request. Each read asks for no more than the watch has left (less the {@link
      * #requestTimeout}), and may take that wait plus the request timeout. A path that cuts held
      * reads is no failure: reads are held shorter from then on ({@link JobListener#longPollCut}).
-     * A held read holds one of the {@link #maxConcurrentRequests} while it waits.
+     * The first read of a server is sent like any poll; once the server has held one, later
+     * reads go out without a request permit or a request thread while the server holds them, up
+     * to {@link #maxHeldReads} at once.
      *
      * @param wait the longest hold to ask for, {@link Duration#ZERO} for none
      * @return this builder
@@ -614,7 +617,8 @@ public final class StatusClient implements AutoCloseable {
 
     /**
      * The most HTTP requests in flight at once (threads of the request pool). Default 8: keep
-     * it below the server's idle-connection limit.
+     * it below the server's idle-connection limit. Reads a server holds for a {@link #longPoll}
+     * are not counted once the server has held one: they are bounded by {@link #maxHeldReads}.
      *
      * @param n the most requests in flight, at least 1
      * @return this builder
@@ -624,6 +628,24 @@ public final class StatusClient implements AutoCloseable {
         throw new IllegalArgumentException("Invalid maxConcurrentRequests: " + n);
       }
       this.maxConcurrentRequests = n;
+      return this;
+    }
+
+    /**
+     * The most status reads the server is expected to hold ({@link #longPoll}) in flight at
+     * once, beside the {@link #maxConcurrentRequests}; default 10,000. Such a read holds one
+     * connection and no thread while it waits; beyond this bound it waits for a request permit
+     * like any poll. Each held read is one open socket on each side: keep it below the file
+     * descriptor limit ({@code ulimit -n}) of both processes. Zero sends every read through the
+     * request permits.
+     *
+     * @throws IllegalArgumentException for a negative value or one over 1,000,000
+     */
+    public Builder maxHeldReads(int n) {
+      if (n < 0 || n > 1_000_000) {
+        throw new IllegalArgumentException("Invalid maxHeldReads: " + n);
+      }
+      this.maxHeldReads = n;
       return this;
     }
 
@@ -660,7 +682,8 @@ public final class StatusClient implements AutoCloseable {
           credentials,
           body,
           hooks.scheme(),
-          longPoll));
+          longPoll,
+          maxHeldReads));
     }
   }
 }

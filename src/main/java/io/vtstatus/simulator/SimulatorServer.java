@@ -194,6 +194,16 @@ public final class SimulatorServer implements AutoCloseable {
   }
 
   /**
+   * The number of {@code GET /status} reads held now ({@code Prefer: wait=N} with {@link
+   * Builder#maxWait} on), each waiting for its job to end or its wait to run out.
+   *
+   * @return the number of reads held now
+   */
+  public int heldReads() {
+    return engine().heldReads();
+  }
+
+  /**
    * The number of webhook registrations in force.
    *
    * @return the number of webhook registrations in force

@@ -31,7 +31,7 @@ public final class BenchCommand {
   static final String HELP = String.join("\n",
       "usage: make bench ARGS='[--jobs N] [--scenario NAME|all] [--webhooks on|off|drop:0.5] [--json]",
       "                        [--markdown FILE] [--smoke] [--seed N] [--scale F] [--concurrency N]",
-      "                        [--repeat N]'",
+      "                        [--repeat N] [--held]'",
       "   or: java -jar target/vtstatus-bench.jar [options] (next to target/vtstatus.jar)",
       "Scenarios: uniform, lognormal-tight, lognormal-wide, bimodal, shift (schedule comparison),",
       "scale (10,000 jobs on one client), latency (detection floor), wait-learning (50 `wait`",
@@ -47,19 +47,24 @@ public final class BenchCommand {
       "  --repeat N        scale runs N times in a row, seeds S, S+1, ... (default 3 with 'all', else 1)",
       "  --durations A..B  scale's job durations, uniform in [A, B] (default 1s..10s)",
       "  --drop F          the share of scale's webhook attempts the simulator drops (default 0.2)",
+      "  --held            longpoll only: N jobs (default 10,000) created at once and watched at",
+      "                    once on one client with its defaults, webhooks off, the simulator (in a",
+      "                    JVM of its own) holding reads up to 50 s; durations from --durations",
+      "                    (default 30s..60s); takes --jobs, --durations, --seed",
       "  --json            one JSON object per scenario on stdout instead of tables",
       "  --markdown FILE   also write the tables, command and machine to FILE",
       "  --smoke           tiny sizes, a few seconds in all (for tests)",
       "A scenario named alone refuses the flags it does not take: schedule scenarios take --jobs,",
       "--webhooks, --scale, --concurrency, --seed; scale --jobs, --repeat, --seed, --durations,",
-      "--drop; latency --jobs, --seed; wait-learning --seed. With 'all', each flag goes to every",
+      "--drop; latency --jobs, --seed; wait-learning --seed; longpoll --jobs, --scale,",
+      "--concurrency, --seed (with --held: --jobs, --durations, --seed). With 'all', each flag goes to every",
       "scenario that takes it.");
 
   static final List<String> EXTRA = List.of("scale", "latency", "wait-learning");
   /** The flags every run takes: output and sizes, not what a scenario measures. */
   static final Set<String> VALUE_FLAGS = Set.of("jobs", "scenario", "webhooks", "markdown", "seed",
       "scale", "concurrency", "repeat", "durations", "drop");
-  static final Set<String> BOOLEAN_FLAGS = Set.of("json", "smoke", "help");
+  static final Set<String> BOOLEAN_FLAGS = Set.of("json", "smoke", "help", "held");
   static final Set<String> COMMON = Set.of("scenario", "json", "markdown", "smoke", "help");
   static final Set<String> SCHEDULE_FLAGS = Set.of("jobs", "webhooks", "scale", "concurrency", "seed");
   /** Run only when named: a few minutes of real-time jobs that 'all' need not repeat. */
@@ -83,6 +88,8 @@ public final class BenchCommand {
     double[] scaleDurations;
     double drop;
     int latencyJobs;
+    int heldJobs;
+    double[] heldDurations;
     double scale;
     int concurrency;
     long seed;
@@ -99,6 +106,9 @@ public final class BenchCommand {
       }
       smoke = a.has("smoke");
       String scenario = a.get("scenario", "all");
+      if (a.has("held") && !scenario.equals("longpoll")) {
+        throw new Args.UsageException("--held is a mode of --scenario longpoll only");
+      }
       if (!scenario.equals("all")) {
         refuseUntaken(a, scenario);
       }
@@ -123,6 +133,8 @@ public final class BenchCommand {
       scaleJobs = a.integer("jobs", smoke ? 200 : 10_000, 10, 1_000_000);
       latencyJobs = a.integer("jobs", smoke ? 10 : 200, 10, 1_000_000);
       scaleDurations = range(a.get("durations", smoke ? "50ms..500ms" : "1s..10s"));
+      heldJobs = a.integer("jobs", smoke ? 50 : 10_000, 10, 1_000_000);
+      heldDurations = range(a.get("durations", smoke ? "2s..3s" : "30s..60s"));
       drop = a.fraction("drop", 0.2);
       repeat = a.integer("repeat", scenario.equals("all") ? SCALE_RUNS : 1, 1, 20);
       concurrency = a.integer("concurrency", smoke ? 10 : 8, 1, 100_000);
@@ -167,6 +179,10 @@ public final class BenchCommand {
               ? WaitLearningBench.run(12, 3, 0.2, 0.5, seed, err::println)
               : WaitLearningBench.run(50, 11, 1.0, 0.5, seed, err::println);
           emit(out, json, WaitLearningBench.json(r), WaitLearningBench.markdown(r), md);
+        } else if (name.equals("longpoll") && a.has("held")) {
+          LongPollBench.HeldRun r = LongPollBench.held(heldJobs, heldDurations[0],
+              heldDurations[1], seed, err::println);
+          emit(out, json, LongPollBench.json(r), LongPollBench.markdown(r), md);
         } else if (name.equals("longpoll")) {
           LongPollBench.Result r = smoke
               ? LongPollBench.run(20, 20, 0.5, 0.01, 10, seed, err::println)
@@ -255,7 +271,8 @@ public final class BenchCommand {
 
   /** A flag the named scenario would ignore is a usage error: a figure must mean what was asked. */
   private static void refuseUntaken(Args a, String scenario) throws Args.UsageException {
-    Set<String> takes = flagsOf(scenario);
+    Set<String> takes = scenario.equals("longpoll") && a.has("held")
+        ? Set.of("jobs", "durations", "seed") : flagsOf(scenario);
     if (takes.isEmpty()) {
       return;
     }
@@ -265,7 +282,8 @@ public final class BenchCommand {
       if (a.has(f) && !COMMON.contains(f) && !takes.contains(f)) {
         List<String> l = new ArrayList<>(takes);
         l.sort(null);
-        throw new Args.UsageException("--scenario " + scenario + " does not take --" + f
+        throw new Args.UsageException("--scenario " + scenario
+            + (scenario.equals("longpoll") && a.has("held") ? " --held" : "") + " does not take --" + f
             + " (it takes --" + String.join(", --", l) + ")");
       }
     }

@@ -26,4 +26,5 @@ public record ClientConfig(
     Credentials credentials,
     int maxBodySize,
     WebhookScheme webhookScheme,
-    Duration longPoll) {}
+    Duration longPoll,
+    int maxHeldReads) {}

@@ -107,7 +107,7 @@ public final class Engine {
     Registration registration = r == null ? Registration.NONE : r;
     this.registrar = r;
     this.watcher = new Watcher(scheduler, api, cfg.schedule(), listener, registration, cfg.clock(),
-        cfg.requestTimeout(), cfg.maxConcurrentRequests(), cfg.longPoll());
+        cfg.requestTimeout(), cfg.maxConcurrentRequests(), cfg.longPoll(), cfg.maxHeldReads());
     this.intake = keys == null ? null : new WebhookIntake(watcher, listener, keys,
         cfg.webhookScheme(), cfg.protocol(), cfg.clock(), cfg.maxBodySize(),
         registration::refreshSoon);

@@ -42,6 +42,13 @@ import java.util.concurrent.TimeUnit;
  *       most {@code maxThreads}, idle ones end), not {@code sendAsync}: on Java 17 and 25
  *       {@code sendAsync} hands every response to {@code CompletableFuture}'s default pool,
  *       which on two CPUs starts a thread per response whatever executor the client has.
+ *   <li>Except a held call (a long poll the server is expected to hold for up to its wait):
+ *       that one goes out with {@code sendAsync} and holds no thread of ours while the server
+ *       holds it, so thousands can wait at once. Its body is bounded the same way, its whole
+ *       exchange by our timer, which cancels the JDK's future (aborting the exchange and closing
+ *       its connection, JDK 16+). The price is the JDK's hop above: one short-lived thread per
+ *       held answer on two CPUs, which does nothing but complete the JDK's future; the reply
+ *       itself reaches the caller on our pool.
  * </ul>
  */
 final class HttpTransport implements Transport {
@@ -93,7 +100,11 @@ final class HttpTransport implements Transport {
     }
     try {
       x.timer = scheduler.schedule(x::timedOut, x.timeout.toNanos());
-      pool.execute(() -> x.run(c));
+      if (call.held()) {
+        x.sendAsync(c);
+      } else {
+        pool.execute(() -> x.run(c));
+      }
     } catch (RejectedExecutionException e) {
       x.result.completeExceptionally(e);
       if (x.timer != null) {
@@ -110,7 +121,11 @@ final class HttpTransport implements Transport {
     return x.result;
   }
 
-  /** One exchange on one pool thread, which its timer or its caller may interrupt. */
+  /**
+   * One exchange: on one pool thread, which its timer or its caller may interrupt; or, for a
+   * held call, sent with {@code sendAsync} and no thread of ours while it waits, which its timer
+   * or its caller aborts by cancelling the JDK's future.
+   */
   private final class Exchange {
     final Call call;
     final Duration timeout;
@@ -118,10 +133,82 @@ final class HttpTransport implements Transport {
     volatile Scheduler.Cancellable timer;
     private Thread runner;
     private boolean over;
+    /** A held call's exchange in the JDK's client, once sent. */
+    private CompletableFuture<?> async;
 
     Exchange(Call call, Duration timeout) {
       this.call = call;
       this.timeout = timeout;
+    }
+
+    private HttpRequest request() {
+      HttpRequest.Builder b = HttpRequest.newBuilder(call.uri())
+          .timeout(timeout)
+          .header("User-Agent", USER_AGENT);
+      call.headers().forEach(b::header);
+      b.method(call.method(), call.body().isPresent()
+          ? HttpRequest.BodyPublishers.ofByteArray(call.body().get())
+          : HttpRequest.BodyPublishers.noBody());
+      return b.build();
+    }
+
+    /**
+     * Sends a held call without a thread of ours. The reply is taken from the body subscriber
+     * (on the client's two I/O threads) and handed to the pool, so what the caller chains on it
+     * runs where a pooled exchange's would, and a slow listener never stalls the client's I/O;
+     * the JDK's own future (whose completion it hands to {@code CompletableFuture}'s default
+     * pool) is only listened to for failures, and cancelled to abort.
+     */
+    void sendAsync(HttpClient c) {
+      CompletableFuture<HttpResponse<byte[]>> f;
+      try {
+        f = c.sendAsync(request(), info -> {
+          BoundedBody body = new BoundedBody(info, maxBody, call);
+          Map<String, List<String>> headers = lowerCase(info.headers().map());
+          int status = info.statusCode();
+          // A body refused or broken fails the JDK's future too, which is listened to below.
+          body.body.thenAccept(bytes -> deliver(() -> result.complete(new Reply(status, headers, bytes))));
+          return body;
+        });
+      } catch (RuntimeException e) {
+        fail(e);
+        return;
+      }
+      synchronized (this) {
+        async = f;
+      }
+      f.whenComplete((r, e) -> {
+        if (e != null) {
+          fail(e);
+        }
+      });
+      if (result.isDone()) {
+        // Timed out, cancelled or closed before the exchange was known here.
+        f.cancel(true);
+      }
+    }
+
+    private void fail(Throwable e) {
+      Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+          ? e.getCause() : e;
+      Throwable why = t instanceof IOException ? ours((IOException) t) : t;
+      deliver(() -> result.completeExceptionally(why));
+    }
+
+    /** Completes the result on the pool; with the pool gone (closing), here. */
+    private void deliver(Runnable completion) {
+      Scheduler.Cancellable t = timer;
+      if (t != null) {
+        t.cancel();
+      }
+      if (result.isDone()) {
+        return;
+      }
+      try {
+        pool.execute(completion);
+      } catch (RejectedExecutionException closing) {
+        result.completeExceptionally(closing);
+      }
     }
 
     void run(HttpClient c) {
@@ -132,14 +219,7 @@ final class HttpTransport implements Transport {
         runner = Thread.currentThread();
       }
       try {
-        HttpRequest.Builder b = HttpRequest.newBuilder(call.uri())
-            .timeout(timeout)
-            .header("User-Agent", USER_AGENT);
-        call.headers().forEach(b::header);
-        b.method(call.method(), call.body().isPresent()
-            ? HttpRequest.BodyPublishers.ofByteArray(call.body().get())
-            : HttpRequest.BodyPublishers.noBody());
-        HttpResponse<byte[]> resp = c.send(b.build(), info -> new BoundedBody(info, maxBody, call));
+        HttpResponse<byte[]> resp = c.send(request(), info -> new BoundedBody(info, maxBody, call));
         result.complete(new Reply(resp.statusCode(), lowerCase(resp.headers().map()), resp.body()));
       } catch (InterruptedException e) {
         // Aborted by the timer or the caller, who completed the result already.
@@ -170,7 +250,10 @@ final class HttpTransport implements Transport {
     }
 
     synchronized void abort() {
-      if (runner != null && !over) {
+      if (async != null) {
+        // JDK 16+: cancelling the future of sendAsync aborts the exchange and its connection.
+        async.cancel(true);
+      } else if (runner != null && !over) {
         runner.interrupt();
       }
     }
@@ -214,7 +297,7 @@ final class HttpTransport implements Transport {
 
   /** Collects a body up to {@code limit} bytes, and refuses a larger one without reading it all. */
   private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
-    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+    final CompletableFuture<byte[]> body = new CompletableFuture<>();
     private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
     private final int limit;
     private final Call call;

@@ -135,9 +135,17 @@ final class StatusApi {
   /** An {@code ETag} and the answer it came with, which a {@code 304} stands for. */
   record Validator(String etag, StatusAnswer answer) {}
 
-  /** How a status read is asked: its validator, if any, and how long the server may hold it. */
-  record Read(Optional<Validator> since, long waitSeconds) {
+  /**
+   * How a status read is asked: its validator, if any, and how long the server may hold it;
+   * {@code held}: the server has held reads before, so this one is sent as a held call (no
+   * transport thread while it waits).
+   */
+  record Read(Optional<Validator> since, long waitSeconds, boolean held) {
     static final Read PLAIN = new Read(Optional.empty(), 0);
+
+    Read(Optional<Validator> since, long waitSeconds) {
+      this(since, waitSeconds, false);
+    }
   }
 
   /** A failure worth retrying (network trouble, 408, 429, 5xx), with the server's wish. */
@@ -232,7 +240,8 @@ final class StatusApi {
         }
         headers = h;
       }
-      call = Transport.Call.get(statusUri, timeout, headers);
+      Transport.Call get = Transport.Call.get(statusUri, timeout, headers);
+      call = read.held() && read.waitSeconds() > 0 ? get.asHeld() : get;
     } catch (IllegalArgumentException e) {
       // A supplier gave a value no request can carry; the message names the header only.
       return CompletableFuture.failedFuture(new ProtocolException(

@@ -27,15 +27,29 @@ interface Transport {
   /** Aborts what is in flight and releases the transport's threads. Idempotent. */
   void close();
 
-  /** One request: method, target, headers, optional body, and the time it may take in all. */
+  /**
+   * One request: method, target, headers, optional body, and the time it may take in all; {@code
+   * held}: the server is expected to hold it (a long poll), so the transport should not tie up a
+   * thread while it waits.
+   */
   record Call(String method, URI uri, Map<String, String> headers, Optional<byte[]> body,
-      Duration timeout) {
+      Duration timeout, boolean held) {
     public Call {
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(uri, "uri");
       headers = Map.copyOf(headers);
       Objects.requireNonNull(body, "body");
       Objects.requireNonNull(timeout, "timeout");
+    }
+
+    Call(String method, URI uri, Map<String, String> headers, Optional<byte[]> body,
+        Duration timeout) {
+      this(method, uri, headers, body, timeout, false);
+    }
+
+    /** This call, marked as one the server is expected to hold. */
+    Call asHeld() {
+      return new Call(method, uri, headers, body, timeout, true);
     }
 
     /** {@code GET uri}, asking for JSON. */

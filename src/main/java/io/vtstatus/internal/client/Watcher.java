@@ -62,6 +62,9 @@ final class Watcher implements WebhookSink {
    */
   static final long FIRST_LOOK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /** The wait a read asks for until the server has been seen holding one. */
+  static final long PROBE_WAIT_SECONDS = 1;
+
   /** When a watch's first poll goes out. */
   enum FirstPoll {
     /** At once: the original protocol's one job, whose state nothing else tells us. */
@@ -105,10 +108,21 @@ final class Watcher implements WebhookSink {
   Watcher(Scheduler scheduler, StatusApi api, PollSchedule schedule, JobListener listener,
       Registration registration, Clock clock, Duration requestTimeout, int maxConcurrentRequests,
       Duration longPoll) {
+    this(scheduler, api, schedule, listener, registration, clock, requestTimeout,
+        maxConcurrentRequests, longPoll, RequestGate.DEFAULT_HELD);
+  }
+
+  /**
+   * As above, with up to {@code maxHeldReads} reads the server is expected to hold in flight
+   * beside the request permits.
+   */
+  Watcher(Scheduler scheduler, StatusApi api, PollSchedule schedule, JobListener listener,
+      Registration registration, Clock clock, Duration requestTimeout, int maxConcurrentRequests,
+      Duration longPoll, int maxHeldReads) {
     this.holdSeconds = new AtomicLong(longPoll.toSeconds());
     this.scheduler = scheduler;
     this.api = api;
-    this.gate = new RequestGate(maxConcurrentRequests, scheduler);
+    this.gate = new RequestGate(maxConcurrentRequests, maxHeldReads, scheduler);
     this.schedule = new SafeSchedule(schedule);
     this.listener = listener;
     this.registration = registration;
@@ -380,6 +394,12 @@ final class Watcher implements WebhookSink {
       public void start(Runnable release) {
         send(w, release);
       }
+
+      @Override
+      public boolean held() {
+        // A read the server is expected to hold goes out beside the permits, holding no thread.
+        return serverHolds && waitSeconds(w.remaining(scheduler.nanoTime())) > 0;
+      }
     });
   }
 
@@ -399,7 +419,7 @@ final class Watcher implements WebhookSink {
       flight = Flight.pollBegin();
       Optional<StatusApi.Validator> since = w.validator();
       long timeout = Math.min(requestTimeoutNanos + TimeUnit.SECONDS.toNanos(wait), w.remaining(now));
-      f = api.poll(w.jobId, w.statusUri, Duration.ofNanos(timeout), new StatusApi.Read(since, wait));
+      f = api.poll(w.jobId, w.statusUri, Duration.ofNanos(timeout), new StatusApi.Read(since, wait, serverHolds));
     } catch (Throwable e) {
       // Nothing went out: the permit is free again, and a bug must not leave the watch hanging.
       release.run();
@@ -430,6 +450,11 @@ final class Watcher implements WebhookSink {
     long cap = holdSeconds.get();
     if (cap <= 0) {
       return 0;
+    }
+    if (!serverHolds) {
+      // Until the server is seen holding a read, a read holds a request permit: a short wait
+      // gives it back soon, and its answer tells whether later reads may go out beside them.
+      cap = Math.min(cap, PROBE_WAIT_SECONDS);
     }
     long room = remainingNanos - requestTimeoutNanos;
     return room <= 0 ? 0 : Math.min(cap, room / TimeUnit.SECONDS.toNanos(1));
@@ -507,8 +532,9 @@ final class Watcher implements WebhookSink {
     }
     signals.polledPending(w.jobId, w.lastSentNanos());
     w.recordPending(p.retryAfter(), a.eta(), a.progress(), p.validator());
-    if (p.held()) {
+    if (p.held() && !serverHolds) {
       serverHolds = true;
+      gate.heldPossible();
     }
     long next = now + nextDelayNanos(w, now);
     // A server that held the read answers when something changed or its wait ran out: reading

@@ -150,6 +150,11 @@ public final class Simulator {
     return jobs.removed();
   }
 
+  /** {@code GET /status} reads held now ({@code Prefer: wait=N}), waiting for their answer. */
+  public int heldReads() {
+    return holds.size();
+  }
+
   /** The webhook registrations in force. */
   public int webhookCount() {
     return webhooks.size();

@@ -194,6 +194,58 @@ class BenchCommandTest {
   }
 
   @Test
+  void longpollComparesHeldReadsWithAdaptivePollingOnTheJobsAskedFor() throws Exception {
+    CliRun r = run("bench", "--scenario", "longpoll", "--jobs", "12", "--scale", "0.01",
+        "--concurrency", "6", "--seed", "7", "--json");
+    assertEquals(0, r.code(), r.err());
+    Map<String, Object> o = Json.parseObject(r.out().strip());
+    assertEquals("longpoll", o.get("scenario"));
+    assertEquals(0.01, number(o, "scale"), 1e-9, o.toString());
+    assertEquals(6, number(o, "concurrency"), o.toString());
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> arms = (List<Map<String, Object>>) o.get("arms");
+    assertEquals(2, arms.size(), o.toString());
+    for (Map<String, Object> arm : arms) {
+      assertEquals(12, number(arm, "jobs"), arm.toString());
+      assertEquals(12, number(arm, "completed_once"), arm.toString());
+    }
+    assertTrue(((String) arms.get(0).get("name")).startsWith("held"), arms.toString());
+  }
+
+  @Test
+  void longpollHeldHoldsTheJobsAskedForOnOneClient() throws Exception {
+    CliRun r = run("bench", "--scenario", "longpoll", "--held", "--jobs", "30", "--durations",
+        "2s..3s", "--json");
+    assertEquals(0, r.code(), r.err());
+    Map<String, Object> o = Json.parseObject(r.out().strip());
+    assertEquals("longpoll-held", o.get("scenario"));
+    assertEquals(30, number(o, "jobs"), o.toString());
+    assertEquals(30, number(o, "completed_once"), o.toString());
+    assertEquals(0, number(o, "failed"), o.toString());
+    assertEquals(2.0, number(o, "min_s"), 1e-9, o.toString());
+    assertEquals(3.0, number(o, "max_s"), 1e-9, o.toString());
+    assertTrue(number(o, "peak_held") > 8, "more held at once than the 8 request permits: " + o);
+    assertTrue(number(o, "max_sim_threads") <= 40, o.toString());
+  }
+
+  @Test
+  void heldIsAModeOfLongpollOnly() {
+    for (String[] args : List.of(
+        new String[] {"bench", "--held"},
+        new String[] {"bench", "--scenario", "scale", "--held"},
+        new String[] {"bench", "--scenario", "longpoll", "--held", "--scale", "0.5"},
+        new String[] {"bench", "--scenario", "longpoll", "--held", "--concurrency", "3"},
+        new String[] {"bench", "--scenario", "longpoll", "--durations", "1s..2s"})) {
+      CliRun r = run(args);
+      assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+      assertTrue(r.err().startsWith("vtstatus bench: "), r.err());
+      assertEquals("", r.out());
+    }
+    CliRun r = run("bench", "--scenario", "longpoll", "--held", "--scale", "0.5");
+    assertTrue(r.err().contains("--scenario longpoll --held does not take --scale"), r.err());
+  }
+
+  @Test
   void aScenarioNamedAloneRefusesFlagsItWouldIgnore() {
     for (String[] args : List.of(
         new String[] {"bench", "--scenario", "scale", "--webhooks", "on"},

@@ -69,6 +69,22 @@ class ConditionalAndLongPollTest {
         new SafeListener(events), Registration.NONE, WALL, REQUEST_TIMEOUT, 8, longPoll);
   }
 
+  /**
+   * {@code w} sees the server hold a read (of another job, "h", whose next read then waits
+   * unanswered): from now on its reads ask for the whole cap and go out as held calls.
+   */
+  private Watcher holding(Watcher w) {
+    w.start("h", URI.create("http://server/status?job=h"), Duration.ofMinutes(10),
+        Watcher.FirstPoll.NOW);
+    time.advance(Duration.ZERO);
+    assertEquals("wait=1", net.to("job=h").get(0).call.headers().get("Prefer"),
+        "not known to hold yet: a short wait");
+    net.to("job=h").get(0).answer(200, PENDING.replace("\"a\"", "\"h\""),
+        "Preference-Applied", "wait=1");
+    time.advance(Duration.ZERO);
+    return w;
+  }
+
   private Watch watch(Watcher w, Duration timeout) {
     return w.start("a", URI.create("http://server/status?job=a"), timeout, Watcher.FirstPoll.NOW);
   }
@@ -151,13 +167,66 @@ class ConditionalAndLongPollTest {
   void aHeldReadAsksForTheCapAndMayTakeItPlusTheRequestTimeout() {
     watch(watcher(Duration.ofSeconds(50)), Duration.ofMinutes(10));
     time.advance(Duration.ZERO);
-    assertEquals("wait=50", header(read(0), "Prefer"));
-    assertEquals(Duration.ofSeconds(60), read(0).call.timeout());
+    assertEquals("wait=1", header(read(0), "Prefer"), "until this server is seen holding a read");
+    assertEquals(Duration.ofSeconds(11), read(0).call.timeout());
+    assertFalse(read(0).call.held(), "sent like any poll, holding a permit");
+    time.advance(Duration.ofSeconds(1));
+    read(0).answer(200, PENDING, "Preference-Applied", "wait=1");
+    time.advance(Duration.ZERO);
+    assertEquals("wait=50", header(read(1), "Prefer"));
+    assertEquals(Duration.ofSeconds(60), read(1).call.timeout());
+    assertTrue(read(1).call.held(), "a held call: no transport thread while it waits");
+  }
+
+  @Test
+  void heldReadsTakeNoPermitAndTheReadsWaitingForOneMoveOnceTheServerHolds() {
+    Watcher w = new Watcher(time, new StatusApi(URI.create("http://server"), net, WALL), EVERY_5S,
+        new SafeListener(events), Registration.NONE, WALL, REQUEST_TIMEOUT, 1, Duration.ofSeconds(50));
+    for (String job : List.of("a", "b", "c")) {
+      w.start(job, URI.create("http://server/status?job=" + job), Duration.ofMinutes(10),
+          Watcher.FirstPoll.NOW);
+    }
+    time.advance(Duration.ZERO);
+    assertEquals(1, net.to("job=").size(), "one permit: one read out, two waiting");
+    assertEquals(2, w.gate().waiting());
+    read(0).answer(200, PENDING, "Preference-Applied", "wait=1");
+    time.advance(Duration.ZERO);
+    assertEquals(0, w.gate().waiting(), "moved to held slots");
+    assertEquals(2, w.gate().heldInUse(), "the two that waited, beside the permit");
+    time.advance(Duration.ofNanos(Watcher.MIN_INTERVAL_NANOS));
+    assertEquals(3, w.gate().heldInUse(), "and a's next read");
+    assertEquals(0, w.gate().inUse(), "the permit is free");
+    for (String job : List.of("a", "b", "c")) {
+      List<FakeTransport.Sent> s = net.to("job=" + job);
+      assertEquals("wait=50", header(s.get(s.size() - 1), "Prefer"), job);
+    }
+  }
+
+  @Test
+  void aReadThatCannotBeHeldAtTheHeadOfTheQueueKeepsNoHeldReadWaiting() {
+    Watcher w = new Watcher(time, new StatusApi(URI.create("http://server"), net, WALL), EVERY_5S,
+        new SafeListener(events), Registration.NONE, WALL, REQUEST_TIMEOUT, 1, Duration.ofSeconds(50));
+    w.start("a", URI.create("http://server/status?job=a"), Duration.ofMinutes(10), Watcher.FirstPoll.NOW);
+    // 8 s left, less than the request timeout: these two are never held, and wait for the permit.
+    w.start("x", URI.create("http://server/status?job=x"), Duration.ofSeconds(8), Watcher.FirstPoll.NOW);
+    w.start("y", URI.create("http://server/status?job=y"), Duration.ofSeconds(8), Watcher.FirstPoll.NOW);
+    w.start("c", URI.create("http://server/status?job=c"), Duration.ofMinutes(10), Watcher.FirstPoll.NOW);
+    time.advance(Duration.ZERO);
+    assertEquals(3, w.gate().waiting());
+    read(0).answer(200, PENDING, "Preference-Applied", "wait=1");
+    time.advance(Duration.ZERO);
+    assertEquals(1, net.to("job=x").size(), "x took the permit a gave back");
+    assertEquals(null, header(net.to("job=x").get(0), "Prefer"));
+    assertEquals(0, net.to("job=y").size(), "y waits for the permit");
+    assertEquals(1, w.gate().waiting());
+    assertEquals(1, net.to("job=c").size(), "c did not wait behind y");
+    assertEquals("wait=50", header(net.to("job=c").get(0), "Prefer"));
+    assertTrue(net.to("job=c").get(0).call.held());
   }
 
   @Test
   void theWaitAskedForEndsWithTheRequestTimeoutByTheDeadline() {
-    Watch a = watch(watcher(Duration.ofSeconds(50)), Duration.ofSeconds(25));
+    Watch a = watch(holding(watcher(Duration.ofSeconds(50))), Duration.ofSeconds(25));
     time.advance(Duration.ZERO);
     assertEquals("wait=15", header(read(0), "Prefer"), "25 s left, less the 10 s request timeout");
     assertTrue(read(0).call.timeout().compareTo(Duration.ofSeconds(25)) <= 0);
@@ -218,7 +287,7 @@ class ConditionalAndLongPollTest {
 
   @Test
   void aCutHeldReadIsNoFailureAndLaterReadsAreHeldShorter() {
-    Watch a = watch(watcher(Duration.ofSeconds(50)), Duration.ofMinutes(10));
+    Watch a = watch(holding(watcher(Duration.ofSeconds(50))), Duration.ofMinutes(10));
     time.advance(Duration.ZERO);
     // A path that cuts at 2 s, and the JDK's one silent resend cut again: seen after 4 s.
     time.advance(Duration.ofSeconds(4));
@@ -237,7 +306,7 @@ class ConditionalAndLongPollTest {
 
   @Test
   void a504AfterAHoldIsACutAndIsReportedOnce() {
-    Watcher w = watcher(Duration.ofSeconds(50));
+    Watcher w = holding(watcher(Duration.ofSeconds(50)));
     watch(w, Duration.ofMinutes(10));
     time.advance(Duration.ZERO);
     time.advance(Duration.ofSeconds(16));
@@ -254,7 +323,7 @@ class ConditionalAndLongPollTest {
 
   @Test
   void aFailureAtOnceOrA503IsAnOrdinaryFailure() {
-    watch(watcher(Duration.ofSeconds(50)), Duration.ofMinutes(10));
+    watch(holding(watcher(Duration.ofSeconds(50))), Duration.ofMinutes(10));
     time.advance(Duration.ZERO);
     read(0).reply.completeExceptionally(new IOException("connection refused"));
     time.advance(Duration.ZERO);
@@ -269,7 +338,7 @@ class ConditionalAndLongPollTest {
 
   @Test
   void aPathThatCutsBelowASecondEndsHolding() {
-    watch(watcher(Duration.ofSeconds(50)), Duration.ofMinutes(10));
+    watch(holding(watcher(Duration.ofSeconds(50))), Duration.ofMinutes(10));
     time.advance(Duration.ZERO);
     time.advance(Duration.ofMillis(2_500));
     read(0).reply.completeExceptionally(new IOException("connection reset"));
