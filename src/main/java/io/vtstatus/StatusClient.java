@@ -147,6 +147,9 @@ public final class StatusClient implements AutoCloseable {
    * the first poll waits for the schedule instead of coming within a second (the look a watch
    * takes at a job that may have ended before it began). Saying so of a job that has in fact
    * ended already costs only detection time: it is seen at the schedule's first poll.
+   *
+   * @param jobId the job's id
+   * @return the watch's future
    */
   public CompletableFuture<JobResult> watchNew(String jobId) {
     return engine.watch(jobId, engine.config().timeout(), true).userFuture();
@@ -639,6 +642,8 @@ public final class StatusClient implements AutoCloseable {
      * descriptor limit ({@code ulimit -n}) of both processes. Zero sends every read through the
      * request permits.
      *
+     * @param n the most held reads in flight, 0 to 1,000,000
+     * @return this builder
      * @throws IllegalArgumentException for a negative value or one over 1,000,000
      */
     public Builder maxHeldReads(int n) {
