@@ -207,15 +207,15 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
     events.headersIn(this);
   }
 
+  /** Headers the wire writes itself or that change the exchange: the JDK client refuses them. */
+  private static final Set<String> WIRE_OWN = Set.of("host", "content-length", "connection",
+      "transfer-encoding", "expect", "upgrade", "te", "trailer", "keep-alive");
+
   /**
    * The request line and headers for {@link Wire}, or null when the URL is not one it sends
    * (not {@code http}, user info) or a header value could not go on the wire as it is: then the
    * JDK client sends it (and refuses what it refuses).
    */
-  /** Headers the wire writes itself or that change the exchange: the JDK client refuses them. */
-  private static final Set<String> WIRE_OWN = Set.of("host", "content-length", "connection",
-      "transfer-encoding", "expect", "upgrade", "te", "trailer", "keep-alive");
-
   static byte[] plainRequest(URI url, List<String[]> headers, byte[] body) {
     if (!"http".equalsIgnoreCase(url.getScheme()) || url.getRawUserInfo() != null
         || url.getHost() == null || url.getRawAuthority() == null) {
