@@ -10,7 +10,7 @@ import io.vtstatus.WebhookOptions;
 import io.vtstatus.simulator.SimulatorServer;
 import java.io.IOException;
 import java.time.Duration;
-import io.vtstatus.internal.util.Probe;
+import io.vtstatus.internal.util.StageStamps;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
@@ -63,12 +63,12 @@ public final class LatencyBench {
         if (!t.awaitRegistration(Duration.ofSeconds(10))) {
           throw new IOException("webhook registration did not succeed within 10 s");
         }
-        Probe.sink = stages;
+        StageStamps.sink = stages;
         try {
           hook = path("webhook", sim, client, t, jobs, warmup, () -> 0.020, DetectedBy.WEBHOOK, 2.0,
               stages);
         } finally {
-          Probe.sink = null;
+          StageStamps.sink = null;
         }
       }
       // Right after the webhook path, as warm and on the same machine load.

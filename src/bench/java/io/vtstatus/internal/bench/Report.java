@@ -229,7 +229,7 @@ public final class Report {
     b.append(String.format(Locale.ROOT, "The same round trip after 20 ms idle each (as a webhook "
         + "finds both sides after its job's run): p50 %s; webhook p50 ÷ that = %.1f.%n",
         ms(r.idleFloorP50Ms()), r.webhook().p50Ms() / r.idleFloorP50Ms()));
-    b.append("\nThe webhook path stage by stage (each stage from the stamp before; `Probe`, bench only):\n\n");
+    b.append("\nThe webhook path stage by stage (each stage from the stamp before; `StageStamps`, bench only):\n\n");
     b.append("| stage | p50 | p99 |\n|---|---:|---:|\n");
     for (Stages.Stage s : r.stages()) {
       b.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", s.name(), ms(s.p50Ms()), ms(s.p99Ms())));

@@ -5,7 +5,7 @@ import io.vtstatus.JobResult;
 import io.vtstatus.JobStatus;
 import io.vtstatus.StatusClient;
 import io.vtstatus.WebhookOptions;
-import io.vtstatus.internal.util.Probe;
+import io.vtstatus.internal.util.StageStamps;
 import io.vtstatus.internal.util.Threads;
 import io.vtstatus.simulator.SimulatorServer;
 import io.vtstatus.simulator.WebhookDelivery;
@@ -102,14 +102,14 @@ public final class ScaleBench {
     AtomicInteger peakClient = new AtomicInteger();
     ScheduledExecutorService bench = Executors.newScheduledThreadPool(2, Threads.daemon("vtstatus-bench"));
     // The simulator's delivery lag: from a job's end to its first attempt's request going out
-    // (a dropped first attempt: its retry's, so the retry delay counts), through the Probe.
+    // (a dropped first attempt: its retry's, so the retry delay counts), through the StageStamps.
     ConcurrentHashMap<String, Long> endedAt = new ConcurrentHashMap<>();
     double[] lags = new double[jobs];
     AtomicInteger lagCount = new AtomicInteger();
-    Probe.sink = (stage, id, nanos) -> {
-      if (stage == Probe.JOB_ENDED) {
+    StageStamps.sink = (stage, id, nanos) -> {
+      if (stage == StageStamps.JOB_ENDED) {
         endedAt.put(id, nanos);
-      } else if (stage == Probe.REQUEST_SENT) {
+      } else if (stage == StageStamps.REQUEST_SENT) {
         Long e = endedAt.remove(id);
         int k;
         if (e != null && (k = lagCount.getAndIncrement()) < lags.length) {
@@ -160,7 +160,7 @@ public final class ScaleBench {
         started = threads.getTotalStartedThreadCount() - startedBefore;
       }
     } finally {
-      Probe.sink = null;
+      StageStamps.sink = null;
       bench.shutdownNow();
       bench.awaitTermination(5, TimeUnit.SECONDS);
     }

@@ -1,17 +1,17 @@
 package io.vtstatus.internal.bench;
 
-import io.vtstatus.internal.util.Probe;
+import io.vtstatus.internal.util.StageStamps;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The webhook path stage by stage (issue 23): a {@link Probe} sink that keeps, per job, the
+ * The webhook path stage by stage (issue 23): a {@link StageStamps} sink that keeps, per job, the
  * {@code System.nanoTime()} of each stage (the simulator and the client run in this JVM, so one
  * clock), then each stage's share as p50/p99 over the jobs measured.
  */
-final class Stages implements Probe.Sink {
+final class Stages implements StageStamps.Sink {
   /** One stage's figures, milliseconds. */
   record Stage(String name, double p50Ms, double p99Ms) {}
 
@@ -33,7 +33,7 @@ final class Stages implements Probe.Sink {
 
   @Override
   public void at(int stage, String jobId, long nanos) {
-    long[] s = stamps.computeIfAbsent(jobId, k -> new long[Probe.STAGES]);
+    long[] s = stamps.computeIfAbsent(jobId, k -> new long[StageStamps.STAGES]);
     synchronized (s) {
       // The first stamp of a stage counts (a duplicate delivery comes later).
       if (s[stage] == 0) {
@@ -63,16 +63,16 @@ final class Stages implements Probe.Sink {
     long ack;
     synchronized (s) {
       row[0] = trueEnd;
-      for (int i = 0; i <= Probe.WATCH_COMPLETED; i++) {
+      for (int i = 0; i <= StageStamps.WATCH_COMPLETED; i++) {
         row[i + 1] = s[i];
       }
-      ack = s[Probe.ACKNOWLEDGED];
+      ack = s[StageStamps.ACKNOWLEDGED];
     }
-    row[Probe.WATCH_COMPLETED + 2] = detected;
-    row[Probe.WATCH_COMPLETED + 3] = woken;
+    row[StageStamps.WATCH_COMPLETED + 2] = detected;
+    row[StageStamps.WATCH_COMPLETED + 3] = woken;
     rows.add(row);
     if (ack != 0) {
-      acks.add((ack - row[Probe.VERIFIED + 1]) / 1e6);
+      acks.add((ack - row[StageStamps.VERIFIED + 1]) / 1e6);
     }
   }
 

@@ -9,7 +9,7 @@ import io.vtstatus.JobTimeoutException;
 import io.vtstatus.PollSchedule;
 import io.vtstatus.ProtocolException;
 import io.vtstatus.internal.jfr.Flight;
-import io.vtstatus.internal.util.Probe;
+import io.vtstatus.internal.util.StageStamps;
 import io.vtstatus.internal.util.Scheduler;
 import java.io.IOException;
 import java.net.URI;
@@ -289,7 +289,7 @@ final class Watcher implements WebhookSink {
     int polls = w.polls() + extraPolls;
     JobResult r = event.result(w.jobId, by, polls, w.waited(now));
     Flight.watchEnded(w.jobId, event.status(), by, null, polls, now - w.startNanos);
-    Probe.at(Probe.WATCH_COMPLETED, w.jobId);
+    StageStamps.at(StageStamps.WATCH_COMPLETED, w.jobId);
     try {
       listener.completed(r);
     } finally {
@@ -578,7 +578,7 @@ final class Watcher implements WebhookSink {
 
   @Override
   public void accept(String jobId, StatusAnswer event, boolean verified, Delivery raw) {
-    Probe.at(Probe.ACTED, jobId);
+    StageStamps.at(StageStamps.ACTED, jobId);
     listener.webhookReceived(jobId, event.status(), verified);
     if (!event.status().isTerminal()) {
       progressed(jobId, event, verified);

@@ -7,7 +7,7 @@ import io.vtstatus.JobListener;
 import io.vtstatus.WebhookOptions;
 import io.vtstatus.internal.http.HttpServers;
 import io.vtstatus.internal.json.Json;
-import io.vtstatus.internal.util.Probe;
+import io.vtstatus.internal.util.StageStamps;
 import io.vtstatus.internal.util.Threads;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -160,7 +160,7 @@ final class WebhookListener {
 
   /** One request; package-private so a test can hand it an exchange whose answer fails. */
   void handle(HttpExchange ex) {
-    long received = Probe.on() ? System.nanoTime() : 0;
+    long received = StageStamps.on() ? System.nanoTime() : 0;
     boolean refuse;
     synchronized (lock) {
       refuse = closing;
@@ -190,8 +190,8 @@ final class WebhookListener {
           HttpServers.sendJson(ex, r.code, Json.obj().put("error", r.getMessage()).toString());
           return;
         }
-        Probe.at(Probe.LISTENER_RECEIVED, a.jobId(), received);
-        Probe.at(Probe.VERIFIED, a.jobId());
+        StageStamps.at(StageStamps.LISTENER_RECEIVED, a.jobId(), received);
+        StageStamps.at(StageStamps.VERIFIED, a.jobId());
         // Acted on first, on this thread, then answered: the watch ends without waiting for the
         // answer's write (issue 23: writing it first cost the detection ~0.5 ms). The id is
         // already marked seen, so the delivery is acted on whether or not its acknowledgement
@@ -205,7 +205,7 @@ final class WebhookListener {
           }
         } finally {
           HttpServers.sendEmpty(ex, a.code());
-          Probe.at(Probe.ACKNOWLEDGED, a.jobId());
+          StageStamps.at(StageStamps.ACKNOWLEDGED, a.jobId());
         }
       } catch (IOException | RuntimeException e) {
         // The sender went away or sent something the JDK server choked on; nothing to answer.

@@ -1,6 +1,6 @@
 package io.vtstatus.internal.sim;
 
-import io.vtstatus.internal.util.Probe;
+import io.vtstatus.internal.util.StageStamps;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -101,7 +101,7 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
    */
   void send(HttpClient c, Wire wire) {
     Lane.Event ev = pending.event;
-    Probe.at(Probe.SENDER_PICKED_UP, ev.jobId());
+    StageStamps.at(StageStamps.SENDER_PICKED_UP, ev.jobId());
     HttpResponse<Void> response;
     try {
       Instant now = clock.instant();
@@ -121,7 +121,7 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
       }
       byte[] plain = plainRequest(ev.reg().url, headers, body);
       if (plain != null) {
-        Probe.at(Probe.REQUEST_SENT, ev.jobId());
+        StageStamps.at(StageStamps.REQUEST_SENT, ev.jobId());
         sendPlain(wire, ev.reg().url, plain);
         return;
       }
@@ -133,7 +133,7 @@ final class Attempt implements HttpResponse.BodyHandler<Void>, HttpResponse.Body
         request.header(h[0], h[1]);
       }
       HttpRequest built = request.build();
-      Probe.at(Probe.REQUEST_SENT, ev.jobId());
+      StageStamps.at(StageStamps.REQUEST_SENT, ev.jobId());
       response = c.send(built, this);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,7 +1,7 @@
 package io.vtstatus.internal.sim;
 
 import io.vtstatus.internal.Protocol;
-import io.vtstatus.internal.util.Probe;
+import io.vtstatus.internal.util.StageStamps;
 import io.vtstatus.internal.util.Threads;
 import io.vtstatus.simulator.WebhookDelivery;
 import java.io.IOException;
@@ -139,7 +139,7 @@ final class Deliveries {
   /** Sends a job's terminal event to every registration that wants it, from the delivery thread. */
   void jobFinished(String jobId, Job.State state) {
     onLoop(() -> {
-      Probe.at(Probe.DELIVERY_QUEUED, jobId);
+      StageStamps.at(StageStamps.DELIVERY_QUEUED, jobId);
       for (Webhooks.Registration r : registry.all()) {
         if (r.wants(jobId)) {
           String id = rand.id("msg_");

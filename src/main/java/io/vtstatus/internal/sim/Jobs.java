@@ -4,7 +4,7 @@ import io.vtstatus.JobStatus;
 import io.vtstatus.internal.Protocol;
 import io.vtstatus.internal.util.Durations;
 import io.vtstatus.internal.util.ExpiringMap;
-import io.vtstatus.internal.util.Probe;
+import io.vtstatus.internal.util.StageStamps;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
@@ -160,7 +160,7 @@ final class Jobs {
       return false;
     }
     long now = System.nanoTime();
-    Probe.at(Probe.JOB_ENDED, job.id, now);
+    StageStamps.at(StageStamps.JOB_ENDED, job.id, now);
     ScheduledFuture<?> timer = job.timer;
     if (byHand && timer != null) {
       timer.cancel(false);

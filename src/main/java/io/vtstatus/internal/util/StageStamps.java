@@ -6,7 +6,7 @@ package io.vtstatus.internal.util;
  * client call {@link #at}; {@code make bench}'s latency scenario collects the stamps per job.
  * Never set by the library itself.
  */
-public final class Probe {
+public final class StageStamps {
   /** The stages, in the order a webhook passes them. */
   public static final int JOB_ENDED = 0;
   public static final int DELIVERY_QUEUED = 1;
@@ -29,7 +29,7 @@ public final class Probe {
   /** Null (off) unless a benchmark installed one. */
   public static volatile Sink sink;
 
-  private Probe() {}
+  private StageStamps() {}
 
   /** Stamps {@code stage} for {@code jobId} now, when a sink is installed. */
   public static void at(int stage, String jobId) {
