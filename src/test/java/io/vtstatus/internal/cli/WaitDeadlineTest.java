@@ -17,13 +17,17 @@ class WaitDeadlineTest {
   void waitExitsByItsTimeoutAgainstAServerThatStallsItsBody() throws Exception {
     try (HostileServer s = HostileServer.start(HostileServer.STALL_BODY)) {
       long t0 = System.nanoTime();
+      // Not --quiet: the progress lines, stamped with their times, say where the time went.
       CliRun r = CliRun.of("wait", "--server", s.url().toString(), "--job", "j1",
-          "--timeout", "2s", "--quiet");
+          "--timeout", "2s");
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       assertEquals(WaitCommand.TIMED_OUT, r.code(), r.err());
       assertEquals("timeout", r.lastLine());
-      // It took ~15 s before the rebuild; the bound leaves a loaded machine plenty of slack.
-      assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "wait --timeout 2s took " + took);
+      // It took ~15 s before the rebuild. Usually 2.0-2.1 s; once 7.0 s on JDK 25 in a full CI
+      // run at load ~5 (not reproduced in 30 runs since, alone or beside the heaviest classes),
+      // so the bound leaves a starved machine slack and the failure shows the progress lines.
+      assertTrue(took.compareTo(Duration.ofSeconds(9)) < 0,
+          "wait --timeout 2s took " + took + "; its output:\n" + r.err());
       assertTrue(s.requests.contains("GET /status?job=j1"), s.requests.toString());
     }
   }
