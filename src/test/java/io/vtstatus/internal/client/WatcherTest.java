@@ -1009,4 +1009,41 @@ class WatcherTest {
     assertTrue(a.armedFor().orElseThrow() - time.nanoTime() >= TimeUnit.MINUTES.toNanos(9),
         "after a failed first request the next poll is not a first poll");
   }
+
+  @Test
+  void aJobWithWatchesStartedAtDifferentTimesTeachesTheLongestWait() {
+    Learning s = new Learning();
+    Watcher w = watcher(s, 8);
+    watch(w, "j", Duration.ofMinutes(1));
+    time.advance(ms(700));
+    watch(w, "j", Duration.ofMinutes(1));
+    time.advance(ms(300));
+    // The first watch's poll finds the job ended: 1 s after the first watch, 0.3 s after the other.
+    polls("j").get(0).status("j", "completed");
+    assertEquals(List.of(Duration.ofSeconds(1)), s.finished, "the watch that saw most of it");
+    assertEquals(2, s.ended.size());
+  }
+
+  @Test
+  void aResumedWaitCountsItsEarlierTimeAndPollsAndKeepsItsDeadline() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(5)), 8);
+    Instant began = WALL.instant().minusSeconds(20);
+    Watch a = w.start("a", URI.create("http://server/status?job=a"), Duration.ofMinutes(1),
+        Watcher.FirstPoll.NOW, Optional.of(new Watch.Origin(began, TimeUnit.SECONDS.toNanos(20), 3)));
+    ResumeToken t = a.resumeToken("server", "default");
+    assertEquals(Optional.of(WALL.instant().plus(Duration.ofMinutes(1))), t.deadline());
+    assertEquals(began, t.began());
+    assertEquals(3, t.polls());
+    time.advance(Duration.ZERO);
+    time.advance(Duration.ofSeconds(2));
+    polls("a").get(0).status("a", "completed");
+    JobResult r = a.result.join();
+    assertEquals(4, r.polls(), "3 before, 1 now");
+    assertEquals(Duration.ofSeconds(22), r.waited(), "20 s before, 2 s now");
+    Watch unbounded = w.start("u", URI.create("http://server/status?job=u"),
+        Duration.ofNanos(Long.MAX_VALUE), Watcher.FirstPoll.SCHEDULED);
+    assertEquals(Optional.empty(), unbounded.resumeToken("server", "default").deadline(),
+        "no deadline to carry");
+    assertTrue(unbounded.end());
+  }
 }
