@@ -1046,4 +1046,67 @@ class WatcherTest {
         "no deadline to carry");
     assertTrue(unbounded.end());
   }
+
+  @Test
+  void aTransportThatThrowsEndsTheWatchAndFreesItsPermit() {
+    Transport broken = new Transport() {
+      @Override
+      public java.util.concurrent.CompletableFuture<Reply> send(Call call) {
+        throw new IllegalStateException("transport broke");
+      }
+
+      @Override
+      public void close() {}
+    };
+    Watcher w = new Watcher(time, new StatusApi(URI.create("http://server"), broken, WALL),
+        PollSchedule.fixed(Duration.ofSeconds(1)), new SafeListener(rec), registration, WALL,
+        Duration.ofSeconds(10), 1);
+    Watch a = w.start("a", URI.create("http://server/status?job=a"), Duration.ofMinutes(1),
+        Watcher.FirstPoll.NOW);
+    Watch b = w.start("b", URI.create("http://server/status?job=b"), Duration.ofMinutes(1),
+        Watcher.FirstPoll.NOW);
+    time.advance(Duration.ZERO);
+    assertTrue(a.result.isDone() && b.result.isDone(), "neither watch is left hanging");
+    assertInstanceOf(IllegalStateException.class, a.result.handle((r, e) -> e).join());
+    assertInstanceOf(IllegalStateException.class, b.result.handle((r, e) -> e).join(),
+        "b had the one permit after a, and failed the same way at once");
+    assertEquals(0, w.gate().inUse());
+    assertEquals(0, w.active());
+  }
+
+  @Test
+  void anAnswerAfterTheSchedulerStoppedEndsTheWatchAndDropsTheQueue() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 1);
+    Watch a = watch(w, "a", Duration.ofMinutes(1));
+    watch(w, "b", Duration.ofMinutes(1));
+    time.advance(Duration.ofSeconds(1));
+    assertEquals(1, w.gate().waiting(), "b waits for a's permit");
+    time.shutdown();
+    polls("a").get(0).status("a", "pending");
+    assertTrue(a.result.isDone());
+    assertInstanceOf(CancellationException.class, a.result.handle((r, e) -> e).join(),
+        "its next poll cannot be armed: it ends as closed instead of hanging");
+    assertEquals(0, w.gate().waiting(), "nothing left to start b's poll: it is dropped");
+    assertEquals(List.of(), polls("b"));
+  }
+
+  @Test
+  void aWatchCancelledTwiceEndsOnce() {
+    Events ev = new Events();
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8, ev);
+    Watch a = watch(w, "a", Duration.ofMinutes(1));
+    w.cancel(a);
+    w.cancel(a);
+    assertEquals(List.of("failed a CancellationException waited=0"), ev.log);
+  }
+
+  @Test
+  void anyWatchFindsALiveWatchOfTheJobOnly() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
+    Watch a = watch(w, "a", Duration.ofMinutes(1));
+    assertEquals(Optional.of(a), w.anyWatch("a"));
+    assertEquals(Optional.empty(), w.anyWatch("b"));
+    w.cancel(a);
+    assertEquals(Optional.empty(), w.anyWatch("a"));
+  }
 }
