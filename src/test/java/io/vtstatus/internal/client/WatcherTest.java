@@ -1009,4 +1009,104 @@ class WatcherTest {
     assertTrue(a.armedFor().orElseThrow() - time.nanoTime() >= TimeUnit.MINUTES.toNanos(9),
         "after a failed first request the next poll is not a first poll");
   }
+
+  @Test
+  void aJobWithWatchesStartedAtDifferentTimesTeachesTheLongestWait() {
+    Learning s = new Learning();
+    Watcher w = watcher(s, 8);
+    watch(w, "j", Duration.ofMinutes(1));
+    time.advance(ms(700));
+    watch(w, "j", Duration.ofMinutes(1));
+    time.advance(ms(300));
+    // The first watch's poll finds the job ended: 1 s after the first watch, 0.3 s after the other.
+    polls("j").get(0).status("j", "completed");
+    assertEquals(List.of(Duration.ofSeconds(1)), s.finished, "the watch that saw most of it");
+    assertEquals(2, s.ended.size());
+  }
+
+  @Test
+  void aResumedWaitCountsItsEarlierTimeAndPollsAndKeepsItsDeadline() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(5)), 8);
+    Instant began = WALL.instant().minusSeconds(20);
+    Watch a = w.start("a", URI.create("http://server/status?job=a"), Duration.ofMinutes(1),
+        Watcher.FirstPoll.NOW, Optional.of(new Watch.Origin(began, TimeUnit.SECONDS.toNanos(20), 3)));
+    ResumeToken t = a.resumeToken("server", "default");
+    assertEquals(Optional.of(WALL.instant().plus(Duration.ofMinutes(1))), t.deadline());
+    assertEquals(began, t.began());
+    assertEquals(3, t.polls());
+    time.advance(Duration.ZERO);
+    time.advance(Duration.ofSeconds(2));
+    polls("a").get(0).status("a", "completed");
+    JobResult r = a.result.join();
+    assertEquals(4, r.polls(), "3 before, 1 now");
+    assertEquals(Duration.ofSeconds(22), r.waited(), "20 s before, 2 s now");
+    Watch unbounded = w.start("u", URI.create("http://server/status?job=u"),
+        Duration.ofNanos(Long.MAX_VALUE), Watcher.FirstPoll.SCHEDULED);
+    assertEquals(Optional.empty(), unbounded.resumeToken("server", "default").deadline(),
+        "no deadline to carry");
+    assertTrue(unbounded.end());
+  }
+
+  @Test
+  void aTransportThatThrowsEndsTheWatchAndFreesItsPermit() {
+    Transport broken = new Transport() {
+      @Override
+      public java.util.concurrent.CompletableFuture<Reply> send(Call call) {
+        throw new IllegalStateException("transport broke");
+      }
+
+      @Override
+      public void close() {}
+    };
+    Watcher w = new Watcher(time, new StatusApi(URI.create("http://server"), broken, WALL),
+        PollSchedule.fixed(Duration.ofSeconds(1)), new SafeListener(rec), registration, WALL,
+        Duration.ofSeconds(10), 1);
+    Watch a = w.start("a", URI.create("http://server/status?job=a"), Duration.ofMinutes(1),
+        Watcher.FirstPoll.NOW);
+    Watch b = w.start("b", URI.create("http://server/status?job=b"), Duration.ofMinutes(1),
+        Watcher.FirstPoll.NOW);
+    time.advance(Duration.ZERO);
+    assertTrue(a.result.isDone() && b.result.isDone(), "neither watch is left hanging");
+    assertInstanceOf(IllegalStateException.class, a.result.handle((r, e) -> e).join());
+    assertInstanceOf(IllegalStateException.class, b.result.handle((r, e) -> e).join(),
+        "b had the one permit after a, and failed the same way at once");
+    assertEquals(0, w.gate().inUse());
+    assertEquals(0, w.active());
+  }
+
+  @Test
+  void anAnswerAfterTheSchedulerStoppedEndsTheWatchAndDropsTheQueue() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 1);
+    Watch a = watch(w, "a", Duration.ofMinutes(1));
+    watch(w, "b", Duration.ofMinutes(1));
+    time.advance(Duration.ofSeconds(1));
+    assertEquals(1, w.gate().waiting(), "b waits for a's permit");
+    time.shutdown();
+    polls("a").get(0).status("a", "pending");
+    assertTrue(a.result.isDone());
+    assertInstanceOf(CancellationException.class, a.result.handle((r, e) -> e).join(),
+        "its next poll cannot be armed: it ends as closed instead of hanging");
+    assertEquals(0, w.gate().waiting(), "nothing left to start b's poll: it is dropped");
+    assertEquals(List.of(), polls("b"));
+  }
+
+  @Test
+  void aWatchCancelledTwiceEndsOnce() {
+    Events ev = new Events();
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8, ev);
+    Watch a = watch(w, "a", Duration.ofMinutes(1));
+    w.cancel(a);
+    w.cancel(a);
+    assertEquals(List.of("failed a CancellationException waited=0"), ev.log);
+  }
+
+  @Test
+  void anyWatchFindsALiveWatchOfTheJobOnly() {
+    Watcher w = watcher(PollSchedule.fixed(Duration.ofSeconds(1)), 8);
+    Watch a = watch(w, "a", Duration.ofMinutes(1));
+    assertEquals(Optional.of(a), w.anyWatch("a"));
+    assertEquals(Optional.empty(), w.anyWatch("b"));
+    w.cancel(a);
+    assertEquals(Optional.empty(), w.anyWatch("a"));
+  }
 }
