@@ -17,7 +17,8 @@ final class ProgressLines implements JobListener {
     this.t0 = t0;
   }
 
-  private synchronized void line(String s) {
+  /** A line of the command's own, stamped like the client's events. */
+  synchronized void line(String s) {
     out.printf("[%8s] %s%n", Durations.format(Duration.ofNanos(System.nanoTime() - t0)), s);
   }
 

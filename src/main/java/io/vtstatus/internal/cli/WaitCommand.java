@@ -282,7 +282,9 @@ final class WaitCommand {
     } catch (IOException e) {
       // Not reachable yet: the client retries until the timeout.
       if (progress != null) {
-        progress.println("first look failed (" + e.getMessage() + "); polling");
+        // Stamped like the client's lines: how long the look took shows where a wait's time went.
+        new ProgressLines(progress, start).line("first look failed (" + e.getMessage()
+            + "); polling");
       }
     }
     timeout = timeout.minusNanos(System.nanoTime() - start);

@@ -191,7 +191,7 @@ final class HttpTransport implements Transport {
     private void fail(Throwable e) {
       Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
           ? e.getCause() : e;
-      Throwable why = t instanceof IOException ? ours((IOException) t) : t;
+      Throwable why = t instanceof IOException ? ours((IOException) t, call) : t;
       deliver(() -> result.completeExceptionally(why));
     }
 
@@ -225,7 +225,7 @@ final class HttpTransport implements Transport {
         // Aborted by the timer or the caller, who completed the result already.
         result.completeExceptionally(new HttpTimeoutException(call.describe() + ": aborted"));
       } catch (IOException e) {
-        result.completeExceptionally(ours(e));
+        result.completeExceptionally(ours(e, call));
       } catch (RuntimeException e) {
         result.completeExceptionally(e);
       } finally {
@@ -259,14 +259,25 @@ final class HttpTransport implements Transport {
     }
   }
 
-  /** {@code send} wraps our body subscriber's {@link ProtocolException}; unwrap it. */
-  private static IOException ours(IOException e) {
+  /**
+   * {@code send} wraps our body subscriber's {@link ProtocolException}; unwrap it. A failure the
+   * JDK left without a message (its {@code ConnectException} on Java 17) gets one naming the
+   * call, so that logs and the CLI never say "null"; its type stays.
+   */
+  static IOException ours(IOException e, Transport.Call call) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ProtocolException) {
         return (ProtocolException) t;
       }
     }
-    return e;
+    if (e.getMessage() != null) {
+      return e;
+    }
+    IOException named = e instanceof java.net.ConnectException
+        ? new java.net.ConnectException(call.describe() + ": cannot connect")
+        : new IOException(call.describe() + ": " + e.getClass().getSimpleName());
+    named.initCause(e);
+    return named;
   }
 
   private static Map<String, List<String>> lowerCase(Map<String, List<String>> h) {
