@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtstatus.JobListener;
 import io.vtstatus.JobNotFoundException;
 import io.vtstatus.JobStatus;
 import io.vtstatus.PollSchedule;
@@ -22,7 +21,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -51,7 +49,8 @@ class WatcherLongPollCutTest {
 
   private final FakeScheduler time = new FakeScheduler();
   private final FakeTransport net = new FakeTransport();
-  private final Events events = new Events();
+  /** The same recording listener as the long-poll wire tests. */
+  private final ConditionalAndLongPollTest.Events events = new ConditionalAndLongPollTest.Events();
   /** Held here: the logging framework keeps its loggers only weakly. */
   private final Logger log = Logger.getLogger("io.vtstatus");
   /** The parameters of each warning about a cut: host, ms held, how it ended, what now. */
@@ -71,27 +70,6 @@ class WatcherLongPollCutTest {
     @Override
     public void close() {}
   };
-
-  static final class Events implements JobListener {
-    final AtomicInteger pollFailures = new AtomicInteger();
-    final List<Throwable> failed = new CopyOnWriteArrayList<>();
-    final List<Duration[]> cuts = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void pollFailed(String jobId, int attempt, Exception failure) {
-      pollFailures.incrementAndGet();
-    }
-
-    @Override
-    public void failed(String jobId, Throwable failure, Duration waited) {
-      failed.add(failure);
-    }
-
-    @Override
-    public void longPollCut(Duration heldFor, Duration nowWait) {
-      cuts.add(new Duration[] {heldFor, nowWait});
-    }
-  }
 
   private boolean toParents;
 
