@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ConditionalAndLongPollTest {
-  private static final Clock WALL = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
-  private static final PollSchedule EVERY_5S = PollSchedule.fixed(Duration.ofSeconds(5));
+  static final Clock WALL = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  static final PollSchedule EVERY_5S = PollSchedule.fixed(Duration.ofSeconds(5));
   private final FakeScheduler time = new FakeScheduler();
   private final FakeTransport net = new FakeTransport();
   private final Events events = new Events();
@@ -65,6 +65,12 @@ class ConditionalAndLongPollTest {
   }
 
   private Watcher watcher(Duration longPoll) {
+    return watcher(time, net, events, longPoll);
+  }
+
+  /** A watcher on fake time and a fake network, polling every 5 s, holding up to {@code longPoll}. */
+  static Watcher watcher(FakeScheduler time, FakeTransport net, JobListener events,
+      Duration longPoll) {
     return new Watcher(time, new StatusApi(URI.create("http://server"), net, WALL), EVERY_5S,
         new SafeListener(events), Registration.NONE, WALL, REQUEST_TIMEOUT, 8, longPoll);
   }
@@ -79,6 +85,11 @@ class ConditionalAndLongPollTest {
     time.advance(Duration.ZERO);
     assertEquals("wait=1", net.to("job=h").get(0).call.headers().get("Prefer"),
         "not known to hold yet: a short wait");
+    return heldOnce(time, net, w);
+  }
+
+  /** Answers job "h"'s first read as held, so {@code w} has seen the server hold one. */
+  static Watcher heldOnce(FakeScheduler time, FakeTransport net, Watcher w) {
     net.to("job=h").get(0).answer(200, PENDING.replace("\"a\"", "\"h\""),
         "Preference-Applied", "wait=1");
     time.advance(Duration.ZERO);
@@ -89,7 +100,7 @@ class ConditionalAndLongPollTest {
     return w.start("a", URI.create("http://server/status?job=a"), timeout, Watcher.FirstPoll.NOW);
   }
 
-  private static final String PENDING = "{\"job\":\"a\",\"result\":\"pending\",\"status\":\"pending\"}";
+  static final String PENDING = "{\"job\":\"a\",\"result\":\"pending\",\"status\":\"pending\"}";
   private static final String DONE = "{\"job\":\"a\",\"result\":\"completed\",\"status\":\"completed\"}";
 
   private FakeTransport.Sent read(int i) {

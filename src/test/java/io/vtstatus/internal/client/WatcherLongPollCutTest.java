@@ -1,5 +1,7 @@
 package io.vtstatus.internal.client;
 
+import static io.vtstatus.internal.client.ConditionalAndLongPollTest.PENDING;
+import static io.vtstatus.internal.client.ConditionalAndLongPollTest.REQUEST_TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -7,15 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vtstatus.JobNotFoundException;
 import io.vtstatus.JobStatus;
-import io.vtstatus.PollSchedule;
 import io.vtstatus.ProtocolException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,10 +39,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class WatcherLongPollCutTest {
-  private static final Clock WALL = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
-  private static final PollSchedule EVERY_5S = PollSchedule.fixed(Duration.ofSeconds(5));
-  private static final String PENDING = "{\"job\":\"a\",\"result\":\"pending\",\"status\":\"pending\"}";
   private static final String DONE = "{\"job\":\"a\",\"result\":\"completed\",\"status\":\"completed\"}";
 
   private final FakeScheduler time = new FakeScheduler();
@@ -88,8 +82,7 @@ class WatcherLongPollCutTest {
   }
 
   private Watcher watcher(Duration longPoll) {
-    return new Watcher(time, new StatusApi(URI.create("http://server"), net, WALL), EVERY_5S,
-        new SafeListener(events), Registration.NONE, WALL, REQUEST_TIMEOUT, 8, longPoll);
+    return ConditionalAndLongPollTest.watcher(time, net, events, longPoll);
   }
 
   /** {@code w} after it saw the server hold a read (of job "h", whose next read stays open). */
@@ -97,10 +90,7 @@ class WatcherLongPollCutTest {
     w.start("h", URI.create("http://server/status?job=h"), Duration.ofMinutes(10),
         Watcher.FirstPoll.NOW);
     time.advance(Duration.ZERO);
-    net.to("job=h").get(0).answer(200, PENDING.replace("\"a\"", "\"h\""),
-        "Preference-Applied", "wait=1");
-    time.advance(Duration.ZERO);
-    return w;
+    return ConditionalAndLongPollTest.heldOnce(time, net, w);
   }
 
   private Watch watch(Watcher w, Duration timeout) {
